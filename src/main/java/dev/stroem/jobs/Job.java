@@ -1,0 +1,25 @@
+package dev.stroem.jobs;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** A job row: one run of a task (or of a hook, then {@code sourceType} is {@code hook}). */
+public record Job(
+        String jobId,
+        String workspace,
+        String taskName,
+        JobStatus status,
+        Map<String, Object> input,
+        String sourceType,
+        String sourceId,
+        String hookName,
+        Long timeoutSecs,
+        String errorMessage,
+        String cancelledBy,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt) {
+
+    public static final String SOURCE_API = "api";
+    public static final String SOURCE_HOOK = "hook";
+}

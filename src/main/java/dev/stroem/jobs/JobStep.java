@@ -1,0 +1,26 @@
+package dev.stroem.jobs;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A step row of a job: one node of the job's DAG. */
+public record JobStep(
+        String jobId,
+        String stepName,
+        int position,
+        String actionName,
+        String actionType,
+        List<String> dependsOn,
+        boolean continueOnFailure,
+        Long timeoutSecs,
+        List<String> requiredTags,
+        StepStatus status,
+        String workerId,
+        Instant readyAt,
+        Instant claimedAt,
+        Instant startedAt,
+        Instant completedAt,
+        Integer exitCode,
+        String errorMessage,
+        Map<String, Object> output) {}

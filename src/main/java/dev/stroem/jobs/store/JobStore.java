@@ -1,0 +1,345 @@
+package dev.stroem.jobs.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stroem.jobs.Job;
+import dev.stroem.jobs.JobStatus;
+import dev.stroem.jobs.JobStep;
+import dev.stroem.jobs.NewStep;
+import dev.stroem.jobs.StepStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Jobs and their steps in the database. Reads are plain queries; every change to a running
+ * job goes through {@link #inJob}, which holds the job's lock for the whole transaction.
+ */
+public final class JobStore {
+    private static final String JOB_COLUMNS = "job_id, workspace, task_name, status, input, source_type, source_id, "
+            + "hook_name, timeout_secs, error_message, cancelled_by, created_at, started_at, completed_at";
+    private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
+            + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
+            + "started_at, completed_at, exit_code, error_message, output";
+
+    private final Database db;
+    private final JsonColumns columns;
+    private final JobRows rows;
+
+    public JobStore(Database db, ObjectMapper json) {
+        this.db = db;
+        this.columns = new JsonColumns(json);
+        this.rows = new JobRows(columns);
+    }
+
+    /** Inserts a pending job and its steps; steps without dependencies start out ready. */
+    public void createJob(Job job, List<NewStep> steps) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
+                            + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
+                            + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, NULL)")
+                    .bind("job_id", job.jobId())
+                    .bind("workspace", job.workspace())
+                    .bind("task_name", job.taskName())
+                    .bind("status", job.status().wireName())
+                    .bind("input", columns.write(job.input() == null ? Map.of() : job.input()))
+                    .bind("source_type", job.sourceType())
+                    .bind("source_id", job.sourceId())
+                    .bind("hook_name", job.hookName())
+                    .bind("timeout_secs", job.timeoutSecs())
+                    .bind("error_message", job.errorMessage())
+                    .bind("cancelled_by", job.cancelledBy())
+                    .bind("created_at", JsonColumns.millis(job.createdAt()))
+                    .bind("started_at", JsonColumns.millis(job.startedAt()))
+                    .bind("completed_at", JsonColumns.millis(job.completedAt()))
+                    .execute();
+            var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
+                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at) VALUES (:job_id, "
+                    + ":step_name, :position, :action_name, :action_type, :depends_on, :continue_on_failure, "
+                    + ":timeout_secs, :required_tags, :status, :ready_at)");
+            int position = 0;
+            for (var step : steps) {
+                boolean ready = step.dependsOn().isEmpty();
+                batch.bind("job_id", job.jobId())
+                        .bind("step_name", step.stepName())
+                        .bind("position", position++)
+                        .bind("action_name", step.actionName())
+                        .bind("action_type", step.actionType())
+                        .bind("depends_on", columns.write(step.dependsOn()))
+                        .bind("continue_on_failure", step.continueOnFailure() ? 1 : 0)
+                        .bind("timeout_secs", step.timeoutSecs())
+                        .bind("required_tags", columns.write(step.requiredTags()))
+                        .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
+                        .bind("ready_at", ready ? JsonColumns.millis(job.createdAt()) : null)
+                        .add();
+            }
+            if (!steps.isEmpty()) {
+                batch.execute();
+            }
+        });
+    }
+
+    public Optional<Job> findJob(String jobId) {
+        return db.jdbi().withHandle(h -> findJob(h, jobId));
+    }
+
+    private Optional<Job> findJob(Handle h, String jobId) {
+        return h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE job_id = :id")
+                .bind("id", jobId)
+                .map(rows.job())
+                .findOne();
+    }
+
+    /** Jobs matching the filter, newest first. */
+    public JobPage listJobs(JobFilter filter, int limit, int offset) {
+        var where = new ArrayList<String>();
+        if (filter.workspace() != null) {
+            where.add("workspace = :workspace");
+        }
+        if (filter.taskName() != null) {
+            where.add("task_name = :task_name");
+        }
+        if (filter.status() != null) {
+            where.add("status = :status");
+        }
+        String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+        return db.jdbi().withHandle(h -> {
+            var items = bindFilter(h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs" + clause
+                            + " ORDER BY created_at DESC, job_id DESC LIMIT :limit OFFSET :offset"), filter)
+                    .bind("limit", limit)
+                    .bind("offset", offset)
+                    .map(rows.job())
+                    .list();
+            long total = bindFilter(h.createQuery("SELECT COUNT(*) FROM jobs" + clause), filter)
+                    .mapTo(Long.class)
+                    .one();
+            return new JobPage(items, total);
+        });
+    }
+
+    private static org.jdbi.v3.core.statement.Query bindFilter(org.jdbi.v3.core.statement.Query q, JobFilter f) {
+        if (f.workspace() != null) {
+            q.bind("workspace", f.workspace());
+        }
+        if (f.taskName() != null) {
+            q.bind("task_name", f.taskName());
+        }
+        if (f.status() != null) {
+            q.bind("status", f.status().wireName());
+        }
+        return q;
+    }
+
+    /** Count of jobs per status, for metrics. */
+    public Map<JobStatus, Long> countByStatus() {
+        return db.jdbi().withHandle(h -> {
+            var counts = new java.util.EnumMap<JobStatus, Long>(JobStatus.class);
+            for (var s : JobStatus.values()) {
+                counts.put(s, 0L);
+            }
+            h.createQuery("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+                    .map((rs, ctx) -> Map.entry(JobStatus.fromWireName(rs.getString("status")), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
+        });
+    }
+
+    public List<JobStep> steps(String jobId) {
+        return db.jdbi().withHandle(h -> steps(h, jobId));
+    }
+
+    private List<JobStep> steps(Handle h, String jobId) {
+        return h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = :id ORDER BY position")
+                .bind("id", jobId)
+                .map(rows.step())
+                .list();
+    }
+
+    /** Ready steps, oldest first: the candidates a worker's claim looks at. */
+    public List<JobStep> readySteps(int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS
+                        + " FROM job_steps WHERE status = 'ready' ORDER BY ready_at, job_id, position LIMIT :limit")
+                .bind("limit", limit)
+                .map(rows.step())
+                .list());
+    }
+
+    /**
+     * Gives a ready step to one worker. The conditional update is atomic on both databases, so
+     * when many workers race for the same step exactly one of them gets {@code true}.
+     */
+    public boolean tryClaim(String jobId, String stepName, String workerId, Instant now) {
+        return db.jdbi().withHandle(h -> h.createUpdate("UPDATE job_steps SET status = 'running', worker_id = :worker, "
+                        + "claimed_at = :now WHERE job_id = :job AND step_name = :step AND status = 'ready'")
+                .bind("worker", workerId)
+                .bind("now", now.toEpochMilli())
+                .bind("job", jobId)
+                .bind("step", stepName)
+                .execute()) == 1;
+    }
+
+    /** Runs {@code work} in one transaction holding the job's lock; empty when the job does not exist. */
+    public <T> Optional<T> inJob(String jobId, Function<JobTransaction, T> work) {
+        return db.jdbi().inTransaction(h -> {
+            db.dialect().lockJob(h, jobId);
+            var job = findJob(h, jobId);
+            if (job.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(work.apply(new JobTransaction(h, job.get())));
+        });
+    }
+
+    /** Jobs whose post-terminal work (hooks, archival) is not done yet: resumed after a restart. */
+    public List<String> jobsToFinalize() {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT job_id FROM jobs WHERE finalize_state = 'hooks' ORDER BY completed_at")
+                .mapTo(String.class)
+                .list());
+    }
+
+    /** Running steps, for the recovery sweeper. */
+    public List<JobStep> runningSteps() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS
+                        + " FROM job_steps WHERE status = 'running' ORDER BY claimed_at")
+                .map(rows.step())
+                .list());
+    }
+
+    /** Jobs not yet terminal, for the recovery sweeper. */
+    public List<Job> activeJobs() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS
+                        + " FROM jobs WHERE status IN ('pending', 'running') ORDER BY created_at")
+                .map(rows.job())
+                .list());
+    }
+
+    /** Terminal jobs that ended before {@code cutoff}, oldest first, for retention. */
+    public List<Job> terminalJobsEndedBefore(Instant cutoff, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE status IN "
+                        + "('completed', 'failed', 'cancelled') AND (finalize_state IS NULL OR finalize_state = 'done') "
+                        + "AND completed_at < :cutoff ORDER BY completed_at LIMIT :limit")
+                .bind("cutoff", cutoff.toEpochMilli())
+                .bind("limit", limit)
+                .map(rows.job())
+                .list());
+    }
+
+    /** Deletes a job row with its steps and archive-queue row. */
+    public void deleteJob(String jobId) {
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("DELETE FROM log_archives WHERE job_id = :id").bind("id", jobId).execute();
+            h.createUpdate("DELETE FROM job_steps WHERE job_id = :id").bind("id", jobId).execute();
+            h.createUpdate("DELETE FROM jobs WHERE job_id = :id").bind("id", jobId).execute();
+        });
+    }
+
+    /** The changes a transaction of {@link #inJob} may make to its job. */
+    public final class JobTransaction {
+        private final Handle h;
+        private final Job job;
+
+        private JobTransaction(Handle h, Job job) {
+            this.h = h;
+            this.job = job;
+        }
+
+        public Job job() {
+            return job;
+        }
+
+        public List<JobStep> steps() {
+            return JobStore.this.steps(h, job.jobId());
+        }
+
+        public Optional<JobStep> step(String stepName) {
+            return h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = :job AND step_name = :step")
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .map(rows.step())
+                    .findOne();
+        }
+
+        public void markStepReady(String stepName, Instant now) {
+            h.createUpdate("UPDATE job_steps SET status = 'ready', ready_at = :now "
+                            + "WHERE job_id = :job AND step_name = :step AND status = 'pending'")
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute();
+        }
+
+        public void markStepStarted(String stepName, Instant now) {
+            h.createUpdate("UPDATE job_steps SET started_at = :now WHERE job_id = :job AND step_name = :step "
+                            + "AND started_at IS NULL")
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute();
+        }
+
+        /** Ends a step that has not ended yet; false when it already had. */
+        public boolean finishStep(String stepName, StepStatus status, Integer exitCode, String error,
+                Map<String, Object> output, Instant now) {
+            return h.createUpdate("UPDATE job_steps SET status = :status, exit_code = :exit, error_message = :error, "
+                            + "output = :output, completed_at = :now WHERE job_id = :job AND step_name = :step "
+                            + "AND status IN ('pending', 'ready', 'running')")
+                    .bind("status", status.wireName())
+                    .bind("exit", exitCode)
+                    .bind("error", error)
+                    .bind("output", columns.write(output))
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute() == 1;
+        }
+
+        /** Puts a running step back to ready (its worker vanished before it started). */
+        public void requeueStep(String stepName, Instant now) {
+            h.createUpdate("UPDATE job_steps SET status = 'ready', worker_id = NULL, claimed_at = NULL, "
+                            + "ready_at = :now WHERE job_id = :job AND step_name = :step AND status = 'running'")
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute();
+        }
+
+        public void markJobRunning(Instant now) {
+            h.createUpdate("UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, :now) "
+                            + "WHERE job_id = :job AND status = 'pending'")
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .execute();
+        }
+
+        /**
+         * Ends the job; the post-terminal work (hooks, archival) is recorded in the same
+         * transaction. False when the job had already ended.
+         */
+        public boolean finishJob(JobStatus status, String error, String cancelledBy, Instant now) {
+            if (!status.isTerminal()) {
+                throw new IllegalArgumentException("not a terminal status: " + status);
+            }
+            return h.createUpdate("UPDATE jobs SET status = :status, error_message = :error, cancelled_by = :by, "
+                            + "completed_at = :now, finalize_state = 'hooks' "
+                            + "WHERE job_id = :job AND status IN ('pending', 'running')")
+                    .bind("status", status.wireName())
+                    .bind("error", error)
+                    .bind("by", cancelledBy)
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .execute() == 1;
+        }
+
+        /** Records that hooks fired and queues the job's log for archival, in this transaction. */
+        public void markHooksFired(Instant now) {
+            h.createUpdate("UPDATE jobs SET finalize_state = 'done' WHERE job_id = :job")
+                    .bind("job", job.jobId())
+                    .execute();
+            dev.stroem.logs.archive.ArchiveQueue.request(h, job.jobId(), now);
+        }
+    }
+}
