@@ -1,0 +1,45 @@
+package dev.stroem.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the contract's error body {@code {"error":"<sentence>"}}: Javalin's
+ * {@link HttpResponseException}s keep their status, anything else is our bug and a 500.
+ */
+final class ErrorResponses {
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {}
+
+    static void register(RoutesConfig routes, long maxBodyBytes) {
+        routes.exception(HttpResponseException.class, (e, ctx) -> {
+            String message = e.getMessage();
+            if (e instanceof ContentTooLargeResponse || e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
+                message = "request body is larger than the limit of " + maxBodyBytes + " bytes";
+            }
+            write(ctx, e.getStatus(), message);
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("{} {} failed", ctx.method(), ctx.path(), e);
+            write(ctx, 500, "internal error: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        });
+        routes.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                write(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        routes.error(405, ctx -> write(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    static void write(Context ctx, int status, String message) {
+        ctx.status(status).json(Map.of("error", message == null ? "request failed" : message));
+    }
+}
