@@ -54,6 +54,10 @@ final class S3PartUploadStream extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
+        if (!closed && count < buffer.length) {
+            buffer[count++] = (byte) b;
+            return;
+        }
         write(new byte[] {(byte) b}, 0, 1);
     }
 
