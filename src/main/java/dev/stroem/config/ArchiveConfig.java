@@ -13,4 +13,15 @@ public record ArchiveConfig(
 
     public static final String TYPE_S3 = "s3";
     public static final String TYPE_LOCAL = "local";
+    public static final String DEFAULT_PREFIX = "";
+
+    /** The key prefix, {@code ""} when none is configured. */
+    public String prefixOrDefault() {
+        return prefix == null ? DEFAULT_PREFIX : prefix;
+    }
+
+    /** This block with the documented defaults filled in. */
+    public ArchiveConfig withDefaults() {
+        return new ArchiveConfig(type, bucket, region, prefixOrDefault(), endpoint, path);
+    }
 }

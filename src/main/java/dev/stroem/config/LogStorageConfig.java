@@ -15,14 +15,31 @@ public record LogStorageConfig(
 
     public static final String DEFAULT_LOCAL_DIR = "/tmp/stroem/logs";
 
-    /** {@code archive} wins over the legacy {@code s3} block; the legacy block alone means an S3 archive. */
+    public String localDirOrDefault() {
+        return localDir == null ? DEFAULT_LOCAL_DIR : localDir;
+    }
+
+    public LogReadConfig readOrDefault() {
+        return (read == null ? new LogReadConfig(null) : read).withDefaults();
+    }
+
+    /** This section with the documented defaults filled in ({@code archive} and {@code s3} stay absent when absent). */
+    public LogStorageConfig withDefaults() {
+        return new LogStorageConfig(localDirOrDefault(), archive == null ? null : archive.withDefaults(), s3,
+                readOrDefault());
+    }
+
+    /**
+     * The archive backend in effect: {@code archive} wins over the legacy {@code s3} block; the legacy
+     * block alone means an S3 archive. The prefix defaults to {@code ""} either way.
+     */
     public Optional<ArchiveConfig> effectiveArchive() {
         if (archive != null) {
-            return Optional.of(archive);
+            return Optional.of(archive.withDefaults());
         }
         if (s3 != null) {
             return Optional.of(new ArchiveConfig(ArchiveConfig.TYPE_S3, s3.bucket(), s3.region(),
-                    s3.prefix() == null ? "" : s3.prefix(), s3.endpoint(), null));
+                    s3.prefix() == null ? ArchiveConfig.DEFAULT_PREFIX : s3.prefix(), s3.endpoint(), null));
         }
         return Optional.empty();
     }

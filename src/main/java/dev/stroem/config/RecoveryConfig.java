@@ -11,4 +11,11 @@ public record RecoveryConfig(
     public static final long DEFAULT_HEARTBEAT_TIMEOUT_SECS = 120;
     public static final long DEFAULT_SWEEP_INTERVAL_SECS = 60;
     public static final long DEFAULT_UNMATCHED_STEP_TIMEOUT_SECS = 30;
+
+    public RecoveryConfig withDefaults() {
+        return new RecoveryConfig(
+                heartbeatTimeoutSecs == null ? DEFAULT_HEARTBEAT_TIMEOUT_SECS : heartbeatTimeoutSecs,
+                sweepIntervalSecs == null ? DEFAULT_SWEEP_INTERVAL_SECS : sweepIntervalSecs,
+                unmatchedStepTimeoutSecs == null ? DEFAULT_UNMATCHED_STEP_TIMEOUT_SECS : unmatchedStepTimeoutSecs);
+    }
 }

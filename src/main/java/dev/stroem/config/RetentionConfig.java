@@ -9,4 +9,8 @@ public record RetentionConfig(
         @JsonProperty("interval_secs") Long intervalSecs) {
 
     public static final long DEFAULT_INTERVAL_SECS = 3600;
+
+    public RetentionConfig withDefaults() {
+        return new RetentionConfig(jobDays, workerHours, intervalSecs == null ? DEFAULT_INTERVAL_SECS : intervalSecs);
+    }
 }

@@ -1,11 +1,14 @@
 package dev.stroem.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The whole server configuration file (field names as in the original Strøm's server-config.yaml).
- * Sections that are absent get their documented defaults from {@code ConfigLoader}.
+ * {@link ConfigLoader} returns it with every default applied ({@link #withDefaults()}); only
+ * {@code auth} and the archive blocks inside {@code log_storage} stay null when absent.
  */
 public record ServerConfig(
         @JsonProperty("listen") String listen,
@@ -18,4 +21,39 @@ public record ServerConfig(
         @JsonProperty("auth") AuthConfig auth) {
 
     public static final String DEFAULT_LISTEN = "0.0.0.0:8080";
+
+    public ServerConfig {
+        // Keep the file's order: it is the order workspaces are listed in.
+        workspaces = workspaces == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(workspaces));
+    }
+
+    public String listenOrDefault() {
+        return listen == null ? DEFAULT_LISTEN : listen;
+    }
+
+    public DbConfig dbOrDefault() {
+        return (db == null ? new DbConfig(null) : db).withDefaults();
+    }
+
+    public LogStorageConfig logStorageOrDefault() {
+        return (logStorage == null ? new LogStorageConfig(null, null, null, null) : logStorage).withDefaults();
+    }
+
+    public Map<String, WorkspaceConfig> workspacesOrEmpty() {
+        return workspaces == null ? Map.of() : workspaces;
+    }
+
+    public RecoveryConfig recoveryOrDefault() {
+        return (recovery == null ? new RecoveryConfig(null, null, null) : recovery).withDefaults();
+    }
+
+    public RetentionConfig retentionOrDefault() {
+        return (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults();
+    }
+
+    /** This configuration with every documented default filled in. */
+    public ServerConfig withDefaults() {
+        return new ServerConfig(listenOrDefault(), dbOrDefault(), workerToken, logStorageOrDefault(),
+                workspacesOrEmpty(), recoveryOrDefault(), retentionOrDefault(), auth);
+    }
 }

@@ -1,9 +1,15 @@
 package dev.stroem.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-/** The worker configuration file (field names as in the original Strøm's worker-config.yaml). */
+/**
+ * The worker configuration file (field names as in the original Strøm's worker-config.yaml).
+ * {@link ConfigLoader} returns it with the defaults applied ({@link #withDefaults()});
+ * {@code worker_name}, {@code work_dir} and {@code spool_dir} stay null when absent.
+ */
 public record WorkerConfig(
         @JsonProperty("server_url") String serverUrl,
         @JsonProperty("worker_token") String workerToken,
@@ -14,4 +20,25 @@ public record WorkerConfig(
         @JsonProperty("capabilities") List<String> capabilities,
         @JsonProperty("tags") List<String> tags,
         @JsonProperty("work_dir") String workDir,
-        @JsonProperty("spool_dir") String spoolDir) {}
+        @JsonProperty("spool_dir") String spoolDir) {
+
+    public static final int DEFAULT_MAX_CONCURRENT = 4;
+    public static final long DEFAULT_POLL_INTERVAL_SECS = 1;
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_SECS = 30;
+    public static final List<String> DEFAULT_CAPABILITIES = List.of("script");
+
+    public WorkerConfig {
+        capabilities = capabilities == null ? null : Collections.unmodifiableList(new ArrayList<>(capabilities));
+        tags = tags == null ? null : Collections.unmodifiableList(new ArrayList<>(tags));
+    }
+
+    public WorkerConfig withDefaults() {
+        return new WorkerConfig(serverUrl, workerToken, workerName,
+                maxConcurrent == null ? DEFAULT_MAX_CONCURRENT : maxConcurrent,
+                pollIntervalSecs == null ? DEFAULT_POLL_INTERVAL_SECS : pollIntervalSecs,
+                heartbeatIntervalSecs == null ? DEFAULT_HEARTBEAT_INTERVAL_SECS : heartbeatIntervalSecs,
+                capabilities == null ? DEFAULT_CAPABILITIES : capabilities,
+                tags == null ? List.of() : tags,
+                workDir, spoolDir);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.stroem.logs.archive;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+/**
+ * The stream a {@link LogArchive.ContentWriter} writes an S3 object into. It buffers at most one
+ * part: an object that fits in one part becomes a single PutObject of known length, a larger one
+ * a multipart upload whose parts are sent as the buffer fills, so memory stays about one part
+ * whatever the object's size. {@link #close()} publishes the object; until then S3 shows nothing.
+ *
+ * <p>S3 failures surface from {@code write}/{@code close} as {@link UploadFailedException}, an
+ * IOException (writers expect those) that carries the {@link ArchiveException}.
+ */
+final class S3PartUploadStream extends OutputStream {
+
+    private static final int INITIAL_BUFFER = 64 * 1024;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final String contentType;
+    private final int partSize;
+    private final S3FailureTranslator failures;
+
+    private byte[] buffer;
+    private int count;
+    private String uploadId;
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private boolean closed;
+    private boolean published;
+
+    S3PartUploadStream(S3Client s3, String bucket, String key, String contentType, int partSize,
+            S3FailureTranslator failures) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+        this.contentType = contentType;
+        this.partSize = partSize;
+        this.failures = failures;
+        // Most job logs are small: grow towards a part instead of taking a whole part up front.
+        this.buffer = new byte[Math.min(INITIAL_BUFFER, partSize)];
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (!closed && count < buffer.length) {
+            buffer[count++] = (byte) b;
+            return;
+        }
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (closed) {
+            throw new IOException("the upload of s3://" + bucket + "/" + key + " is already closed");
+        }
+        while (length > 0) {
+            // A full buffer is sent only when more bytes come, so an object of exactly one part
+            // still goes as a single PutObject.
+            if (count == partSize) {
+                uploadPart();
+            }
+            ensureCapacity(Math.min(partSize, count + length));
+            int n = Math.min(length, buffer.length - count);
+            System.arraycopy(bytes, offset, buffer, count, n);
+            count += n;
+            offset += n;
+            length -= n;
+        }
+    }
+
+    /** Publishes the object: a PutObject, or the last part and CompleteMultipartUpload. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (uploadId == null) {
+                int length = count;
+                byte[] bytes = buffer;
+                s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType).contentLength((long) length),
+                        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
+            } else {
+                if (count > 0) {
+                    uploadPart();
+                }
+                s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts)));
+            }
+            published = true;
+        } catch (SdkException e) {
+            throw new UploadFailedException(failures.translate("writing", key, e));
+        } finally {
+            buffer = null;
+        }
+    }
+
+    /** Gives up: aborts a started multipart upload so S3 keeps no orphaned parts. No-op once published. */
+    void abort(Throwable reason) {
+        closed = true;
+        buffer = null;
+        if (uploadId == null || published) {
+            return;
+        }
+        try {
+            s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            // The parts linger until a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes them.
+            reason.addSuppressed(failures.translate("aborting the multipart upload of", key, e));
+        }
+    }
+
+    private void uploadPart() throws IOException {
+        try {
+            if (uploadId == null) {
+                uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType)).uploadId();
+            }
+            int partNumber = parts.size() + 1;
+            int length = count;
+            byte[] bytes = buffer;
+            // The provider re-reads the buffer for each attempt (signing, retries); it is not copied.
+            UploadPartResponse response = s3.uploadPart(
+                    r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength((long) length),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
+            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
+            count = 0;
+        } catch (SdkException e) {
+            throw new UploadFailedException(failures.translate("writing", key, e));
+        }
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.min(partSize, Math.max(needed, buffer.length * 2)));
+        }
+    }
+
+    /** An S3 failure while a writer was writing: an IOException for the writer, an ArchiveException for the caller. */
+    static final class UploadFailedException extends IOException {
+        UploadFailedException(ArchiveException cause) {
+            super(cause.getMessage(), cause);
+        }
+
+        ArchiveException archiveException() {
+            return (ArchiveException) getCause();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.stroem.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigLoadingTest {
+
+    private final ConfigLoader loader = new ConfigLoader();
+
+    private ServerConfig load(String yaml) {
+        return loader.parseServer(yaml, "server-config.yaml", Map.of());
+    }
+
+    @Test
+    void minimalFileGetsEveryDocumentedDefault() {
+        ServerConfig config = load("worker_token: secret\n");
+
+        assertThat(config.listen()).isEqualTo("0.0.0.0:8080");
+        assertThat(config.db().url()).isEqualTo("sqlite:stroem.db");
+        assertThat(config.workerToken()).isEqualTo("secret");
+        assertThat(config.logStorage().localDir()).isEqualTo("/tmp/stroem/logs");
+        assertThat(config.logStorage().read().tailDefaultBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(config.logStorage().effectiveArchive()).isEmpty();
+        assertThat(config.workspaces()).isEmpty();
+        assertThat(config.recovery()).isEqualTo(new RecoveryConfig(120L, 60L, 30L));
+        assertThat(config.retention()).isEqualTo(new RetentionConfig(null, null, 3600L));
+        assertThat(config.auth()).isNull();
+    }
+
+    @Test
+    void readsAFileFromDisk(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("server-config.yaml");
+        Files.writeString(file, """
+                listen: "127.0.0.1:9090"
+                db:
+                  url: "postgres://stroem:pw@db:5432/stroem"
+                worker_token: "w-token"
+                workspaces:
+                  default:
+                    type: folder
+                    path: ./workspace
+                recovery:
+                  heartbeat_timeout_secs: 300
+                retention:
+                  job_days: 30
+                auth:
+                  api_tokens: ["t1", "t2"]
+                """);
+
+        ServerConfig config = loader.loadServer(file, Map.of());
+
+        assertThat(config.listen()).isEqualTo("127.0.0.1:9090");
+        assertThat(config.db().url()).isEqualTo("postgres://stroem:pw@db:5432/stroem");
+        assertThat(config.workspaces()).containsExactly(Map.entry("default", new WorkspaceConfig("folder", "./workspace")));
+        assertThat(config.recovery()).isEqualTo(new RecoveryConfig(300L, 60L, 30L));
+        assertThat(config.retention()).isEqualTo(new RetentionConfig(30L, null, 3600L));
+        assertThat(config.auth().apiTokens()).containsExactly("t1", "t2");
+    }
+
+    @Test
+    void specArchiveExampleForS3() {
+        ServerConfig config = load("""
+                worker_token: x
+                log_storage:
+                  local_dir: "/var/stroem/logs"
+                  archive:
+                    type: s3                         # "s3" or "local"
+                    bucket: "my-stroem-logs"         # S3 only
+                    region: "eu-west-1"              # S3 only
+                    prefix: "logs/"                  # optional key prefix, default ""
+                    endpoint: "http://minio:9000"    # optional — for S3-compatible storage
+                    # path: "/mnt/archive"           # local only — directory for archive files
+                """);
+
+        assertThat(config.logStorage().localDir()).isEqualTo("/var/stroem/logs");
+        assertThat(config.logStorage().effectiveArchive()).contains(
+                new ArchiveConfig("s3", "my-stroem-logs", "eu-west-1", "logs/", "http://minio:9000", null));
+    }
+
+    @Test
+    void localArchiveWithoutPrefixGetsTheEmptyPrefix() {
+        ServerConfig config = load("""
+                worker_token: x
+                log_storage:
+                  archive:
+                    type: local
+                    path: "/mnt/archive"
+                """);
+
+        assertThat(config.logStorage().effectiveArchive())
+                .contains(new ArchiveConfig("local", null, null, "", null, "/mnt/archive"));
+    }
+
+    @Test
+    void specLegacyS3ExampleAloneMeansAnS3Archive() {
+        ServerConfig config = load("""
+                worker_token: x
+                log_storage:
+                  local_dir: "/var/stroem/logs"
+                  s3:                              # legacy format — use archive instead
+                    bucket: "my-stroem-logs"
+                    region: "eu-west-1"
+                    prefix: "logs/"
+                    endpoint: "http://minio:9000"
+                """);
+
+        assertThat(config.logStorage().effectiveArchive()).contains(
+                new ArchiveConfig("s3", "my-stroem-logs", "eu-west-1", "logs/", "http://minio:9000", null));
+    }
+
+    @Test
+    void legacyS3WithoutPrefixGetsTheEmptyPrefix() {
+        ServerConfig config = load("""
+                worker_token: x
+                log_storage:
+                  s3:
+                    bucket: "b"
+                    region: "eu-west-1"
+                """);
+
+        assertThat(config.logStorage().effectiveArchive())
+                .contains(new ArchiveConfig("s3", "b", "eu-west-1", "", null, null));
+    }
+
+    @Test
+    void archiveWinsWhenBothArchiveAndLegacyS3AreSet() {
+        ServerConfig config = load("""
+                worker_token: x
+                log_storage:
+                  archive:
+                    type: local
+                    path: /mnt/archive
+                  s3:
+                    bucket: legacy-bucket
+                    region: eu-west-1
+                """);
+
+        assertThat(config.logStorage().effectiveArchive())
+                .contains(new ArchiveConfig("local", null, null, "", null, "/mnt/archive"));
+    }
+
+    @Test
+    void effectiveArchiveOfHandBuiltRecordsAppliesTheSameRules() {
+        var legacy = new LegacyS3Config("b", "r", null, null);
+        var archive = new ArchiveConfig("s3", "a", "r", null, null, null);
+
+        assertThat(new LogStorageConfig(null, null, null, null).effectiveArchive()).isEmpty();
+        assertThat(new LogStorageConfig(null, null, legacy, null).effectiveArchive())
+                .contains(new ArchiveConfig("s3", "b", "r", "", null, null));
+        assertThat(new LogStorageConfig(null, archive, legacy, null).effectiveArchive())
+                .contains(new ArchiveConfig("s3", "a", "r", "", null, null));
+    }
+
+    @Test
+    void accessorsApplyDefaultsToHandBuiltRecords() {
+        var config = new ServerConfig(null, null, "t", null, null, null, null, null);
+
+        assertThat(config.listenOrDefault()).isEqualTo(ServerConfig.DEFAULT_LISTEN);
+        assertThat(config.dbOrDefault().url()).isEqualTo(DbConfig.DEFAULT_URL);
+        assertThat(config.logStorageOrDefault().localDir()).isEqualTo(LogStorageConfig.DEFAULT_LOCAL_DIR);
+        assertThat(config.recoveryOrDefault().sweepIntervalSecs()).isEqualTo(60L);
+        assertThat(config.retentionOrDefault().intervalSecs()).isEqualTo(3600L);
+        assertThat(new LogStorageConfig(null, null, null, null).localDirOrDefault()).isEqualTo("/tmp/stroem/logs");
+    }
+
+    @Test
+    void workspacesKeepTheFileOrder() {
+        ServerConfig config = load("""
+                worker_token: x
+                workspaces:
+                  zeta: {type: folder, path: /z}
+                  alpha: {type: folder, path: /a}
+                  mid: {type: folder, path: /m}
+                """);
+
+        assertThat(List.copyOf(config.workspaces().keySet())).containsExactly("zeta", "alpha", "mid");
+    }
+
+    @Test
+    void emptyFileIsOnlyMissingTheWorkerToken() {
+        ServerConfig config = loader.parseServer("", "server-config.yaml", Map.of("STROEM__WORKER_TOKEN", "t"));
+
+        assertThat(config.workerToken()).isEqualTo("t");
+        assertThat(config.listen()).isEqualTo("0.0.0.0:8080");
+    }
+}
