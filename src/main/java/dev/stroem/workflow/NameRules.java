@@ -1,0 +1,67 @@
+package dev.stroem.workflow;
+
+/**
+ * Names of workspaces, tasks, steps and actions end up in file names, archive keys and URLs, so they
+ * must be usable as a single path segment.
+ */
+final class NameRules {
+    static final int MAX_LENGTH = 200;
+    /** Step name of the server's own events in job logs. */
+    static final String SERVER_STEP = "_server";
+
+    private NameRules() {}
+
+    /** @return why {@code name} is unsafe, or null when it is fine */
+    static String unsafe(String name) {
+        if (name == null || name.isBlank()) {
+            return "name is empty";
+        }
+        if (name.length() > MAX_LENGTH) {
+            return "name is longer than " + MAX_LENGTH + " characters";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '/' || c == '\\') {
+                return "name '" + printable(name) + "' contains '" + c + "', which is not allowed in names";
+            }
+            if (Character.isISOControl(c)) {
+                return "name '" + printable(name) + "' contains a control character";
+            }
+        }
+        if (name.contains("..") || name.equals(".")) {
+            return "name '" + name + "' contains '..' or is '.', which is not allowed in names";
+        }
+        return null;
+    }
+
+    /** Steps have extra rules: loop-instance brackets, the server-events step and context roots. */
+    static String unsafeStep(String name) {
+        String problem = unsafe(name);
+        if (problem != null) {
+            return problem;
+        }
+        if (name.indexOf('[') >= 0 || name.indexOf(']') >= 0) {
+            return "step name '" + name + "' contains '[' or ']', which are reserved";
+        }
+        if (name.equals(SERVER_STEP)) {
+            return "step name '_server' is reserved for server events";
+        }
+        String templateName = FlowStep.templateName(name);
+        if (templateName.equals("input") || templateName.equals("hook")) {
+            return "step name '" + name + "' would hide the template variable '" + templateName + "'";
+        }
+        return null;
+    }
+
+    static String printable(String name) {
+        var out = new StringBuilder();
+        name.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp)) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        return out.toString();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.stroem.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated task: its input schema and its DAG of steps.
+ *
+ * @param name the YAML key
+ * @param displayName the YAML {@code name:} field, or null
+ * @param folder UI folder ({@code a/b}), or null
+ * @param mode always {@code distributed} (the only mode; accepted for compatibility)
+ * @param flow steps by name, in file order
+ * @param timeoutSeconds job timeout, or null when none is set
+ * @param hooks the task's own hooks (see {@link Workspace#hooksFor} for the fallback rules)
+ * @param file the workflow file it came from, relative to the workspace root
+ */
+public record Task(
+        String name,
+        String displayName,
+        String description,
+        String folder,
+        String mode,
+        Map<String, InputField> input,
+        Map<String, FlowStep> flow,
+        Long timeoutSeconds,
+        Hooks hooks,
+        String file) {
+
+    public static final String MODE_DISTRIBUTED = "distributed";
+
+    public Task {
+        input = OrderedCopies.map(input);
+        flow = OrderedCopies.map(flow);
+        hooks = hooks == null ? Hooks.NONE : hooks;
+    }
+
+    public Optional<FlowStep> step(String stepName) {
+        return Optional.ofNullable(flow.get(stepName));
+    }
+
+    /** Steps in file order. */
+    public List<FlowStep> steps() {
+        return List.copyOf(flow.values());
+    }
+
+    Task withFlow(Map<String, FlowStep> newFlow) {
+        return new Task(name, displayName, description, folder, mode, input, newFlow, timeoutSeconds, hooks, file);
+    }
+}

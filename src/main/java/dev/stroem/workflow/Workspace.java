@@ -1,0 +1,62 @@
+package dev.stroem.workflow;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable, loaded workspace: only valid actions and tasks are in it; every problem found is in
+ * {@link #errors}.
+ *
+ * @param actions named actions in file order (inline actions hang off their {@link FlowStep})
+ * @param tasks valid tasks in file order
+ * @param hooks workspace-level fallback hooks (top-level {@code on_success}/{@code on_error}/{@code
+ *     on_cancel} of the workflow files, merged)
+ */
+public record Workspace(
+        String name,
+        Path root,
+        Map<String, Action> actions,
+        Map<String, Task> tasks,
+        Hooks hooks,
+        List<WorkflowError> errors) {
+
+    public Workspace {
+        actions = OrderedCopies.map(actions);
+        tasks = OrderedCopies.map(tasks);
+        hooks = hooks == null ? Hooks.NONE : hooks;
+        errors = OrderedCopies.list(errors);
+    }
+
+    public Optional<Task> task(String taskName) {
+        return Optional.ofNullable(tasks.get(taskName));
+    }
+
+    public Optional<Action> action(String actionName) {
+        return Optional.ofNullable(actions.get(actionName));
+    }
+
+    public boolean valid() {
+        return errors.isEmpty();
+    }
+
+    /**
+     * The hooks to fire when a job of {@code task} ends with {@code event}, following the original:
+     * the task's own hooks for that event, else the workspace-level ones. A cancelled job fires
+     * {@code on_cancel} when the task or workspace declares it, and otherwise the {@code on_error}
+     * hooks, as the original (which has no {@code on_cancel}) does. Hook jobs themselves never fire
+     * hooks; that guard is the caller's.
+     */
+    public List<Hook> hooksFor(Task task, HookEvent event) {
+        List<Hook> own = task.hooks().declaredFor(event);
+        if (!own.isEmpty()) {
+            return own;
+        }
+        List<Hook> fallback = hooks.declaredFor(event);
+        if (!fallback.isEmpty() || event != HookEvent.CANCEL) {
+            return fallback;
+        }
+        return hooksFor(task, HookEvent.ERROR);
+    }
+}

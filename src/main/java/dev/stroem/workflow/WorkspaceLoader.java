@@ -1,0 +1,238 @@
+package dev.stroem.workflow;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one workspace folder into an immutable {@link Workspace}, as the original does: every
+ * {@code *.yaml}/{@code *.yml} under {@code {root}/.workflows} (or under {@code root} itself when it
+ * has no {@code .workflows}), recursively, in sorted path order; a task in a subfolder without its own
+ * {@code folder} gets the subfolder as its folder.
+ *
+ * <p>Never throws for bad content: a broken file or task is reported in {@link Workspace#errors()}
+ * and left out, and everything valid around it still loads. Thread-safe.
+ */
+public final class WorkspaceLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkspaceLoader.class);
+    static final String WORKFLOWS_DIR = ".workflows";
+    /** As the original: deeper folders are not scanned. */
+    private static final int MAX_DEPTH = 10;
+
+    private final WorkflowFileParser parser;
+
+    public WorkspaceLoader() {
+        this(new TemplateEngine());
+    }
+
+    public WorkspaceLoader(TemplateEngine templates) {
+        this.parser = new WorkflowFileParser(templates);
+    }
+
+    /** The folder scanned for workflow files of the workspace at {@code root}. */
+    public static Path scanDir(Path root) {
+        Path workflows = root.resolve(WORKFLOWS_DIR);
+        return Files.isDirectory(workflows) ? workflows : root;
+    }
+
+    /** Workflow files of the workspace at {@code root}, in load order; empty when the folder is unreadable. */
+    static List<Path> workflowFiles(Path root) throws IOException {
+        Path scanDir = scanDir(root);
+        try (Stream<Path> walk = Files.walk(scanDir, MAX_DEPTH)) {
+            return walk.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.endsWith(".yaml") || n.endsWith(".yml");
+                    })
+                    .sorted()
+                    .collect(Collectors.toList());
+        }
+    }
+
+    public Workspace load(String name, Path root) {
+        Path absolute = root.toAbsolutePath().normalize();
+        var errors = new ArrayList<WorkflowError>();
+        String unsafe = NameRules.unsafe(name);
+        if (unsafe != null) {
+            errors.add(WorkflowError.ofFile(null, null, "workspace " + unsafe));
+            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
+        }
+        if (!Files.isDirectory(absolute)) {
+            errors.add(WorkflowError.ofFile(null, null, "workspace folder " + absolute + " does not exist or is not a folder"));
+            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
+        }
+        List<Path> files;
+        try {
+            files = workflowFiles(absolute);
+        } catch (IOException e) {
+            errors.add(WorkflowError.ofFile(null, null, "workspace folder " + absolute + " cannot be read: " + e.getMessage()));
+            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
+        }
+        if (files.isEmpty()) {
+            errors.add(WorkflowError.ofFile(null, null, "no workflow files (*.yaml, *.yml) found in " + scanDir(absolute)));
+        }
+
+        var actions = new LinkedHashMap<String, Action>();
+        var actionFiles = new HashMap<String, String>();
+        var brokenActions = new HashSet<String>();
+        var drafts = new ArrayList<WorkflowFileParser.TaskDraft>();
+        var taskFiles = new HashMap<String, String>();
+        var fileHooks = new LinkedHashMap<String, Hooks>();
+        Path scanDir = scanDir(absolute);
+
+        for (Path path : files) {
+            String file = relative(absolute, path);
+            String content;
+            try {
+                content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+            } catch (CharacterCodingException e) {
+                errors.add(WorkflowError.ofFile(file, null, "file is not valid UTF-8"));
+                continue;
+            } catch (IOException e) {
+                errors.add(WorkflowError.ofFile(file, null, "file cannot be read: " + e.getMessage()));
+                continue;
+            }
+            WorkflowFileParser.ParsedFile parsed;
+            try {
+                parsed = parser.parse(file, content, inferredFolder(scanDir, path));
+            } catch (RuntimeException e) {
+                // Our bug, not the author's: still only this file is lost, never the workspace or the server.
+                LOG.error("Loading workflow file {} of workspace {} failed", file, name, e);
+                errors.add(WorkflowError.ofFile(file, null, "file could not be loaded (internal error: " + e + ")"));
+                continue;
+            }
+            errors.addAll(parsed.errors());
+            for (Action action : parsed.actions()) {
+                String first = actionFiles.putIfAbsent(action.name(), file);
+                if (first != null) {
+                    errors.add(WorkflowError.ofAction(file, action.name(), "action is already defined in " + first));
+                } else {
+                    actions.put(action.name(), action);
+                }
+            }
+            for (String broken : parsed.brokenActions()) {
+                if (actionFiles.putIfAbsent(broken, file) == null) {
+                    brokenActions.add(broken);
+                }
+            }
+            for (var draft : parsed.tasks()) {
+                String first = taskFiles.putIfAbsent(draft.task().name(), file);
+                if (first != null) {
+                    errors.add(WorkflowError.ofTask(file, draft.task().name(), null, "task is already defined in " + first));
+                } else {
+                    drafts.add(draft);
+                }
+            }
+            parsed.brokenTasks().forEach(broken -> taskFiles.putIfAbsent(broken, file));
+            fileHooks.put(file, parsed.hooks());
+        }
+
+        Hooks workspaceHooks = Hooks.NONE;
+        for (var entry : fileHooks.entrySet()) {
+            workspaceHooks = workspaceHooks.plus(knownActionsOnly(entry.getValue(), actions, brokenActions, entry.getKey(), errors));
+        }
+        var tasks = new LinkedHashMap<String, Task>();
+        for (var draft : drafts) {
+            Task resolved = resolve(draft, actions, brokenActions, errors);
+            if (resolved != null) {
+                tasks.put(resolved.name(), resolved);
+            }
+        }
+        // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
+        errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors);
+    }
+
+    /** Workspace-level hooks may name an action of any file, so they are checked once all files are read. */
+    private static Hooks knownActionsOnly(
+            Hooks hooks, Map<String, Action> actions, Set<String> brokenActions, String file, List<WorkflowError> errors) {
+        var kept = new LinkedHashMap<HookEvent, List<Hook>>();
+        for (HookEvent event : HookEvent.values()) {
+            var list = new ArrayList<Hook>();
+            List<Hook> declared = hooks.declaredFor(event);
+            for (int i = 0; i < declared.size(); i++) {
+                String problem = hookProblem(declared.get(i), actions, brokenActions);
+                if (problem == null) {
+                    list.add(declared.get(i));
+                } else {
+                    errors.add(WorkflowError.ofFile(file, null, hookKey(event) + "[" + i + "] " + problem));
+                }
+            }
+            kept.put(event, list);
+        }
+        return new Hooks(kept.get(HookEvent.SUCCESS), kept.get(HookEvent.ERROR), kept.get(HookEvent.CANCEL));
+    }
+
+    private static String hookProblem(Hook hook, Map<String, Action> actions, Set<String> brokenActions) {
+        if (actions.containsKey(hook.action())) {
+            return null;
+        }
+        return brokenActions.contains(hook.action())
+                ? "references action '" + hook.action() + "', which has errors"
+                : "references unknown action '" + hook.action() + "'";
+    }
+
+    private static Task resolve(
+            WorkflowFileParser.TaskDraft draft, Map<String, Action> actions, Set<String> brokenActions, List<WorkflowError> errors) {
+        Task task = draft.task();
+        String file = task.file();
+        int before = errors.size();
+        var flow = new LinkedHashMap<String, FlowStep>();
+        for (FlowStep step : task.flow().values()) {
+            FlowStep resolved = step;
+            String ref = draft.actionRefs().get(step.name());
+            if (ref != null) {
+                Action action = actions.get(ref);
+                if (action != null) {
+                    resolved = step.withAction(action);
+                } else {
+                    errors.add(WorkflowError.ofTask(file, task.name(), step.name(), brokenActions.contains(ref)
+                            ? "step references action '" + ref + "', which has errors"
+                            : "step references unknown action '" + ref + "'"));
+                }
+            }
+            flow.put(step.name(), resolved);
+        }
+        for (HookEvent event : HookEvent.values()) {
+            List<Hook> hooks = task.hooks().declaredFor(event);
+            for (int i = 0; i < hooks.size(); i++) {
+                String problem = hookProblem(hooks.get(i), actions, brokenActions);
+                if (problem != null) {
+                    errors.add(WorkflowError.ofTask(file, task.name(), null, hookKey(event) + "[" + i + "] " + problem));
+                }
+            }
+        }
+        return errors.size() > before ? null : task.withFlow(flow);
+    }
+
+    static String hookKey(HookEvent event) {
+        return switch (event) {
+            case SUCCESS -> "on_success";
+            case ERROR -> "on_error";
+            case CANCEL -> "on_cancel";
+        };
+    }
+
+    private static String inferredFolder(Path scanDir, Path file) {
+        Path parent = scanDir.relativize(file).getParent();
+        return parent == null ? null : parent.toString().replace('\\', '/');
+    }
+
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+}
