@@ -58,6 +58,9 @@ CREATE TABLE job_steps (
     exit_code           INTEGER,
     error_message       TEXT,
     output              TEXT,
+    -- Hook jobs are rendered when the hook fires (with the hook.* context); their one step
+    -- keeps the rendered action here. NULL for task steps, rendered when a worker claims them.
+    rendered_action     TEXT,
     PRIMARY KEY (job_id, step_name)
 );
 CREATE INDEX job_steps_ready ON job_steps (status, ready_at);

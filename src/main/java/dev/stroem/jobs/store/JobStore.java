@@ -6,6 +6,7 @@ import dev.stroem.jobs.JobStatus;
 import dev.stroem.jobs.JobStep;
 import dev.stroem.jobs.NewStep;
 import dev.stroem.jobs.StepStatus;
+import dev.stroem.logs.archive.ArchiveQueue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,14 @@ public final class JobStore {
 
     /** Inserts a pending job and its steps; steps without dependencies start out ready. */
     public void createJob(Job job, List<NewStep> steps) {
+        createJob(job, steps, Map.of());
+    }
+
+    /**
+     * Inserts a pending job and its steps; {@code renderedActions} holds, per step name, an action
+     * rendered in advance (hook jobs), stored as JSON.
+     */
+    public void createJob(Job job, List<NewStep> steps, Map<String, Object> renderedActions) {
         db.jdbi().useTransaction(h -> {
             h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
                             + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
@@ -57,9 +66,9 @@ public final class JobStore {
                     .bind("completed_at", JsonColumns.millis(job.completedAt()))
                     .execute();
             var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
-                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at) VALUES (:job_id, "
-                    + ":step_name, :position, :action_name, :action_type, :depends_on, :continue_on_failure, "
-                    + ":timeout_secs, :required_tags, :status, :ready_at)");
+                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action) "
+                    + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
+                    + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action)");
             int position = 0;
             for (var step : steps) {
                 boolean ready = step.dependsOn().isEmpty();
@@ -74,6 +83,7 @@ public final class JobStore {
                         .bind("required_tags", columns.write(step.requiredTags()))
                         .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
                         .bind("ready_at", ready ? JsonColumns.millis(job.createdAt()) : null)
+                        .bind("rendered_action", columns.write(renderedActions.get(step.stepName())))
                         .add();
             }
             if (!steps.isEmpty()) {
@@ -158,6 +168,16 @@ public final class JobStore {
                 .list();
     }
 
+    /** True when the job exists and has a step of that name: what log ingest checks per batch. */
+    public boolean hasStep(String jobId, String stepName) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM job_steps WHERE job_id = :job AND step_name = :step")
+                .bind("job", jobId)
+                .bind("step", stepName)
+                .mapTo(Integer.class)
+                .one()) > 0;
+    }
+
     /** Ready steps, oldest first: the candidates a worker's claim looks at. */
     public List<JobStep> readySteps(int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS
@@ -191,6 +211,25 @@ public final class JobStore {
             }
             return Optional.ofNullable(work.apply(new JobTransaction(h, job.get())));
         });
+    }
+
+    /** True once the job's hooks fired and its archival was queued: later lines mean a re-archive. */
+    public boolean isFinalised(String jobId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT finalize_state FROM jobs WHERE job_id = :id")
+                        .bind("id", jobId)
+                        .mapTo(String.class)
+                        .findOne())
+                .map("done"::equals)
+                .orElse(false);
+    }
+
+    /** Hook jobs fired for a job. */
+    public List<Job> hookJobsOf(String jobId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS
+                        + " FROM jobs WHERE source_type = 'hook' AND source_id = :id ORDER BY created_at, hook_name")
+                .bind("id", jobId)
+                .map(rows.job())
+                .list());
     }
 
     /** Jobs whose post-terminal work (hooks, archival) is not done yet: resumed after a restart. */
@@ -334,12 +373,23 @@ public final class JobStore {
                     .execute() == 1;
         }
 
-        /** Records that hooks fired and queues the job's log for archival, in this transaction. */
-        public void markHooksFired(Instant now) {
+        /** Records that hooks fired and, when an archive is configured, queues the job's log for archival. */
+        public void markFinalised(boolean queueArchival, Instant now) {
             h.createUpdate("UPDATE jobs SET finalize_state = 'done' WHERE job_id = :job")
                     .bind("job", job.jobId())
                     .execute();
-            dev.stroem.logs.archive.ArchiveQueue.request(h, job.jobId(), now);
+            if (queueArchival) {
+                ArchiveQueue.request(h, job.jobId(), now);
+            }
+        }
+
+        /** The rendered action stored with a hook job's step, if any. */
+        public Optional<String> renderedAction(String stepName) {
+            return h.createQuery("SELECT rendered_action FROM job_steps WHERE job_id = :job AND step_name = :step")
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .mapTo(String.class)
+                    .findOne();
         }
     }
 }

@@ -234,7 +234,7 @@ abstract class JobStoreContract {
         assertThat(archives.find("j1")).isEmpty();
 
         jobs.inJob("j1", tx -> {
-            tx.markHooksFired(T0.plusSeconds(1));
+            tx.markFinalised(true, T0.plusSeconds(1));
             return null;
         });
 
@@ -286,7 +286,7 @@ abstract class JobStoreContract {
         jobs.createJob(newJob("unfinalised", "t", T0), List.of());
         jobs.inJob("old", tx -> {
             tx.finishJob(JobStatus.COMPLETED, null, null, T0.plusSeconds(1));
-            tx.markHooksFired(T0.plusSeconds(1));
+            tx.markFinalised(true, T0.plusSeconds(1));
             return null;
         });
         jobs.inJob("unfinalised", tx -> tx.finishJob(JobStatus.FAILED, null, null, T0.plusSeconds(1)));

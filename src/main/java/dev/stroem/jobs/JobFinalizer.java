@@ -1,0 +1,188 @@
+package dev.stroem.jobs;
+
+import dev.stroem.jobs.store.JobStore;
+import dev.stroem.logs.LocalLogStore;
+import dev.stroem.workflow.HookContext;
+import dev.stroem.workflow.HookEvent;
+import dev.stroem.workflow.JobPlanner;
+import dev.stroem.workflow.TemplateException;
+import dev.stroem.workflow.WorkspaceCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens after a job ended, in the spec's order: its hooks fire (a hook that cannot even
+ * start writes a {@code [hooks]} server event on the job), the job's local log is flushed and
+ * closed, then its archival is recorded in the database — from where the archive uploader takes
+ * it. The work is recorded durably with the terminal status ({@code finalize_state}), so after a
+ * crash {@link #resumePending()} finishes it; firing is idempotent (one hook job per hook).
+ */
+public final class JobFinalizer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JobFinalizer.class);
+
+    private final JobStore jobs;
+    private final WorkspaceCatalog catalog;
+    private final JobPlanner planner;
+    private final LocalLogStore store;
+    private final JobLogWriter logs;
+    private final boolean archiveConfigured;
+    private final Runnable archivalQueued;
+    private final Clock clock;
+    private final ExecutorService executor;
+
+    /**
+     * @param archivalQueued called after a job's archival was queued (wakes the uploader)
+     */
+    public JobFinalizer(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, LocalLogStore store,
+            JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued, Clock clock) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.planner = planner;
+        this.store = store;
+        this.logs = logs;
+        this.archiveConfigured = archiveConfigured;
+        this.archivalQueued = archivalQueued;
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            var t = new Thread(r, "job-finalizer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Queues the finalisation of a job that just ended. */
+    public void submit(String jobId) {
+        executor.submit(() -> {
+            try {
+                finalizeJob(jobId);
+            } catch (RuntimeException e) {
+                // Stays recorded as pending; the next resumePending() (sweeper, restart) retries it.
+                log.error("finalising job {} failed; it will be retried", jobId, e);
+            }
+        });
+    }
+
+    /** Finalises every job whose finalisation was interrupted (called at start and by the sweeper). */
+    public void resumePending() {
+        jobs.jobsToFinalize().forEach(this::submit);
+    }
+
+    /** Runs the finalisation of one job now, on the caller's thread. */
+    void finalizeJob(String jobId) {
+        var job = jobs.findJob(jobId).orElse(null);
+        if (job == null || !job.status().isTerminal()) {
+            return;
+        }
+        if (Job.SOURCE_HOOK.equals(job.sourceType())) {
+            reportHookOutcome(job);
+        } else {
+            fireHooks(job);
+        }
+        store.close(jobId);
+        jobs.inJob(jobId, tx -> {
+            tx.markFinalised(archiveConfigured, now());
+            return null;
+        });
+        if (archiveConfigured) {
+            archivalQueued.run();
+        }
+    }
+
+    private void fireHooks(Job job) {
+        var workspace = catalog.snapshot().workspace(job.workspace()).orElse(null);
+        var task = workspace == null ? null : workspace.task(job.taskName()).orElse(null);
+        if (task == null) {
+            log.info("job {}: task {}/{} is no longer loaded, no hooks to fire", job.jobId(), job.workspace(),
+                    job.taskName());
+            return;
+        }
+        var event = switch (job.status()) {
+            case COMPLETED -> HookEvent.SUCCESS;
+            case CANCELLED -> HookEvent.CANCEL;
+            default -> HookEvent.ERROR;
+        };
+        var hooks = workspace.hooksFor(task, event);
+        if (hooks.isEmpty()) {
+            return;
+        }
+        var context = hookContext(job);
+        for (int i = 0; i < hooks.size(); i++) {
+            var hook = hooks.get(i);
+            String hookName = hookKey(event) + "[" + i + "]";
+            try {
+                var rendered = planner.renderHook(workspace, hook, context);
+                createHookJob(job, hookName, hook.action(), rendered);
+            } catch (TemplateException | IllegalArgumentException e) {
+                logs.serverEvent(job.jobId(), "hooks", "Hook '" + hook.action() + "' could not start: " + e.getMessage());
+            }
+        }
+    }
+
+    private void createHookJob(Job parent, String hookName, String actionName, dev.stroem.workflow.RenderedAction rendered) {
+        String hookJobId = UUID.randomUUID().toString();
+        var hookJob = new Job(hookJobId, parent.workspace(), actionName, JobStatus.PENDING, rendered.input(),
+                Job.SOURCE_HOOK, parent.jobId(), hookName, null, null, null, now(), null, null);
+        var step = new NewStep(actionName, actionName, dev.stroem.workflow.Action.TYPE_SCRIPT, List.of(), false, null,
+                List.of());
+        try {
+            jobs.createJob(hookJob, List.of(step), Map.of(actionName, Orchestrator.storedForm(rendered)));
+            log.info("job {}: hook {} ({}) fired as job {}", parent.jobId(), hookName, actionName, hookJobId);
+        } catch (UnableToExecuteStatementException e) {
+            if (jobs.hookJobsOf(parent.jobId()).stream().anyMatch(j -> hookName.equals(j.hookName()))) {
+                return; // fired before a crash: once is enough
+            }
+            throw e;
+        }
+    }
+
+    private void reportHookOutcome(Job hookJob) {
+        if (hookJob.status() == JobStatus.COMPLETED || hookJob.sourceId() == null) {
+            return;
+        }
+        if (jobs.findJob(hookJob.sourceId()).isEmpty()) {
+            return;
+        }
+        String error = hookJob.errorMessage() == null ? hookJob.status().wireName() : hookJob.errorMessage();
+        logs.serverEvent(hookJob.sourceId(), "hooks", "Hook '" + hookJob.taskName() + "' failed: " + error);
+    }
+
+    private HookContext hookContext(Job job) {
+        var failed = jobs.steps(job.jobId()).stream()
+                .filter(s -> s.status() == StepStatus.FAILED)
+                .map(s -> new HookContext.FailedStep(s.stepName(), s.actionName(), s.errorMessage(), s.continueOnFailure()))
+                .toList();
+        return new HookContext(job.workspace(), job.taskName(), job.jobId(), job.status().wireName(),
+                job.errorMessage(), job.startedAt(), job.completedAt(), failed);
+    }
+
+    private static String hookKey(HookEvent event) {
+        return switch (event) {
+            case SUCCESS -> "on_success";
+            case ERROR -> "on_error";
+            case CANCEL -> "on_cancel";
+        };
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

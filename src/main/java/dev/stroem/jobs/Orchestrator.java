@@ -1,0 +1,323 @@
+package dev.stroem.jobs;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stroem.jobs.store.JobStore;
+import dev.stroem.workflow.JobPlanner;
+import dev.stroem.workflow.RenderedAction;
+import dev.stroem.workflow.TemplateException;
+import dev.stroem.workflow.WorkspaceCatalog;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives jobs through their DAG: creates them from a task, hands ready steps to workers,
+ * records what workers report, cascades failures, and ends jobs. Every state change of a job
+ * happens in one locked transaction of {@link JobStore#inJob}; what must happen after a job
+ * ended (hooks, archival) is handed to the {@link JobFinalizer} once that transaction committed.
+ */
+public final class Orchestrator {
+    private static final Logger log = LoggerFactory.getLogger(Orchestrator.class);
+    private static final int CLAIM_CANDIDATES = 50;
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final JobStore jobs;
+    private final WorkspaceCatalog catalog;
+    private final JobPlanner planner;
+    private final StepOutputReader outputs;
+    private final JobLogWriter logs;
+    private final JobFinalizer finalizer;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public Orchestrator(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, StepOutputReader outputs,
+            JobLogWriter logs, JobFinalizer finalizer, ObjectMapper json, Clock clock) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.planner = planner;
+        this.outputs = outputs;
+        this.logs = logs;
+        this.finalizer = finalizer;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a job of a task with the given input (defaults applied, required fields checked).
+     *
+     * @throws JobNotFoundException when the workspace or task does not exist
+     * @throws dev.stroem.workflow.InputException when the input does not fit the task's schema
+     */
+    public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType) {
+        var workspace = catalog.snapshot().workspace(workspaceName)
+                .orElseThrow(() -> new JobNotFoundException("no workspace named \"" + workspaceName + "\""));
+        var task = workspace.task(taskName)
+                .orElseThrow(() -> new JobNotFoundException("no task named \"" + taskName + "\" in workspace \""
+                        + workspaceName + "\""));
+        var input = planner.resolveTaskInput(task, given == null ? Map.of() : given);
+        var steps = task.steps().stream()
+                .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
+                        s.continueOnFailure(), s.timeoutSeconds(), s.action().tags()))
+                .toList();
+        String jobId = UUID.randomUUID().toString();
+        var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, null, null,
+                task.timeoutSeconds(), null, null, now(), null, null);
+        jobs.createJob(job, steps);
+        log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
+        if (steps.isEmpty()) {
+            advance(jobId);
+        }
+        return jobId;
+    }
+
+    /**
+     * Gives the oldest ready step this worker can run to this worker, rendered. A step whose
+     * rendering fails is failed with an {@code [orchestrator]} event and the next one is tried.
+     */
+    public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags) {
+        for (var candidate : jobs.readySteps(CLAIM_CANDIDATES)) {
+            if (!capabilities.contains(candidate.actionType()) || !tags.containsAll(candidate.requiredTags())) {
+                continue;
+            }
+            if (!jobs.tryClaim(candidate.jobId(), candidate.stepName(), workerId, now())) {
+                continue;
+            }
+            try {
+                return Optional.of(render(candidate));
+            } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
+                failStep(candidate.jobId(), candidate.stepName(), "orchestrator",
+                        "Step '" + candidate.stepName() + "' could not start: " + e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ClaimedStep render(JobStep step) {
+        var job = jobs.findJob(step.jobId()).orElseThrow(() -> new IllegalStateException("job vanished"));
+        RenderedAction action = jobs.inJob(step.jobId(), tx -> tx.renderedAction(step.stepName()))
+                .flatMap(r -> r)
+                .map(this::readRendered)
+                .orElseGet(() -> renderFromWorkflow(job, step));
+        jobs.inJob(step.jobId(), tx -> {
+            tx.markJobRunning(now());
+            return null;
+        });
+        return new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), step.stepName(), step.actionName(),
+                step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs());
+    }
+
+    private RenderedAction renderFromWorkflow(Job job, JobStep step) {
+        var workspace = catalog.snapshot().workspace(job.workspace())
+                .orElseThrow(() -> new IllegalStateException("workspace '" + job.workspace() + "' is no longer loaded"));
+        var task = workspace.task(job.taskName())
+                .orElseThrow(() -> new IllegalStateException("task '" + job.taskName() + "' is no longer loaded"));
+        var flowStep = task.step(step.stepName())
+                .orElseThrow(() -> new IllegalStateException("step '" + step.stepName()
+                        + "' is no longer in task '" + job.taskName() + "'"));
+        if (!flowStep.actionName().equals(step.actionName())) {
+            throw new IllegalStateException("its action '" + step.actionName() + "' was replaced by '"
+                    + flowStep.actionName() + "' on reload");
+        }
+        var stepOutputs = new HashMap<String, Object>();
+        for (var s : jobs.steps(job.jobId())) {
+            if (s.status() == StepStatus.COMPLETED) {
+                stepOutputs.put(s.stepName(), s.output());
+            }
+        }
+        return planner.renderStep(workspace, task, step.stepName(), job.input(), stepOutputs);
+    }
+
+    private RenderedAction readRendered(String stored) {
+        try {
+            var map = json.readValue(stored, MAP);
+            @SuppressWarnings("unchecked")
+            var input = (Map<String, Object>) map.getOrDefault("input", Map.of());
+            @SuppressWarnings("unchecked")
+            var env = (Map<String, String>) map.getOrDefault("env", Map.of());
+            return new RenderedAction((String) map.get("action_name"), input, (String) map.get("script"), env);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored hook action is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** A stored form of a pre-rendered action (hook jobs). */
+    static Map<String, Object> storedForm(RenderedAction action) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("action_name", action.actionName());
+        map.put("input", action.input());
+        map.put("script", action.script());
+        map.put("env", action.env());
+        return map;
+    }
+
+    /** A worker started a step it claimed. */
+    public void startStep(String jobId, String stepName, String workerId) {
+        jobs.inJob(jobId, tx -> {
+            var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
+            if (step.status() != StepStatus.RUNNING || !workerId.equals(step.workerId())) {
+                if (step.status().isTerminal()) {
+                    return null; // cancelled meanwhile: the worker learns it from /cancelled
+                }
+                throw new JobConflictException("step '" + stepName + "' is " + step.status().wireName()
+                        + " and not claimed by worker " + workerId);
+            }
+            tx.markStepStarted(stepName, now());
+            tx.markJobRunning(now());
+            return null;
+        }).orElseThrow(() -> unknownJob(jobId));
+    }
+
+    /**
+     * A worker finished a step. The output comes from the step's log ({@code OUTPUT:} lines);
+     * {@code reportedOutput} is used only when the log has none. Repeating it changes nothing.
+     */
+    public void completeStep(String jobId, String stepName, int exitCode, String error,
+            Map<String, Object> reportedOutput) {
+        if (jobs.findJob(jobId).isEmpty()) {
+            throw unknownJob(jobId);
+        }
+        boolean success = exitCode == 0 && (error == null || error.isBlank());
+        Map<String, Object> output = success
+                ? outputs.read(jobId, stepName).orElse(reportedOutput)
+                : null;
+        String message = success ? null
+                : (error == null || error.isBlank()) ? "Command exited with code " + exitCode : error;
+        boolean ended = jobs.inJob(jobId, tx -> {
+            var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
+            if (step.status().isTerminal()) {
+                return false;
+            }
+            if (step.status() != StepStatus.RUNNING) {
+                throw new JobConflictException("step '" + stepName + "' is " + step.status().wireName()
+                        + ", not running: it cannot complete");
+            }
+            tx.finishStep(stepName, success ? StepStatus.COMPLETED : StepStatus.FAILED, exitCode, message, output, now());
+            return advance(tx);
+        }).orElseThrow(() -> unknownJob(jobId));
+        log.info("job {} step {} {} (exit code {})", jobId, stepName, success ? "completed" : "failed", exitCode);
+        if (ended) {
+            finalizer.submit(jobId);
+        }
+    }
+
+    /**
+     * Fails a step for a reason the server found (orchestration error, recovery), writing
+     * {@code [source] message} into the job's log first, then cascades as for any failure.
+     */
+    public void failStep(String jobId, String stepName, String source, String message) {
+        logs.serverEvent(jobId, source, message);
+        boolean ended = jobs.inJob(jobId, tx -> {
+            if (!tx.finishStep(stepName, StepStatus.FAILED, null, message, null, now())) {
+                return false;
+            }
+            return advance(tx);
+        }).orElse(false);
+        if (ended) {
+            finalizer.submit(jobId);
+        }
+    }
+
+    /** Cancels a pending or running job: its steps stop, and workers learn it from {@code /cancelled}. */
+    public void cancel(String jobId, String by) {
+        var job = jobs.findJob(jobId).orElseThrow(() -> unknownJob(jobId));
+        if (job.status().isTerminal()) {
+            throw new JobConflictException("job " + jobId + " already ended (" + job.status().wireName() + ")");
+        }
+        logs.serverEvent(jobId, "orchestrator", "Job cancelled by " + by);
+        boolean ended = cancelSteps(jobId, "Cancelled by " + by, by);
+        if (!ended) {
+            throw new JobConflictException("job " + jobId + " ended before it could be cancelled");
+        }
+        finalizer.submit(jobId);
+    }
+
+    /** Cancels a job that ran past its timeout (recovery); false when it had already ended. */
+    public boolean cancelForTimeout(String jobId, String message) {
+        logs.serverEvent(jobId, "recovery", message);
+        boolean ended = cancelSteps(jobId, message, "recovery");
+        if (ended) {
+            finalizer.submit(jobId);
+        }
+        return ended;
+    }
+
+    private boolean cancelSteps(String jobId, String reason, String by) {
+        return jobs.inJob(jobId, tx -> {
+            if (tx.job().status().isTerminal()) {
+                return false;
+            }
+            for (var step : tx.steps()) {
+                if (!step.status().isTerminal()) {
+                    tx.finishStep(step.stepName(), StepStatus.CANCELLED, null, reason, null, now());
+                }
+            }
+            return tx.finishJob(JobStatus.CANCELLED, reason, by, now());
+        }).orElse(false);
+    }
+
+    /** True when a worker should kill what it runs for this job. */
+    public boolean isCancelled(String jobId) {
+        return jobs.findJob(jobId).orElseThrow(() -> unknownJob(jobId)).status() == JobStatus.CANCELLED;
+    }
+
+    /** Re-evaluates a job's DAG: the recovery sweeper's safety net, and for jobs without steps. */
+    public void advance(String jobId) {
+        boolean ended = jobs.inJob(jobId, this::advance).orElse(false);
+        if (ended) {
+            finalizer.submit(jobId);
+        }
+    }
+
+    /** Applies the DAG's consequences; true when this transaction ended the job. */
+    private boolean advance(JobStore.JobTransaction tx) {
+        if (tx.job().status().isTerminal()) {
+            return false;
+        }
+        var steps = tx.steps();
+        var eval = DagEvaluation.of(steps);
+        Instant now = now();
+        for (var name : eval.ready()) {
+            tx.markStepReady(name, now);
+        }
+        for (var name : eval.skipped()) {
+            tx.finishStep(name, StepStatus.SKIPPED, null, "Skipped: a dependency did not complete", null, now);
+        }
+        if (eval.jobOutcome().isEmpty()) {
+            return false;
+        }
+        var outcome = eval.jobOutcome().get();
+        String error = outcome == JobStatus.FAILED ? firstFailure(steps) : null;
+        return tx.finishJob(outcome, error, null, now);
+    }
+
+    private static String firstFailure(List<JobStep> steps) {
+        return steps.stream()
+                .filter(s -> (s.status() == StepStatus.FAILED || s.status() == StepStatus.CANCELLED)
+                        && !s.continueOnFailure())
+                .findFirst()
+                .map(s -> "Step '" + s.stepName() + "' failed"
+                        + (s.errorMessage() == null ? "" : ": " + s.errorMessage()))
+                .orElse("a step failed");
+    }
+
+    private Instant now() {
+        // The database keeps milliseconds; so do we, so that what we return equals what we read back.
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    private static JobNotFoundException unknownJob(String jobId) {
+        return new JobNotFoundException("no job with id " + jobId);
+    }
+
+    private static JobNotFoundException unknownStep(String jobId, String stepName) {
+        return new JobNotFoundException("job " + jobId + " has no step named \"" + stepName + "\"");
+    }
+}

@@ -1,0 +1,136 @@
+package dev.stroem.web;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stroem.jobs.JobStatus;
+import dev.stroem.jobs.Orchestrator;
+import dev.stroem.jobs.store.JobFilter;
+import dev.stroem.jobs.store.JobStore;
+import dev.stroem.logs.archive.ArchiveQueue;
+import dev.stroem.workflow.CatalogSnapshot;
+import dev.stroem.workflow.TaskDetailView;
+import dev.stroem.workflow.TaskSummaryView;
+import dev.stroem.workflow.WorkspaceCatalog;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.util.Map;
+
+/**
+ * The public API of workspaces, tasks and jobs: listing, detail, execute and cancel, in the
+ * original Strøm's shapes (docs/api.md).
+ */
+public final class JobsApi {
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private final WorkspaceCatalog catalog;
+    private final Orchestrator orchestrator;
+    private final JobStore jobs;
+    private final ArchiveQueue archives;
+    private final RequestBodies bodies;
+
+    /** {@code archives} is null when no archive is configured. */
+    public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, ArchiveQueue archives,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.catalog = catalog;
+        this.orchestrator = orchestrator;
+        this.jobs = jobs;
+        this.archives = archives;
+        this.bodies = new RequestBodies(json);
+    }
+
+    void register(RoutesConfig routes) {
+        routes.get("/api/workspaces", ctx -> ctx.json(catalog.snapshot().views()));
+        routes.get("/api/workspaces/{ws}/tasks", this::listTasks);
+        routes.get("/api/workspaces/{ws}/tasks/{name}", this::taskDetail);
+        routes.post("/api/workspaces/{ws}/tasks/{name}/execute", this::execute);
+        routes.get("/api/jobs", this::listJobs);
+        routes.get("/api/jobs/{id}", this::jobDetail);
+        routes.post("/api/jobs/{id}/cancel", this::cancel);
+    }
+
+    record ExecuteRequest(@JsonProperty("input") Map<String, Object> input) {}
+
+    private void listTasks(Context ctx) {
+        String ws = ctx.pathParam("ws");
+        var workspace = snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
+        ctx.json(workspace.tasks().values().stream().map(t -> TaskSummaryView.of(ws, t)).toList());
+    }
+
+    private void taskDetail(Context ctx) {
+        String ws = ctx.pathParam("ws");
+        String name = ctx.pathParam("name");
+        var workspace = snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
+        var task = workspace.task(name).orElseThrow(() -> unknownTask(ws, name));
+        ctx.json(TaskDetailView.of(ws, task));
+    }
+
+    private void execute(Context ctx) {
+        var req = bodies.read(ctx, ExecuteRequest.class, new ExecuteRequest(Map.of()));
+        String jobId = orchestrator.createJob(ctx.pathParam("ws"), ctx.pathParam("name"),
+                req.input() == null ? Map.of() : req.input(), dev.stroem.jobs.Job.SOURCE_API);
+        ctx.json(Map.of("job_id", jobId));
+    }
+
+    private void listJobs(Context ctx) {
+        var status = ctx.queryParam("status");
+        JobStatus parsed = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                parsed = JobStatus.fromWireName(status);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestResponse("status: " + e.getMessage());
+            }
+        }
+        var filter = new JobFilter(blankToNull(ctx.queryParam("workspace")), blankToNull(ctx.queryParam("task_name")), parsed);
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        var page = jobs.listJobs(filter, limit, offset);
+        ctx.json(Map.of("items", page.items().stream().map(JobView::summary).toList(), "total", page.total()));
+    }
+
+    private void jobDetail(Context ctx) {
+        String id = ctx.pathParam("id");
+        var job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
+        var archive = archives == null ? null : archives.find(id).orElse(null);
+        ctx.json(JobView.detail(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));
+    }
+
+    private void cancel(Context ctx) {
+        orchestrator.cancel(ctx.pathParam("id"), "api");
+        ctx.json(Map.of("status", "cancelled"));
+    }
+
+    private CatalogSnapshot snapshot() {
+        return catalog.snapshot();
+    }
+
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v < min || v > max) {
+                throw new BadRequestResponse(name + ": must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new BadRequestResponse(name + ": expected a whole number, got \"" + raw + "\"");
+        }
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static NotFoundResponse unknownWorkspace(String ws) {
+        return new NotFoundResponse("no workspace named \"" + ws + "\"");
+    }
+
+    private static NotFoundResponse unknownTask(String ws, String name) {
+        return new NotFoundResponse("no task named \"" + name + "\" in workspace \"" + ws + "\"");
+    }
+}

@@ -1,0 +1,222 @@
+package dev.stroem.web;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stroem.jobs.ClaimedStep;
+import dev.stroem.jobs.JobLogWriter;
+import dev.stroem.jobs.Orchestrator;
+import dev.stroem.jobs.Worker;
+import dev.stroem.jobs.store.JobStore;
+import dev.stroem.jobs.store.WorkerStore;
+import dev.stroem.logs.JsonlCodec;
+import dev.stroem.logs.LogLine;
+import dev.stroem.logs.LogStream;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The worker API ({@code /worker/*}, bearer {@code worker_token} always required): register,
+ * heartbeat, claim, start, complete, cancellation check and log ingest. See docs/worker-api.md.
+ */
+public final class WorkerApi {
+    /** Largest accepted batch id; documented in docs/worker-api.md. */
+    static final int MAX_BATCH_ID_LENGTH = 128;
+
+    private final Orchestrator orchestrator;
+    private final JobStore jobs;
+    private final WorkerStore workers;
+    private final JobLogWriter logs;
+    private final RequestBodies bodies;
+    private final Clock clock;
+    private final Counter linesIngested;
+    private final Counter bytesIngested;
+    private final Timer ingestLatency;
+    private final Counter claims;
+
+    public WorkerApi(Orchestrator orchestrator, JobStore jobs, WorkerStore workers, JobLogWriter logs,
+            com.fasterxml.jackson.databind.ObjectMapper json, MeterRegistry metrics, Clock clock) {
+        this.orchestrator = orchestrator;
+        this.jobs = jobs;
+        this.workers = workers;
+        this.logs = logs;
+        this.bodies = new RequestBodies(json);
+        this.clock = clock;
+        this.linesIngested = Counter.builder("stroem_log_lines_ingested").description("Log lines accepted from workers")
+                .register(metrics);
+        this.bytesIngested = Counter.builder("stroem_log_bytes_ingested").baseUnit("bytes")
+                .description("Bytes of log text accepted from workers").register(metrics);
+        this.ingestLatency = Timer.builder("stroem_log_ingest_latency")
+                .description("Time to validate, store and publish one worker log batch").register(metrics);
+        this.claims = Counter.builder("stroem_step_claims").description("Steps handed to workers").register(metrics);
+    }
+
+    void register(RoutesConfig routes, BearerTokens workerToken) {
+        routes.before("/worker/*", ctx -> workerToken.require(ctx, false));
+        routes.post("/worker/register", this::registerWorker);
+        routes.post("/worker/heartbeat", this::heartbeat);
+        routes.post("/worker/jobs/claim", this::claim);
+        routes.post("/worker/jobs/{job_id}/steps/{step}/start", this::start);
+        routes.post("/worker/jobs/{job_id}/steps/{step}/complete", this::complete);
+        routes.get("/worker/jobs/{job_id}/cancelled", this::cancelled);
+        routes.post("/worker/jobs/{job_id}/logs", this::ingest);
+    }
+
+    record RegisterRequest(@JsonProperty("name") String name, @JsonProperty("capabilities") List<String> capabilities,
+            @JsonProperty("tags") List<String> tags, @JsonProperty("version") String version) {}
+
+    record WorkerRef(@JsonProperty("worker_id") String workerId) {}
+
+    record ClaimRequest(@JsonProperty("worker_id") String workerId,
+            @JsonProperty("capabilities") List<String> capabilities, @JsonProperty("tags") List<String> tags) {}
+
+    record CompleteRequest(@JsonProperty("exit_code") Integer exitCode, @JsonProperty("error") String error,
+            @JsonProperty("output") Map<String, Object> output) {}
+
+    record LogBatch(@JsonProperty("step_name") String stepName, @JsonProperty("batch_id") String batchId,
+            @JsonProperty("lines") List<LineIn> lines) {}
+
+    record LineIn(@JsonProperty("ts") String ts, @JsonProperty("stream") String stream,
+            @JsonProperty("line") String line) {}
+
+    private void registerWorker(Context ctx) {
+        var req = bodies.read(ctx, RegisterRequest.class, null);
+        if (req.name() == null || req.name().isBlank()) {
+            throw RequestBodies.required("name");
+        }
+        var caps = req.capabilities() == null || req.capabilities().isEmpty() ? List.of("script") : req.capabilities();
+        var tags = req.tags() == null ? List.<String>of() : req.tags();
+        var now = Instant.ofEpochMilli(clock.millis());
+        var id = UUID.randomUUID().toString();
+        workers.register(new Worker(id, req.name(), caps, tags, req.version(), Worker.ACTIVE, now, now));
+        ctx.json(Map.of("worker_id", id));
+    }
+
+    private void heartbeat(Context ctx) {
+        var req = bodies.read(ctx, WorkerRef.class, null);
+        String id = requireWorkerId(req.workerId());
+        if (!workers.heartbeat(id, Instant.ofEpochMilli(clock.millis()))) {
+            throw new NotFoundResponse("no worker with id " + id + ": register again");
+        }
+        ctx.json(Map.of());
+    }
+
+    private void claim(Context ctx) {
+        var req = bodies.read(ctx, ClaimRequest.class, null);
+        String id = requireWorkerId(req.workerId());
+        var worker = workers.find(id).orElseThrow(() -> new NotFoundResponse("no worker with id " + id + ": register again"));
+        var caps = req.capabilities() == null || req.capabilities().isEmpty() ? worker.capabilities() : req.capabilities();
+        var tags = req.tags() == null ? worker.tags() : req.tags();
+        workers.heartbeat(id, Instant.ofEpochMilli(clock.millis()));
+        var claimed = orchestrator.claim(id, caps, tags);
+        if (claimed.isEmpty()) {
+            var none = new LinkedHashMap<String, Object>();
+            none.put("job_id", null);
+            none.put("step_name", null);
+            none.put("action_spec", null);
+            ctx.json(none);
+            return;
+        }
+        claims.increment();
+        ctx.json(claimResponse(claimed.get()));
+    }
+
+    private static Map<String, Object> claimResponse(ClaimedStep s) {
+        var spec = new LinkedHashMap<String, Object>();
+        spec.put("script", s.script());
+        spec.put("env", s.env());
+        var out = new LinkedHashMap<String, Object>();
+        out.put("job_id", s.jobId());
+        out.put("workspace", s.workspace());
+        out.put("task_name", s.taskName());
+        out.put("step_name", s.stepName());
+        out.put("action_name", s.actionName());
+        out.put("action_type", s.actionType());
+        out.put("runner", "local");
+        out.put("action_spec", spec);
+        out.put("input", s.input());
+        out.put("timeout_secs", s.timeoutSecs());
+        return out;
+    }
+
+    private void start(Context ctx) {
+        var req = bodies.read(ctx, WorkerRef.class, null);
+        orchestrator.startStep(ctx.pathParam("job_id"), ctx.pathParam("step"), requireWorkerId(req.workerId()));
+        ctx.json(Map.of());
+    }
+
+    private void complete(Context ctx) {
+        var req = bodies.read(ctx, CompleteRequest.class, null);
+        if (req.exitCode() == null) {
+            throw RequestBodies.required("exit_code");
+        }
+        orchestrator.completeStep(ctx.pathParam("job_id"), ctx.pathParam("step"), req.exitCode(), req.error(), req.output());
+        ctx.json(Map.of());
+    }
+
+    private void cancelled(Context ctx) {
+        ctx.json(Map.of("cancelled", orchestrator.isCancelled(ctx.pathParam("job_id"))));
+    }
+
+    private void ingest(Context ctx) {
+        long started = System.nanoTime();
+        String jobId = ctx.pathParam("job_id");
+        var batch = bodies.read(ctx, LogBatch.class, null);
+        if (batch.stepName() == null || batch.stepName().isBlank()) {
+            throw RequestBodies.required("step_name");
+        }
+        if (batch.lines() == null) {
+            throw RequestBodies.required("lines");
+        }
+        if (batch.batchId() != null && (batch.batchId().isBlank() || batch.batchId().length() > MAX_BATCH_ID_LENGTH)) {
+            throw new BadRequestResponse("batch_id: must be 1 to " + MAX_BATCH_ID_LENGTH + " characters");
+        }
+        var now = clock.instant();
+        var lines = new ArrayList<LogLine>(batch.lines().size());
+        long bytes = 0;
+        for (int i = 0; i < batch.lines().size(); i++) {
+            var in = batch.lines().get(i);
+            if (in == null) {
+                throw new BadRequestResponse("lines[" + i + "]: expected an object");
+            }
+            if (in.line() == null) {
+                throw RequestBodies.required("lines[" + i + "].line");
+            }
+            var stream = in.stream() == null ? LogStream.STDOUT : LogStream.fromWireName(in.stream())
+                    .orElseThrow(() -> new BadRequestResponse("lines[" + lines.size() + "].stream: must be \"stdout\" or "
+                            + "\"stderr\", got \"" + in.stream() + "\""));
+            lines.add(new LogLine(JsonlCodec.parseTimestamp(in.ts(), now), stream, batch.stepName(), in.line()));
+            bytes += in.line().length();
+        }
+        // Validation happens before anything is written: a bad request changes nothing.
+        if (!jobs.hasStep(jobId, batch.stepName())) {
+            throw jobs.findJob(jobId).isEmpty()
+                    ? new NotFoundResponse("no job with id " + jobId)
+                    : new NotFoundResponse("job " + jobId + " has no step named \"" + batch.stepName() + "\"");
+        }
+        var result = logs.appendBatch(jobId, batch.batchId(), lines);
+        if (!result.duplicate()) {
+            linesIngested.increment(result.count());
+            bytesIngested.increment(bytes);
+        }
+        ingestLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        ctx.json(Map.of("accepted", lines.size(), "duplicate", result.duplicate()));
+    }
+
+    private static String requireWorkerId(String workerId) {
+        if (workerId == null || workerId.isBlank()) {
+            throw RequestBodies.required("worker_id");
+        }
+        return workerId;
+    }
+}
