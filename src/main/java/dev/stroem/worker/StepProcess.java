@@ -1,0 +1,148 @@
+package dev.stroem.worker;
+
+import dev.stroem.logs.LogLine;
+import dev.stroem.logs.LogStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running step's script. One thread {@link #await()}s it (enforcing the step's timeout and
+ * doing any killing); any other thread may ask it to {@link #stop} (cancellation, shutdown).
+ */
+public final class StepProcess {
+
+    private static final Logger log = LoggerFactory.getLogger(StepProcess.class);
+
+    /** How long output may keep flowing after the tree was killed (pipes held by escaped processes). */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
+
+    private final ClaimedStep step;
+    private final Process process;
+    private final ProcessTree tree;
+    private final Path dir;
+    private final Duration killGrace;
+    private final Thread stdout;
+    private final Thread stderr;
+    private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
+
+    StepProcess(ClaimedStep step, Process process, ProcessTree tree, Path dir, Duration killGrace,
+            Consumer<LogLine> sink) {
+        this.step = step;
+        this.process = process;
+        this.tree = tree;
+        this.dir = dir;
+        this.killGrace = killGrace;
+        this.stdout = capture(process.getInputStream(), LogStream.STDOUT, sink);
+        this.stderr = capture(process.getErrorStream(), LogStream.STDERR, sink);
+    }
+
+    /** The pid of the step's {@code bash} (also its process group id under setsid). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Asks the step to end: its whole process tree is killed. The first reason given wins. */
+    public void stop(StopReason reason) {
+        stopRequest.complete(reason);
+    }
+
+    /**
+     * Waits until the script ended (or kills it on timeout or {@link #stop}), all its output was
+     * handed to the sink and its directory is deleted. Processes the script left running in the
+     * background are killed: the step is over when its script is.
+     */
+    public StepOutcome await() throws InterruptedException {
+        StopReason stoppedBy = null;
+        try {
+            var ended = CompletableFuture.anyOf(process.onExit(), stopRequest);
+            if (step.timeoutSecs() != null && step.timeoutSecs() > 0) {
+                ended.get(step.timeoutSecs(), TimeUnit.SECONDS);
+            } else {
+                ended.get();
+            }
+        } catch (TimeoutException e) {
+            stoppedBy = StopReason.TIMEOUT;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Waiting for a process cannot fail", e);
+        }
+        if (stoppedBy == null && stopRequest.isDone() && process.isAlive()) {
+            stoppedBy = stopRequest.getNow(null);
+        }
+        if (stoppedBy != null) {
+            log.info("Killing {} ({})", step.describe(), stoppedBy.error(step.timeoutSecs()));
+            tree.terminate(killGrace);
+        }
+        int exitCode = process.waitFor();
+        if (tree.hasLeftovers()) {
+            log.info("{} left processes running in the background; killing them", step.describe());
+            tree.terminate(killGrace);
+        }
+        drainOutput();
+        deleteTree(dir);
+        if (stoppedBy != null) {
+            return new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy);
+        }
+        return new StepOutcome(exitCode, exitCode == 0 ? null : "Command exited with code " + exitCode, null);
+    }
+
+    private void drainOutput() throws InterruptedException {
+        stdout.join(DRAIN_LIMIT.toMillis());
+        stderr.join(DRAIN_LIMIT.toMillis());
+        if (stdout.isAlive() || stderr.isAlive()) {
+            // Only a process that escaped the step's group (its own setsid, say) still holds the
+            // pipes; what it prints from now on is not the step's output.
+            log.warn("{}: a process outside the step's process group keeps its output open; "
+                    + "no longer reading it", step.describe());
+        }
+    }
+
+    private Thread capture(InputStream in, LogStream stream, Consumer<LogLine> sink) {
+        var splitter = new LineSplitter();
+        Thread t = new Thread(() -> {
+            try (in) {
+                splitter.split(in, text -> sink.accept(new LogLine(now(), stream, step.stepName(), text)));
+            } catch (IOException e) {
+                log.warn("Reading the {} of {} failed: {}", stream.wireName(), step.describe(), e.getMessage());
+            }
+        }, "step-" + step.stepName() + "-" + stream.wireName());
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Cannot delete the step directory {}: {}", dir, e.getMessage());
+        }
+    }
+}

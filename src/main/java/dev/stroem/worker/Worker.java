@@ -1,0 +1,443 @@
+package dev.stroem.worker;
+
+import dev.stroem.config.WorkerConfig;
+import dev.stroem.logs.LogLine;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code stroem worker}: registers with the server, heartbeats, claims up to
+ * {@code max_concurrent} steps at a time, runs them and reports them, with their output shipped
+ * by a {@link LogShipper}. An unreachable server is waited for, never fatal.
+ */
+public final class Worker {
+
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    /** A claimed step from dispatch to the end of its reporting. */
+    private static final class Task {
+        final ClaimedStep step;
+        final CompletableFuture<Void> processEnded = new CompletableFuture<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile StepProcess process;
+
+        Task(ClaimedStep step) {
+            this.step = step;
+        }
+    }
+
+    /** A server call that either succeeds or throws {@link WorkerApiException}. */
+    @FunctionalInterface
+    private interface ServerCall {
+        void run() throws InterruptedException;
+    }
+
+    private final WorkerConfig config;
+    private final WorkerApiClient api;
+    private final WorkerOptions options;
+    private final ScriptRunner runner;
+    private final Semaphore slots;
+    private final ExecutorService stepThreads;
+    private final ScheduledExecutorService timers;
+    private final Map<Task, Boolean> tasks = new ConcurrentHashMap<>();
+    private final CountDownLatch stopClaiming = new CountDownLatch(1);
+    private final CountDownLatch giveUp = new CountDownLatch(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private volatile boolean killing;
+    private volatile boolean heartbeatFailing;
+    private volatile String workerId;
+    private LogShipper shipper;
+    private Thread poller;
+
+    /**
+     * @param config a fully defaulted worker config (every field set)
+     */
+    public Worker(WorkerConfig config, WorkerApiClient api, WorkerOptions options) {
+        this.config = requireComplete(config);
+        this.api = api;
+        this.options = options;
+        this.runner = new ScriptRunner(Path.of(config.workDir()), options.killGrace());
+        this.slots = new Semaphore(config.maxConcurrent());
+        var stepCount = new AtomicInteger();
+        this.stepThreads = Executors.newFixedThreadPool(config.maxConcurrent(), r -> daemon(r, "worker-step-" + stepCount.incrementAndGet()));
+        var timerCount = new AtomicInteger();
+        this.timers = Executors.newScheduledThreadPool(config.maxConcurrent() + 1, r -> daemon(r, "worker-timer-" + timerCount.incrementAndGet()));
+    }
+
+    /** Sends what an earlier run left in the spool and starts registering and claiming; returns at once. */
+    public void start() throws IOException {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("The worker is started already");
+        }
+        shipper = new LogShipper(api, new LogSpool(Path.of(config.spoolDir())), options.shipper());
+        shipper.start();
+        poller = daemon(this::pollLoop, "worker-poll");
+        poller.start();
+    }
+
+    /** The id the server gave this worker, once registered. */
+    public Optional<String> workerId() {
+        return Optional.ofNullable(workerId);
+    }
+
+    /**
+     * Stops claiming, lets running steps go on for the shutdown grace, then kills them (reported
+     * as failed: {@code Worker shut down}), sends their logs and completions while the server
+     * answers and spools the logs it cannot send. Returns when the worker has stopped.
+     */
+    public void shutdown() throws InterruptedException {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            terminated.await();
+            return;
+        }
+        stopClaiming.countDown();
+        if (poller == null) {
+            terminated.countDown();
+            return;
+        }
+        log.info("Shutting down: claiming no more steps");
+        poller.join(options.requestTimeout().toMillis() + 1000);
+        poller.interrupt();
+        poller.join();
+
+        long stillRunning = tasks.keySet().stream().filter(t -> !t.processEnded.isDone()).count();
+        if (stillRunning > 0) {
+            log.info("Waiting up to {}s for {} running step(s) to end", options.shutdownGrace().toSeconds(), stillRunning);
+        }
+        if (!await(tasks.keySet().stream().map(t -> t.processEnded), options.shutdownGrace())) {
+            killing = true;
+            for (Task task : tasks.keySet()) {
+                StepProcess process = task.process;
+                if (process != null) {
+                    log.info("Stopping {}: the shutdown grace is over", task.step.describe());
+                    process.stop(StopReason.SHUTDOWN);
+                }
+            }
+        }
+        Duration shipTimeout = options.shutdownShipTimeout().plus(options.killGrace());
+        if (!await(tasks.keySet().stream().map(t -> t.done), shipTimeout)) {
+            log.warn("The server did not take every log line and completion within {}s; spooling the rest",
+                    shipTimeout.toSeconds());
+        }
+        giveUp.countDown();
+        shipper.shutdown(Duration.ZERO);
+        await(tasks.keySet().stream().map(t -> t.done), Duration.ofSeconds(10));
+        timers.shutdownNow();
+        stepThreads.shutdownNow();
+        log.info("Worker stopped");
+        terminated.countDown();
+    }
+
+    /** Waits until {@link #shutdown()} has finished. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // --- registration, heartbeat, claiming -----------------------------------------------------
+
+    private void pollLoop() {
+        try {
+            if (!registerUntilDone()) {
+                return;
+            }
+            long heartbeat = config.heartbeatIntervalSecs();
+            timers.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.SECONDS);
+            var backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+            boolean failing = false;
+            while (!stopping()) {
+                if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                String id = workerId;
+                Optional<ClaimedStep> claimed;
+                try {
+                    claimed = api.claim(id, config.capabilities(), config.tags());
+                } catch (WorkerApiException e) {
+                    slots.release();
+                    if (e.status() == 404 && reRegister(id)) {
+                        continue;
+                    }
+                    if (!failing) {
+                        failing = true;
+                        if (e.retryable()) {
+                            log.warn("Cannot claim steps; retrying: {}", e.getMessage());
+                        } else {
+                            log.error("The server refuses this worker's claims; retrying: {}", e.getMessage());
+                        }
+                    }
+                    pause(stopClaiming, backoff.next());
+                    continue;
+                }
+                if (failing) {
+                    failing = false;
+                    log.info("Claiming steps works again");
+                }
+                backoff.reset();
+                if (claimed.isEmpty()) {
+                    slots.release();
+                    pause(stopClaiming, Duration.ofSeconds(config.pollIntervalSecs()));
+                    continue;
+                }
+                dispatch(claimed.get());
+            }
+        } catch (InterruptedException e) {
+            // Shutdown.
+        } catch (RuntimeException e) {
+            log.error("The claim loop failed; the worker claims no more steps", e);
+        }
+    }
+
+    private boolean registerUntilDone() throws InterruptedException {
+        var backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+        int failures = 0;
+        while (!stopping()) {
+            try {
+                workerId = api.register(config.workerName(), config.capabilities(), config.tags());
+                log.info("Registered with {} as worker '{}' ({}), running up to {} steps at once",
+                        config.serverUrl(), config.workerName(), workerId, config.maxConcurrent());
+                return true;
+            } catch (WorkerApiException e) {
+                if (failures++ == 0) {
+                    log.warn("Cannot register with {}; retrying: {}", config.serverUrl(), e.getMessage());
+                }
+                pause(stopClaiming, backoff.next());
+            }
+        }
+        return false;
+    }
+
+    /** Registers again when the server forgot this worker; true when it has an id it knows now. */
+    private synchronized boolean reRegister(String staleId) throws InterruptedException {
+        if (!Objects.equals(workerId, staleId)) {
+            return true;
+        }
+        log.info("The server does not know worker {} (any more); registering again", staleId);
+        try {
+            workerId = api.register(config.workerName(), config.capabilities(), config.tags());
+            log.info("Registered again as worker '{}' ({})", config.workerName(), workerId);
+            return true;
+        } catch (WorkerApiException e) {
+            log.warn("Registering again failed: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    private void heartbeat() {
+        String id = workerId;
+        try {
+            api.heartbeat(id);
+            if (heartbeatFailing) {
+                heartbeatFailing = false;
+                log.info("Heartbeats reach the server again");
+            }
+        } catch (WorkerApiException e) {
+            if (e.status() == 404) {
+                try {
+                    reRegister(id);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (!heartbeatFailing) {
+                heartbeatFailing = true;
+                log.warn("Heartbeat failed: {}", e.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // --- running a step ------------------------------------------------------------------------
+
+    private void dispatch(ClaimedStep step) {
+        var task = new Task(step);
+        tasks.put(task, Boolean.TRUE);
+        stepThreads.execute(() -> {
+            try {
+                run(task);
+            } catch (InterruptedException e) {
+                log.warn("{} was abandoned at shutdown", step.describe());
+            } catch (RuntimeException e) {
+                log.error("Running {} failed", step.describe(), e);
+            } finally {
+                task.processEnded.complete(null);
+                tasks.remove(task);
+                task.done.complete(null);
+                slots.release();
+            }
+        });
+    }
+
+    private void run(Task task) throws InterruptedException {
+        ClaimedStep step = task.step;
+        log.info("Claimed {} (task {}/{}, action {})", step.describe(), step.workspace(), step.taskName(), step.actionName());
+        if (!callServer("report the start of " + step.describe(),
+                () -> api.startStep(step.jobId(), step.stepName(), workerId))) {
+            log.warn("Not running {}: its start was not accepted", step.describe());
+            return;
+        }
+        StepLog stepLog = shipper.openStep(step.jobId(), step.stepName());
+        var output = new StepOutputScanner();
+        StepOutcome outcome = execute(task, line -> {
+            output.accept(line);
+            stepLog.append(line);
+        });
+        task.processEnded.complete(null);
+
+        ShipResult shipped;
+        try {
+            shipped = stepLog.close().get();
+        } catch (ExecutionException e) {
+            shipped = ShipResult.INCOMPLETE;
+        }
+        if (shipped == ShipResult.SPOOLED) {
+            log.warn("{} ended ({}), but the server has not taken all its log lines; they wait in the spool "
+                    + "and its completion is not reported", capitalised(step.describe()), describe(outcome));
+            return;
+        }
+        var completion = new StepCompletion(outcome.exitCode(), outcome.error(), output.output());
+        if (callServer("report the completion of " + step.describe(),
+                () -> api.completeStep(step.jobId(), step.stepName(), completion))) {
+            log.info("{} finished: {}", capitalised(step.describe()), describe(outcome));
+        }
+    }
+
+    private StepOutcome execute(Task task, Consumer<LogLine> sink)
+            throws InterruptedException {
+        ClaimedStep step = task.step;
+        if (!"script".equals(step.actionType())) {
+            return new StepOutcome(null, "This worker runs script steps, not '" + step.actionType() + "'", null);
+        }
+        StepProcess process;
+        try {
+            process = runner.start(step, sink);
+        } catch (IOException e) {
+            return new StepOutcome(null, "Cannot start the step: " + e.getMessage(), null);
+        }
+        task.process = process;
+        if (killing) {
+            process.stop(StopReason.SHUTDOWN);
+        }
+        long every = options.cancelPollInterval().toMillis();
+        var cancelPoll = timers.scheduleWithFixedDelay(() -> pollCancellation(step, process), every, every,
+                TimeUnit.MILLISECONDS);
+        try {
+            return process.await();
+        } finally {
+            cancelPoll.cancel(false);
+        }
+    }
+
+    private void pollCancellation(ClaimedStep step, StepProcess process) {
+        try {
+            if (api.isCancelled(step.jobId())) {
+                log.info("Job {} was cancelled; stopping {}", step.jobId(), step.describe());
+                process.stop(StopReason.CANCELLED);
+            }
+        } catch (WorkerApiException e) {
+            log.debug("Cannot ask whether job {} is cancelled: {}", step.jobId(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Repeats a call while the server is unreachable or failing; false when refused or given up at shutdown. */
+    private boolean callServer(String what, ServerCall call) throws InterruptedException {
+        var backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+        int failures = 0;
+        while (true) {
+            try {
+                call.run();
+                if (failures > 0) {
+                    log.info("Could {} after {} failed attempts", what, failures);
+                }
+                return true;
+            } catch (WorkerApiException e) {
+                if (!e.retryable()) {
+                    log.warn("The server refused to {}: {}", what, e.getMessage());
+                    return false;
+                }
+                if (failures++ == 0) {
+                    log.warn("Cannot {}; retrying: {}", what, e.getMessage());
+                }
+                if (pause(giveUp, backoff.next())) {
+                    log.warn("Gave up trying to {}: the worker shuts down", what);
+                    return false;
+                }
+            }
+        }
+    }
+
+    // --- small things --------------------------------------------------------------------------
+
+    private boolean stopping() {
+        return stopClaiming.getCount() == 0;
+    }
+
+    /** Waits {@code duration} unless {@code signal} fires first; true when it fired. */
+    private static boolean pause(CountDownLatch signal, Duration duration) throws InterruptedException {
+        return signal.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean await(Stream<CompletableFuture<Void>> futures, Duration timeout)
+            throws InterruptedException {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true;
+        }
+    }
+
+    private static String describe(StepOutcome outcome) {
+        String code = outcome.exitCode() == null ? "no exit code" : "exit code " + outcome.exitCode();
+        return outcome.error() == null ? code : code + " (" + outcome.error() + ")";
+    }
+
+    private static String capitalised(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static WorkerConfig requireComplete(WorkerConfig c) {
+        Objects.requireNonNull(c.serverUrl(), "server_url");
+        Objects.requireNonNull(c.workerToken(), "worker_token");
+        Objects.requireNonNull(c.workerName(), "worker_name");
+        Objects.requireNonNull(c.maxConcurrent(), "max_concurrent");
+        Objects.requireNonNull(c.pollIntervalSecs(), "poll_interval_secs");
+        Objects.requireNonNull(c.heartbeatIntervalSecs(), "heartbeat_interval_secs");
+        Objects.requireNonNull(c.capabilities(), "capabilities");
+        Objects.requireNonNull(c.tags(), "tags");
+        Objects.requireNonNull(c.workDir(), "work_dir");
+        Objects.requireNonNull(c.spoolDir(), "spool_dir");
+        return c;
+    }
+}

@@ -1,0 +1,190 @@
+package dev.stroem.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The worker side of docs/worker-api.md over {@code java.net.http}. Every method either returns
+ * the server's answer or throws {@link WorkerApiException}; retrying is the caller's decision.
+ */
+public final class WorkerApiClient {
+
+    public static final String VERSION = "0.1.0";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ObjectMapper json = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final HttpClient http;
+    private final String baseUrl;
+    private final String token;
+    private final Duration requestTimeout;
+
+    /**
+     * @param serverUrl e.g. {@code http://localhost:8080}
+     * @param requestTimeout how long one call may wait for its answer before it counts as no answer
+     */
+    public WorkerApiClient(String serverUrl, String workerToken, Duration requestTimeout) {
+        this(HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .build(),
+                serverUrl, workerToken, requestTimeout);
+    }
+
+    public WorkerApiClient(HttpClient http, String serverUrl, String workerToken, Duration requestTimeout) {
+        this.http = http;
+        this.baseUrl = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
+        this.token = workerToken;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** {@code POST /worker/register}: returns the worker id. */
+    public String register(String name, List<String> capabilities, List<String> tags) throws InterruptedException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("name", name);
+        body.put("capabilities", capabilities);
+        body.put("tags", tags);
+        body.put("version", VERSION);
+        JsonNode answer = post("/worker/register", body);
+        String id = answer.path("worker_id").asText(null);
+        if (id == null || id.isEmpty()) {
+            throw new WorkerApiException(200, "The server's answer to register has no worker_id: " + answer);
+        }
+        return id;
+    }
+
+    /** {@code POST /worker/heartbeat}; a 404 means the server does not know this worker (any more). */
+    public void heartbeat(String workerId) throws InterruptedException {
+        post("/worker/heartbeat", Map.of("worker_id", workerId));
+    }
+
+    /** {@code POST /worker/jobs/claim}: a ready step, or empty when there is no work. */
+    public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags)
+            throws InterruptedException {
+        JsonNode answer = post("/worker/jobs/claim",
+                Map.of("worker_id", workerId, "capabilities", capabilities, "tags", tags));
+        if (answer.path("job_id").isNull() || answer.path("job_id").isMissingNode()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.treeToValue(answer, ClaimedStep.class));
+        } catch (JsonProcessingException e) {
+            throw new WorkerApiException(200, "The server's claimed step cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code POST /worker/jobs/{id}/steps/{step}/start}. */
+    public void startStep(String jobId, String stepName, String workerId) throws InterruptedException {
+        post(stepPath(jobId, stepName) + "/start", Map.of("worker_id", workerId));
+    }
+
+    /** {@code POST /worker/jobs/{id}/steps/{step}/complete}; repeating a recorded completion is harmless. */
+    public void completeStep(String jobId, String stepName, StepCompletion completion) throws InterruptedException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("exit_code", completion.exitCode());
+        body.put("error", completion.error());
+        body.put("output", completion.output());
+        post(stepPath(jobId, stepName) + "/complete", body);
+    }
+
+    /** {@code GET /worker/jobs/{id}/cancelled}. */
+    public boolean isCancelled(String jobId) throws InterruptedException {
+        return send(request("/worker/jobs/" + segment(jobId) + "/cancelled").GET()).path("cancelled").asBoolean(false);
+    }
+
+    /**
+     * {@code POST /worker/jobs/{id}/logs} with a {@code batch_id}: sending the same batch id again
+     * is answered {@code duplicate} and writes nothing twice.
+     */
+    public LogAck sendLogs(String jobId, String stepName, String batchId, List<ShippedLine> lines)
+            throws InterruptedException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("step_name", stepName);
+        body.put("batch_id", batchId);
+        body.put("lines", lines);
+        JsonNode answer = post("/worker/jobs/" + segment(jobId) + "/logs", body);
+        return new LogAck(answer.path("accepted").asInt(lines.size()), answer.path("duplicate").asBoolean(false));
+    }
+
+    private JsonNode post(String path, Object body) throws InterruptedException {
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot encode the request to " + path, e);
+        }
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .header("User-Agent", "stroem-worker/" + VERSION);
+    }
+
+    private JsonNode send(HttpRequest.Builder builder) throws InterruptedException {
+        HttpRequest request = builder.build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new WorkerApiException(0, request.method() + " " + request.uri().getPath()
+                    + " got no answer: " + describe(e), e);
+        }
+        int status = response.statusCode();
+        JsonNode body = parse(response.body());
+        if (status / 100 != 2) {
+            String sentence = body.path("error").asText("");
+            throw new WorkerApiException(status, request.method() + " " + request.uri().getPath()
+                    + " answered " + status + (sentence.isEmpty() ? "" : ": " + sentence));
+        }
+        return body;
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            return json.createObjectNode();
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            // A proxy's HTML error page, say: the status decides, the body only explains.
+            return json.createObjectNode();
+        }
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : " " + message);
+    }
+
+    private static String stepPath(String jobId, String stepName) {
+        return "/worker/jobs/" + segment(jobId) + "/steps/" + segment(stepName);
+    }
+
+    /** Percent-encodes one path segment (URLEncoder speaks form encoding, where a space is '+'). */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,242 @@
+package dev.stroem.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stroem.logs.LogLine;
+import dev.stroem.logs.LogStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScriptRunnerTest {
+
+    @TempDir
+    Path work;
+
+    private final List<LogLine> lines = new CopyOnWriteArrayList<>();
+    private final List<Long> pidsToReap = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        // Only matters when a test failed: never leave a `sleep 1000` behind on a shared machine.
+        pidsToReap.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    private ScriptRunner runner() {
+        return new ScriptRunner(work, Duration.ofSeconds(1));
+    }
+
+    private static ClaimedStep step(String script, Map<String, String> env, Long timeoutSecs) throws IOException {
+        return new ClaimedStep("job-1", "default", "hello-world", "say-hello", "greet", "script", "local",
+                new ActionSpec(script, env), new ObjectMapper().readTree("{\"name\":\"World\",\"n\":1}"), timeoutSecs);
+    }
+
+    private StepOutcome run(String script) throws Exception {
+        return runner().start(step(script, Map.of(), null), lines::add).await();
+    }
+
+    private List<String> texts(LogStream stream) {
+        return lines.stream().filter(l -> l.stream() == stream).map(LogLine::line).collect(Collectors.toList());
+    }
+
+    /** The pid a script announced with {@code echo "child $!"}. */
+    private long announcedChild() {
+        await().until(() -> lines.stream().anyMatch(l -> l.line().startsWith("child ")));
+        long pid = Long.parseLong(lines.stream().filter(l -> l.line().startsWith("child ")).findFirst()
+                .orElseThrow().line().substring("child ".length()));
+        pidsToReap.add(pid);
+        return pid;
+    }
+
+    /** Whether a process runs; a zombie (dead, waiting to be reaped) does not. */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    @Test
+    void aZeroExitIsSuccess() throws Exception {
+        StepOutcome outcome = run("echo hi");
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.error()).isNull();
+        assertThat(texts(LogStream.STDOUT)).containsExactly("hi");
+    }
+
+    @Test
+    void aNonZeroExitFailsWithItsCode() throws Exception {
+        StepOutcome outcome = run("echo before; exit 3");
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.error()).isEqualTo("Command exited with code 3");
+        assertThat(texts(LogStream.STDOUT)).containsExactly("before");
+    }
+
+    @Test
+    void theStepSeesTheWorkerEnvironmentItsOwnEnvAndTheStroemVariables() throws Exception {
+        String script = "echo \"greeting=$GREETING\"; echo \"path=$PATH\"; echo \"job=$STROEM_JOB_ID\";"
+                + " echo \"step=$STROEM_STEP_NAME\"; echo \"ws=$STROEM_WORKSPACE\"; echo \"task=$STROEM_TASK_NAME\";"
+                + " echo \"input=$STROEM_INPUT\"";
+
+        runner().start(step(script, Map.of("GREETING", "Hello"), null), lines::add).await();
+
+        assertThat(texts(LogStream.STDOUT)).containsExactly(
+                "greeting=Hello", "path=" + System.getenv("PATH"), "job=job-1", "step=say-hello", "ws=default",
+                "task=hello-world", "input={\"name\":\"World\",\"n\":1}");
+    }
+
+    @Test
+    void eachStepRunsInAFreshDirectoryThatIsDeletedAfterwards() throws Exception {
+        run("pwd; touch left-behind");
+        run("pwd; ls");
+
+        List<String> out = texts(LogStream.STDOUT);
+        assertThat(out).hasSize(2);
+        Path first = Path.of(out.get(0));
+        Path second = Path.of(out.get(1));
+        assertThat(first).isNotEqualTo(second);
+        assertThat(first.getParent()).isEqualTo(work.toRealPath());
+        assertThat(first).doesNotExist();
+        assertThat(second).doesNotExist();
+    }
+
+    @Test
+    void stdoutAndStderrAreSeparatedAndEachKeepsItsOrder() throws Exception {
+        run("for i in $(seq 1 300); do echo \"out $i\"; echo \"err $i\" >&2; done");
+
+        assertThat(texts(LogStream.STDOUT)).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 300).mapToObj(i -> "out " + i).collect(Collectors.toList()));
+        assertThat(texts(LogStream.STDERR)).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 300).mapToObj(i -> "err " + i).collect(Collectors.toList()));
+        assertThat(lines).allSatisfy(l -> assertThat(l.step()).isEqualTo("say-hello"));
+    }
+
+    @Test
+    void aPartialLastLineIsKept() throws Exception {
+        run("printf 'one\\ntwo'; printf 'err-partial' >&2");
+
+        assertThat(texts(LogStream.STDOUT)).containsExactly("one", "two");
+        assertThat(texts(LogStream.STDERR)).containsExactly("err-partial");
+    }
+
+    @Test
+    void invalidUtf8IsMadeValidNotDropped() throws Exception {
+        run("printf 'a\\xff\\xfeb\\n'; printf '\\xff\\xfe'");
+
+        assertThat(texts(LogStream.STDOUT)).containsExactly("a\uFFFD\uFFFDb", "\uFFFD\uFFFD");
+    }
+
+    @Test
+    void a200KibLineIsCutInto64KibPiecesWithContinuationMarkers() throws Exception {
+        run("head -c 204800 /dev/zero | tr '\\0' 'x'; echo; echo after");
+
+        List<String> out = texts(LogStream.STDOUT);
+        assertThat(out).hasSize(5).endsWith("after");
+        List<String> pieces = out.subList(0, 4);
+        assertThat(pieces).allSatisfy(p ->
+                assertThat(p.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(LineSplitter.MAX_LINE_BYTES));
+        assertThat(pieces.get(0)).doesNotStartWith("↪");
+        assertThat(pieces.subList(1, 4)).allSatisfy(p -> assertThat(p).startsWith("↪ "));
+        String rejoined = pieces.get(0) + pieces.subList(1, 4).stream().map(p -> p.substring(2)).collect(Collectors.joining());
+        assertThat(rejoined).isEqualTo("x".repeat(204800));
+    }
+
+    @Test
+    void aScriptReadingStdinGetsEndOfFile() throws Exception {
+        StepOutcome outcome = run("cat; echo done");
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(texts(LogStream.STDOUT)).containsExactly("done");
+    }
+
+    @Test
+    void aTimeoutKillsTheWholeProcessTreeIncludingABackgroundGrandchild() throws Exception {
+        StepProcess process = runner().start(step("sleep 1000 & echo \"child $!\"; sleep 1000", Map.of(), 1L), lines::add);
+        pidsToReap.add(process.pid());
+
+        StepOutcome outcome = process.await();
+
+        assertThat(outcome.error()).isEqualTo("Step timed out after 1s");
+        assertThat(outcome.stoppedBy()).isEqualTo(StopReason.TIMEOUT);
+        long child = announcedChild();
+        await().untilAsserted(() -> {
+            assertThat(running(child)).as("background sleep %d", child).isFalse();
+            assertThat(running(process.pid())).as("bash %d", process.pid()).isFalse();
+        });
+    }
+
+    @Test
+    void cancellationKillsTheWholeProcessTree() throws Exception {
+        StepProcess process = runner().start(step("sleep 1000 & echo \"child $!\"; sleep 1000", Map.of(), null), lines::add);
+        pidsToReap.add(process.pid());
+        long child = announcedChild();
+
+        process.stop(StopReason.CANCELLED);
+        StepOutcome outcome = process.await();
+
+        assertThat(outcome.error()).isEqualTo("Cancelled");
+        await().untilAsserted(() -> {
+            assertThat(running(child)).isFalse();
+            assertThat(running(process.pid())).isFalse();
+        });
+    }
+
+    @Test
+    void aTreeIgnoringSigtermIsKilledWithSigkill() throws Exception {
+        StepProcess process = runner().start(
+                step("trap '' TERM; sleep 1000 & echo \"child $!\"; sleep 1000", Map.of(), null), lines::add);
+        pidsToReap.add(process.pid());
+        long child = announcedChild();
+
+        process.stop(StopReason.SHUTDOWN);
+        StepOutcome outcome = process.await();
+
+        assertThat(outcome.error()).isEqualTo("Worker shut down");
+        await().untilAsserted(() -> assertThat(running(child)).isFalse());
+    }
+
+    @Test
+    void withoutProcessGroupsTheTreeIsKilledThroughItsDescendants() throws Exception {
+        var withoutSetsid = new ScriptRunner(work, Duration.ofSeconds(1), false);
+        StepProcess process = withoutSetsid.start(step("sleep 1000 & echo \"child $!\"; sleep 1000", Map.of(), 1L), lines::add);
+        pidsToReap.add(process.pid());
+
+        StepOutcome outcome = process.await();
+
+        assertThat(outcome.error()).isEqualTo("Step timed out after 1s");
+        long child = announcedChild();
+        await().untilAsserted(() -> assertThat(running(child)).isFalse());
+    }
+
+    @Test
+    void backgroundProcessesLeftByAFinishedScriptAreKilled() throws Exception {
+        StepProcess process = runner().start(step("sleep 1000 & echo \"child $!\"; echo done", Map.of(), null), lines::add);
+        pidsToReap.add(process.pid());
+
+        StepOutcome outcome = process.await();
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outcome.error()).isNull();
+        assertThat(texts(LogStream.STDOUT)).endsWith("done");
+        long child = announcedChild();
+        await().untilAsserted(() -> assertThat(running(child)).isFalse());
+    }
+}

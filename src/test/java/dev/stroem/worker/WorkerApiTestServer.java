@@ -1,0 +1,303 @@
+package dev.stroem.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+/**
+ * The worker API of docs/worker-api.md as a small Javalin app that records what it receives,
+ * standing in for the server that is still being written. Its state outlives {@link #stop()},
+ * so a test can take it down and {@link #start()} it again on the same port: a real outage.
+ */
+final class WorkerApiTestServer implements AutoCloseable {
+
+    static final String TOKEN = "test-worker-token";
+
+    /** A log batch as it arrived, also when it was refused or a duplicate. */
+    record BatchAttempt(String jobId, String stepName, String batchId, int lines, int status) {}
+
+    /** A step completion as it arrived. */
+    record Completion(String jobId, String stepName, JsonNode body) {}
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final Object lock = new Object();
+
+    // Everything below is the server's "database": it survives restarts.
+    private final Set<String> workers = ConcurrentHashMap.newKeySet();
+    private final List<String> registrations = new CopyOnWriteArrayList<>();
+    private final Queue<Map<String, Object>> readySteps = new ConcurrentLinkedQueue<>();
+    private final List<String> startedSteps = new CopyOnWriteArrayList<>();
+    private final Set<String> cancelledJobs = ConcurrentHashMap.newKeySet();
+    private final Set<String> deletedJobs = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<JsonNode>> storedLines = new LinkedHashMap<>();
+    private final Set<String> storedBatchIds = ConcurrentHashMap.newKeySet();
+    private final List<BatchAttempt> attempts = new CopyOnWriteArrayList<>();
+    private final List<Completion> completions = new CopyOnWriteArrayList<>();
+    /** Stored batches and completions in the order the server recorded them. */
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    private volatile int logFailureStatus;
+    private volatile boolean storeThenFailOnce;
+    private int port;
+    private Javalin app;
+
+    WorkerApiTestServer start() {
+        app = Javalin.create(config -> {
+            config.routes.before(this::authorize);
+            config.routes.post("/worker/register", this::register);
+            config.routes.post("/worker/heartbeat", this::heartbeat);
+            config.routes.post("/worker/jobs/claim", this::claim);
+            config.routes.post("/worker/jobs/{job}/steps/{step}/start", this::startStep);
+            config.routes.post("/worker/jobs/{job}/steps/{step}/complete", this::complete);
+            config.routes.get("/worker/jobs/{job}/cancelled", this::cancelled);
+            config.routes.post("/worker/jobs/{job}/logs", this::logs);
+        }).start(port);
+        port = app.port();
+        return this;
+    }
+
+    /** Takes the server down; its recorded state stays for the next {@link #start()}. */
+    void stop() {
+        app.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    // --- what a test sets up --------------------------------------------------------------------
+
+    /** Offers a script step to the next claim; returns its job id. */
+    String offerStep(String stepName, String script, Long timeoutSecs) {
+        return offerStep(stepName, script, timeoutSecs, Map.of("GREETING", "Hello"));
+    }
+
+    String offerStep(String stepName, String script, Long timeoutSecs, Map<String, String> env) {
+        String jobId = UUID.randomUUID().toString();
+        var step = new LinkedHashMap<String, Object>();
+        step.put("job_id", jobId);
+        step.put("workspace", "default");
+        step.put("task_name", "test-task");
+        step.put("step_name", stepName);
+        step.put("action_name", "act");
+        step.put("action_type", "script");
+        step.put("runner", "local");
+        step.put("action_spec", Map.of("script", script, "env", env));
+        step.put("input", Map.of("name", "World"));
+        step.put("timeout_secs", timeoutSecs);
+        readySteps.add(step);
+        return jobId;
+    }
+
+    void cancel(String jobId) {
+        cancelledJobs.add(jobId);
+    }
+
+    /** Answers 404 to log batches of this job from now on, as for a deleted job. */
+    void delete(String jobId) {
+        deletedJobs.add(jobId);
+    }
+
+    /** Fault: log batches are answered with this status (e.g. 503) until {@link #heal()}. */
+    void failLogsWith(int status) {
+        logFailureStatus = status;
+    }
+
+    void heal() {
+        logFailureStatus = 0;
+    }
+
+    /** Fault: the next log batch is written, but its answer is a 503, as when a restart cut it off. */
+    void storeNextBatchThenFail() {
+        storeThenFailOnce = true;
+    }
+
+    /** Forgets every registered worker, as a server that lost them would. */
+    void forgetWorkers() {
+        workers.clear();
+    }
+
+    // --- what a test checks --------------------------------------------------------------------
+
+    List<String> lines(String jobId, String stepName) {
+        synchronized (lock) {
+            return storedLines.getOrDefault(jobId + "/" + stepName, List.of()).stream()
+                    .map(l -> l.path("line").asText()).collect(Collectors.toList());
+        }
+    }
+
+    List<JsonNode> storedLineObjects(String jobId, String stepName) {
+        synchronized (lock) {
+            return List.copyOf(storedLines.getOrDefault(jobId + "/" + stepName, List.of()));
+        }
+    }
+
+    List<String> lines(String jobId, String stepName, String stream) {
+        return storedLineObjects(jobId, stepName).stream().filter(l -> l.path("stream").asText().equals(stream))
+                .map(l -> l.path("line").asText()).collect(Collectors.toList());
+    }
+
+    List<BatchAttempt> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    List<String> events() {
+        return List.copyOf(events);
+    }
+
+    List<String> registrations() {
+        return List.copyOf(registrations);
+    }
+
+    List<String> startedSteps() {
+        return List.copyOf(startedSteps);
+    }
+
+    List<Completion> completions() {
+        return List.copyOf(completions);
+    }
+
+    Completion completion(String jobId) {
+        return completions.stream().filter(c -> c.jobId().equals(jobId)).findFirst().orElse(null);
+    }
+
+    // --- handlers ------------------------------------------------------------------------------
+
+    private void authorize(Context ctx) {
+        if (!("Bearer " + TOKEN).equals(ctx.header("Authorization"))) {
+            error(ctx, 401, "Missing or wrong worker token.");
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    private void register(Context ctx) throws IOException {
+        JsonNode body = json.readTree(ctx.body());
+        if (!body.path("name").isTextual()) {
+            error(ctx, 400, "Field 'name' is required.");
+            return;
+        }
+        String id = UUID.randomUUID().toString();
+        workers.add(id);
+        registrations.add(id);
+        answer(ctx, Map.of("worker_id", id));
+    }
+
+    private void heartbeat(Context ctx) throws IOException {
+        if (!workers.contains(json.readTree(ctx.body()).path("worker_id").asText())) {
+            error(ctx, 404, "Unknown worker.");
+            return;
+        }
+        answer(ctx, Map.of());
+    }
+
+    private void claim(Context ctx) throws IOException {
+        if (!workers.contains(json.readTree(ctx.body()).path("worker_id").asText())) {
+            error(ctx, 404, "Unknown worker.");
+            return;
+        }
+        Map<String, Object> step = readySteps.poll();
+        if (step == null) {
+            var none = new LinkedHashMap<String, Object>();
+            none.put("job_id", null);
+            none.put("step_name", null);
+            none.put("action_spec", null);
+            answer(ctx, none);
+            return;
+        }
+        answer(ctx, step);
+    }
+
+    private void startStep(Context ctx) {
+        startedSteps.add(ctx.pathParam("job") + "/" + ctx.pathParam("step"));
+        answer(ctx, Map.of());
+    }
+
+    private void complete(Context ctx) throws IOException {
+        String jobId = ctx.pathParam("job");
+        String step = ctx.pathParam("step");
+        synchronized (lock) {
+            if (completions.stream().noneMatch(c -> c.jobId().equals(jobId) && c.stepName().equals(step))) {
+                completions.add(new Completion(jobId, step, json.readTree(ctx.body())));
+                events.add("complete " + jobId + "/" + step);
+            }
+        }
+        answer(ctx, Map.of());
+    }
+
+    private void cancelled(Context ctx) {
+        answer(ctx, Map.of("cancelled", cancelledJobs.contains(ctx.pathParam("job"))));
+    }
+
+    private void logs(Context ctx) throws IOException {
+        String jobId = ctx.pathParam("job");
+        JsonNode body = json.readTree(ctx.body());
+        String step = body.path("step_name").asText();
+        String batchId = body.path("batch_id").asText(null);
+        JsonNode lines = body.path("lines");
+        int failure = logFailureStatus;
+        if (failure != 0) {
+            attempts.add(new BatchAttempt(jobId, step, batchId, lines.size(), failure));
+            error(ctx, failure, "Injected failure.");
+            return;
+        }
+        if (deletedJobs.contains(jobId)) {
+            attempts.add(new BatchAttempt(jobId, step, batchId, lines.size(), 404));
+            error(ctx, 404, "Unknown job " + jobId + ".");
+            return;
+        }
+        for (JsonNode line : lines) {
+            String stream = line.path("stream").asText();
+            if (!stream.equals("stdout") && !stream.equals("stderr")) {
+                error(ctx, 400, "Field 'stream' must be stdout or stderr.");
+                return;
+            }
+        }
+        boolean duplicate;
+        synchronized (lock) {
+            duplicate = batchId != null && !storedBatchIds.add(batchId);
+            if (!duplicate) {
+                var stored = storedLines.computeIfAbsent(jobId + "/" + step, k -> new ArrayList<>());
+                lines.forEach(stored::add);
+                events.add("logs " + jobId + "/" + step + " " + batchId);
+            }
+        }
+        attempts.add(new BatchAttempt(jobId, step, batchId, lines.size(), 200));
+        if (storeThenFailOnce) {
+            storeThenFailOnce = false;
+            error(ctx, 503, "Injected failure after the batch was written.");
+            return;
+        }
+        answer(ctx, Map.of("accepted", duplicate ? 0 : lines.size(), "duplicate", duplicate));
+    }
+
+    private void answer(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(json.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void error(Context ctx, int status, String sentence) {
+        ctx.status(status);
+        answer(ctx, Map.of("error", sentence));
+    }
+}
