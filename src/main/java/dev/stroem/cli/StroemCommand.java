@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Strøm for the JVM 0.1.0",
         description = "Workflow job server whose job logs are first-class.",
-        subcommands = {DevCommand.class, WorkerCommand.class, ValidateCommand.class})
+        subcommands = {ServerCommand.class, WorkerCommand.class, DevCommand.class, ValidateCommand.class})
 public final class StroemCommand implements Runnable {
 
     @Override

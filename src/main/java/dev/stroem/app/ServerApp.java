@@ -1,0 +1,147 @@
+package dev.stroem.app;
+
+
+import dev.stroem.config.ServerConfig;
+import dev.stroem.jobs.JobFinalizer;
+import dev.stroem.jobs.JobLogRefs;
+import dev.stroem.jobs.JobLogWriter;
+import dev.stroem.jobs.JobStatus;
+import dev.stroem.jobs.Orchestrator;
+import dev.stroem.jobs.StepOutputReader;
+import dev.stroem.jobs.store.Database;
+import dev.stroem.jobs.store.JobStore;
+import dev.stroem.jobs.store.WorkerStore;
+import dev.stroem.logs.JobLogReader;
+import dev.stroem.logs.LocalLogStore;
+import dev.stroem.logs.LogArchiver;
+import dev.stroem.logs.archive.ArchiveQueue;
+import dev.stroem.logs.archive.ArchiveUploader;
+import dev.stroem.logs.archive.LogArchive;
+import dev.stroem.logs.archive.LogArchiveFactory;
+import dev.stroem.web.JobsApi;
+import dev.stroem.web.LogsApi;
+import dev.stroem.web.WebServer;
+import dev.stroem.web.WorkerApi;
+import dev.stroem.workflow.JobPlanner;
+import dev.stroem.workflow.WorkspaceCatalog;
+import dev.stroem.workflow.WorkspacePoller;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server role's object graph, wired in one place: database, log engine, archive, workflow
+ * catalog, orchestrator, finaliser, archive uploader and the web server. {@link #close()} stops
+ * everything in reverse order.
+ */
+public final class ServerApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
+
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final WebServer web;
+    private final Orchestrator orchestrator;
+    private final JobStore jobs;
+
+    private ServerApp(ServerConfig config, Path configDir, Clock clock) {
+        var json = JsonMapper.create();
+        var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var storage = config.logStorageOrDefault();
+
+        var db = own(Database.open(config.dbOrDefault().url()));
+        jobs = new JobStore(db, json);
+        var workers = new WorkerStore(db, json);
+
+        var store = own(new LocalLogStore(Path.of(storage.localDirOrDefault())));
+        var archiveConfig = storage.effectiveArchive();
+        LogArchive archive = archiveConfig.map(LogArchiveFactory::create).orElse(null);
+        if (archive instanceof AutoCloseable closeable) {
+            own(closeable);
+        }
+        String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
+        ArchiveQueue archiveQueue = archive == null ? null : new ArchiveQueue(db.jdbi());
+        var refs = new JobLogRefs(jobs, archiveQueue);
+        var reader = new JobLogReader(store, archive, prefix, JobLogReader.MergeSettings.defaults());
+
+        var catalog = new WorkspaceCatalog(config.workspacesOrEmpty(), configDir);
+        own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
+        var planner = new JobPlanner();
+        var logWriter = new JobLogWriter(store, jobs, archiveQueue, clock);
+
+        ArchiveUploader uploader = null;
+        if (archive != null) {
+            uploader = new ArchiveUploader(archiveQueue, new LogArchiver(store, archive, prefix), refs::of, metrics, clock,
+                    Duration.ofSeconds(2));
+        }
+        Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
+        var finalizer = own(new JobFinalizer(jobs, catalog, planner, store, logWriter, archive != null, wakeUploader, clock));
+        orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
+                json, clock);
+
+        for (var status : JobStatus.values()) {
+            Gauge.builder("stroem_jobs", jobs, j -> j.countByStatus().get(status))
+                    .tag("status", status.wireName())
+                    .description("Jobs by status")
+                    .register(metrics);
+        }
+
+        var listen = Listen.parse(config.listenOrDefault());
+        var auth = config.auth();
+        List<String> apiTokens = auth == null || auth.apiTokens() == null ? List.of() : auth.apiTokens();
+        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archiveQueue, json);
+        var logsApi = new LogsApi(jobs, refs, reader, storage.readOrDefault().tailDefaultBytesOrDefault());
+        var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
+        web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
+                jobsApi, logsApi, workerApi, routes -> {}));
+
+        finalizer.resumePending();
+        if (uploader != null) {
+            own(uploader.start());
+        }
+        web.start();
+        log.info("Strøm server listening on http://{}:{} (database {}, logs in {}{})", listen.host(), web.port(),
+                db.kind().name().toLowerCase(java.util.Locale.ROOT), storage.localDirOrDefault(),
+                archive == null ? "" : ", archive " + archive.describe());
+    }
+
+    /** Starts a server from a loaded config; relative workspace paths resolve against {@code configDir}. */
+    public static ServerApp start(ServerConfig config, Path configDir) {
+        return new ServerApp(config, configDir, Clock.systemUTC());
+    }
+
+    private <T extends AutoCloseable> T own(T closeable) {
+        closeables.push(closeable);
+        return closeable;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public Orchestrator orchestrator() {
+        return orchestrator;
+    }
+
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    @Override
+    public void close() {
+        while (!closeables.isEmpty()) {
+            try {
+                closeables.pop().close();
+            } catch (Exception e) {
+                log.warn("error while shutting down: {}", e.getMessage());
+            }
+        }
+    }
+
+}

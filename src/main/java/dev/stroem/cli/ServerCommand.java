@@ -1,0 +1,38 @@
+package dev.stroem.cli;
+
+import dev.stroem.app.ServerApp;
+import dev.stroem.config.ConfigException;
+import dev.stroem.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code stroem server --config server-config.yaml}: the job server. */
+@Command(name = "server", description = "Run the job server (HTTP API, worker API, WebSocket, web UI).")
+public final class ServerCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, description = "Path to server-config.yaml")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ServerApp app;
+        try {
+            var loaded = new ConfigLoader().loadServer(config, System.getenv());
+            var dir = config.toAbsolutePath().getParent();
+            app = ServerApp.start(loaded, dir);
+        } catch (ConfigException e) {
+            System.err.println("stroem server: " + e.getMessage());
+            return 2;
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "server-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

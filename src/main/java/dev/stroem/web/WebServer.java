@@ -1,0 +1,76 @@
+package dev.stroem.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stroem.jobs.JobConflictException;
+import dev.stroem.jobs.JobNotFoundException;
+import dev.stroem.jobs.store.Database;
+import dev.stroem.workflow.InputException;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP side of the server: public API, worker API, log reads and live streams, web UI,
+ * health and metrics, on one Javalin (Jetty 12) instance. Every error body is
+ * {@code {"error":"<sentence>"}}.
+ */
+public final class WebServer implements AutoCloseable {
+    /** Largest request body accepted (a worker's log batch is the big one); 413 beyond it. */
+    public static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+    private final Javalin app;
+
+    /**
+     * @param apiTokens       accepted public API tokens; empty means the public API is open
+     * @param workerToken     the worker token, always required on {@code /worker/*}
+     * @param extraRoutes     further route groups (e.g. the live log WebSocket)
+     */
+    public WebServer(String host, int port, ObjectMapper json, Database db, PrometheusMeterRegistry metrics,
+            List<String> apiTokens, String workerToken, JobsApi jobsApi, LogsApi logsApi, WorkerApi workerApi,
+            Consumer<io.javalin.config.RoutesConfig> extraRoutes) {
+        var api = new BearerTokens(apiTokens, "API token");
+        var workers = new BearerTokens(List.of(workerToken), "worker token");
+        this.app = Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.jsonMapper(new JavalinJackson(json, false));
+            WebUi.configure(config);
+            var routes = config.routes;
+            ErrorResponses.register(routes, MAX_BODY_BYTES);
+            routes.exception(JobNotFoundException.class, (e, ctx) -> ErrorResponses.write(ctx, 404, e.getMessage()));
+            routes.exception(JobConflictException.class, (e, ctx) -> ErrorResponses.write(ctx, 409, e.getMessage()));
+            routes.exception(InputException.class, (e, ctx) -> ErrorResponses.write(ctx, 400, e.getMessage()));
+            if (!api.isEmpty()) {
+                routes.before("/api/*", ctx -> {
+                    // The live log stream also accepts ?token= because browsers cannot set WebSocket headers.
+                    api.require(ctx, ctx.path().endsWith("/logs/stream"));
+                });
+            }
+            workerApi.register(routes, workers);
+            jobsApi.register(routes);
+            logsApi.register(routes);
+            extraRoutes.accept(routes);
+            new OperationsApi(db, metrics).register(routes);
+            WebUi.register(routes);
+        });
+    }
+
+    public WebServer start() {
+        app.start();
+        return this;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
