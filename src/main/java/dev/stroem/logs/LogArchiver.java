@@ -1,0 +1,104 @@
+package dev.stroem.logs;
+
+import dev.stroem.logs.archive.LogArchive;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.util.Objects;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Archives a finished job's local log: gzip (level 6, like {@code gzip -6}) streamed from the
+ * file into the archive in large blocks, so the log is never held in memory whatever its size.
+ */
+public final class LogArchiver {
+
+    private static final int BLOCK = 1 << 20;
+
+    private final LocalLogStore store;
+    private final LogArchive archive;
+    private final String prefix;
+
+    /**
+     * @param prefix the archive key prefix ({@code archive.prefix}, may be empty)
+     */
+    public LogArchiver(LocalLogStore store, LogArchive archive, String prefix) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.archive = Objects.requireNonNull(archive, "archive");
+        this.prefix = ArchiveKey.checkPrefix(prefix);
+    }
+
+    /**
+     * Closes the job's log (fsync, handle released), then uploads its lines as they are now under
+     * {@link ArchiveKey}. Lines appended later stay local; reads merge them in (see {@link JobLogReader}).
+     *
+     * @return the key and sizes; {@code archived == false} when the job has no local log
+     * @throws dev.stroem.logs.archive.ArchiveException when the archive refuses or is unreachable
+     * @throws java.io.UncheckedIOException             when the local log cannot be read
+     */
+    public ArchiveResult archive(JobLogRef ref) {
+        String key = ArchiveKey.of(prefix, ref);
+        if (!store.exists(ref.jobId())) {
+            return new ArchiveResult(key, false, 0, 0);
+        }
+        long size = store.size(ref.jobId());
+        store.close(ref.jobId());
+        long[] compressed = {0};
+        try (InputStream probe = Files.newInputStream(store.jsonlPath(ref.jobId()))) {
+            // Opened before the upload so a log deleted meanwhile reports "nothing archived".
+            archive.put(key, out -> compressed[0] = gzip(probe, size, out));
+        } catch (NoSuchFileException e) {
+            return new ArchiveResult(key, false, 0, 0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the log of job " + ref.jobId() + " to archive it", e);
+        }
+        return new ArchiveResult(key, true, size, compressed[0]);
+    }
+
+    /** Deletes the job's archived log (retention); a missing object is fine. */
+    public void deleteArchived(JobLogRef ref) {
+        archive.delete(ArchiveKey.of(prefix, ref));
+    }
+
+    /** Gzips the first {@code size} bytes of {@code in} into {@code out}; returns the compressed size. */
+    private static long gzip(InputStream in, long size, OutputStream out) throws IOException {
+        CountingOutputStream counted = new CountingOutputStream(out);
+        GZIPOutputStream gz = new GZIPOutputStream(counted, 256 * 1024);
+        byte[] buf = new byte[BLOCK];
+        long left = size;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new IOException("log file shrank while it was being archived");
+            }
+            gz.write(buf, 0, n);
+            left -= n;
+        }
+        gz.finish();
+        gz.flush();
+        return counted.count;
+    }
+
+    private static final class CountingOutputStream extends FilterOutputStream {
+        long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+}

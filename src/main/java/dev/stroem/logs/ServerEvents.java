@@ -1,0 +1,37 @@
+package dev.stroem.logs;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes server-side events (hook failures, orchestration errors, recovery timeouts) into a
+ * job's log as {@code {"ts":now,"stream":"stderr","step":"_server","line":"[source] message"}},
+ * where the UI's "Server Events" panel and {@code GET /api/jobs/{id}/steps/_server/logs} find them.
+ */
+public final class ServerEvents {
+
+    private final LocalLogStore store;
+    private final Clock clock;
+
+    public ServerEvents(LocalLogStore store, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Appends one server event to the job's log.
+     *
+     * @param source  who reports it, e.g. {@code hooks}, {@code orchestrator}, {@code recovery}
+     * @param message what happened
+     * @return where the line went
+     */
+    public AppendResult write(String jobId, String source, String message) {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("a server event needs a source, e.g. \"hooks\"");
+        }
+        Objects.requireNonNull(message, "message");
+        LogLine line = new LogLine(clock.instant(), LogStream.STDERR, LogLine.SERVER_STEP, "[" + source + "] " + message);
+        return store.append(jobId, List.of(line));
+    }
+}

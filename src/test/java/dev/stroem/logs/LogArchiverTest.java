@@ -1,0 +1,83 @@
+package dev.stroem.logs;
+
+import static dev.stroem.logs.TestLines.batch;
+import static dev.stroem.logs.TestLines.out;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stroem.logs.archive.LocalDirectoryArchive;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogArchiverTest {
+
+    @TempDir
+    Path dir;
+
+    private final JobLogRef ref = new JobLogRef("job-1", "default", "hello-world",
+            Instant.parse("2025-02-12T10:56:45.999Z"), true, null);
+
+    @Test
+    void archivedObjectIsTheGzipOfExactlyTheLocalFile() throws Exception {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        for (int b = 0; b < 20; b++) {
+            store.append("job-1", batch("s", "batch " + b + " with text é😀 \"quoted\" ", 500));
+        }
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LogArchiver archiver = new LogArchiver(store, archive, "logs/");
+
+        ArchiveResult result = archiver.archive(ref);
+
+        byte[] local = Files.readAllBytes(dir.resolve("logs/job-1.jsonl"));
+        Path object = dir.resolve("archive/logs/default/hello-world/2025/02/12/2025-02-12T10-56-45_job-1.jsonl.gz");
+        assertThat(result).isEqualTo(new ArchiveResult(
+                "logs/default/hello-world/2025/02/12/2025-02-12T10-56-45_job-1.jsonl.gz", true, local.length, Files.size(object)));
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(object))) {
+            assertThat(in.readAllBytes()).isEqualTo(local);
+        }
+        assertThat(result.compressedBytes()).isLessThan(local.length);
+        assertThat(store.openHandleCount()).as("archive closes the job's handle").isZero();
+    }
+
+    @Test
+    void linesAppendedAfterArchivingStayLocal() throws Exception {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        store.append("job-1", List.of(out("s", "before")));
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        ArchiveResult result = new LogArchiver(store, archive, "").archive(ref);
+        store.append("job-1", List.of(out("_server", "after")));
+
+        try (InputStream in = new GZIPInputStream(archive.open(result.key()).orElseThrow())) {
+            assertThat(new String(in.readAllBytes())).contains("before").doesNotContain("after");
+        }
+        assertThat(result.uncompressedBytes()).isLessThan(store.size("job-1"));
+    }
+
+    @Test
+    void jobWithoutLocalLogArchivesNothing() {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        ArchiveResult result = new LogArchiver(store, archive, "").archive(ref);
+        assertThat(result.archived()).isFalse();
+        assertThat(result.uncompressedBytes()).isZero();
+        assertThat(archive.open(result.key())).isEmpty();
+    }
+
+    @Test
+    void deleteArchivedRemovesTheObject() {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        store.append("job-1", List.of(out("s", "x")));
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LogArchiver archiver = new LogArchiver(store, archive, "");
+        ArchiveResult result = archiver.archive(ref);
+        assertThat(archive.open(result.key())).isPresent();
+        archiver.deleteArchived(ref);
+        assertThat(archive.open(result.key())).isEmpty();
+        archiver.deleteArchived(ref); // already gone: fine
+    }
+}
