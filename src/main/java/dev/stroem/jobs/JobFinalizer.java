@@ -88,10 +88,7 @@ public final class JobFinalizer implements AutoCloseable {
             fireHooks(job);
         }
         store.close(jobId);
-        jobs.inJob(jobId, tx -> {
-            tx.markFinalised(archiveConfigured, now());
-            return null;
-        });
+        jobs.useJob(jobId, tx -> tx.markFinalised(archiveConfigured, now()));
         if (archiveConfigured) {
             archivalQueued.run();
         }
@@ -151,7 +148,12 @@ public final class JobFinalizer implements AutoCloseable {
         if (jobs.findJob(hookJob.sourceId()).isEmpty()) {
             return;
         }
-        String error = hookJob.errorMessage() == null ? hookJob.status().wireName() : hookJob.errorMessage();
+        // The failed step's own error says what went wrong; the job's summary would repeat the step name.
+        String error = jobs.steps(hookJob.jobId()).stream()
+                .filter(s -> s.status() == StepStatus.FAILED && s.errorMessage() != null)
+                .map(JobStep::errorMessage)
+                .findFirst()
+                .orElse(hookJob.errorMessage() == null ? hookJob.status().wireName() : hookJob.errorMessage());
         logs.serverEvent(hookJob.sourceId(), "hooks", "Hook '" + hookJob.taskName() + "' failed: " + error);
     }
 

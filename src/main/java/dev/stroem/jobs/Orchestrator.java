@@ -106,10 +106,7 @@ public final class Orchestrator {
                 .flatMap(r -> r)
                 .map(this::readRendered)
                 .orElseGet(() -> renderFromWorkflow(job, step));
-        jobs.inJob(step.jobId(), tx -> {
-            tx.markJobRunning(now());
-            return null;
-        });
+        jobs.useJob(step.jobId(), tx -> tx.markJobRunning(now()));
         return new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), step.stepName(), step.actionName(),
                 step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs());
     }
@@ -160,19 +157,21 @@ public final class Orchestrator {
 
     /** A worker started a step it claimed. */
     public void startStep(String jobId, String stepName, String workerId) {
-        jobs.inJob(jobId, tx -> {
+        boolean found = jobs.useJob(jobId, tx -> {
             var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
+            if (step.status().isTerminal()) {
+                return; // cancelled meanwhile: the worker learns it from /cancelled
+            }
             if (step.status() != StepStatus.RUNNING || !workerId.equals(step.workerId())) {
-                if (step.status().isTerminal()) {
-                    return null; // cancelled meanwhile: the worker learns it from /cancelled
-                }
                 throw new JobConflictException("step '" + stepName + "' is " + step.status().wireName()
                         + " and not claimed by worker " + workerId);
             }
             tx.markStepStarted(stepName, now());
             tx.markJobRunning(now());
-            return null;
-        }).orElseThrow(() -> unknownJob(jobId));
+        });
+        if (!found) {
+            throw unknownJob(jobId);
+        }
     }
 
     /**

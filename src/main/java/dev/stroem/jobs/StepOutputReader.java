@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogQuery;
 import dev.stroem.logs.LogStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,8 +38,6 @@ public final class StepOutputReader {
                     last = text;
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the log of job " + jobId, e);
         }
         return last == null ? Optional.empty() : parse(last.substring(PREFIX.length()));
     }

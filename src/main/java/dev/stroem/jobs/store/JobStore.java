@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 
@@ -201,7 +203,10 @@ public final class JobStore {
                 .execute()) == 1;
     }
 
-    /** Runs {@code work} in one transaction holding the job's lock; empty when the job does not exist. */
+    /**
+     * Runs {@code work} in one transaction holding the job's lock and returns its (non-null)
+     * result; empty when the job does not exist.
+     */
     public <T> Optional<T> inJob(String jobId, Function<JobTransaction, T> work) {
         return db.jdbi().inTransaction(h -> {
             db.dialect().lockJob(h, jobId);
@@ -209,8 +214,17 @@ public final class JobStore {
             if (job.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.ofNullable(work.apply(new JobTransaction(h, job.get())));
+            return Optional.of(Objects.requireNonNull(work.apply(new JobTransaction(h, job.get())),
+                    "a job transaction must return a value"));
         });
+    }
+
+    /** Runs {@code work} in one transaction holding the job's lock; false when the job does not exist. */
+    public boolean useJob(String jobId, Consumer<JobTransaction> work) {
+        return inJob(jobId, tx -> {
+            work.accept(tx);
+            return Boolean.TRUE;
+        }).isPresent();
     }
 
     /** True once the job's hooks fired and its archival was queued: later lines mean a re-archive. */

@@ -199,27 +199,24 @@ abstract class JobStoreContract {
     @Test
     void readyPromotionStartAndRequeue() {
         jobs.createJob(newJob("j1", "t", T0), diamond());
-        jobs.inJob("j1", tx -> {
+        jobs.useJob("j1", tx -> {
             tx.markStepReady("build-a", T0.plusSeconds(1));
             tx.markStepReady("fetch", T0.plusSeconds(1)); // already ready: unchanged
             tx.markJobRunning(T0.plusSeconds(2));
-            return null;
         });
         assertThat(jobs.steps("j1").get(1).status()).isEqualTo(StepStatus.READY);
         assertThat(jobs.steps("j1").get(0).readyAt()).isEqualTo(T0);
         assertThat(jobs.findJob("j1").orElseThrow().startedAt()).isEqualTo(T0.plusSeconds(2));
 
         assertThat(jobs.tryClaim("j1", "build-a", "w1", T0.plusSeconds(3))).isTrue();
-        jobs.inJob("j1", tx -> {
+        jobs.useJob("j1", tx -> {
             tx.markStepStarted("build-a", T0.plusSeconds(4));
             tx.markStepStarted("build-a", T0.plusSeconds(5));
-            return null;
         });
         assertThat(jobs.steps("j1").get(1).startedAt()).isEqualTo(T0.plusSeconds(4));
 
-        jobs.inJob("j1", tx -> {
+        jobs.useJob("j1", tx -> {
             tx.requeueStep("build-a", T0.plusSeconds(6));
-            return null;
         });
         var requeued = jobs.steps("j1").get(1);
         assertThat(requeued.status()).isEqualTo(StepStatus.READY);
@@ -233,9 +230,8 @@ abstract class JobStoreContract {
         assertThat(jobs.jobsToFinalize()).containsExactly("j1");
         assertThat(archives.find("j1")).isEmpty();
 
-        jobs.inJob("j1", tx -> {
+        jobs.useJob("j1", tx -> {
             tx.markFinalised(true, T0.plusSeconds(1));
-            return null;
         });
 
         assertThat(jobs.jobsToFinalize()).isEmpty();
@@ -284,10 +280,9 @@ abstract class JobStoreContract {
         jobs.createJob(newJob("old", "t", T0), diamond());
         jobs.createJob(newJob("running", "t", T0), diamond());
         jobs.createJob(newJob("unfinalised", "t", T0), List.of());
-        jobs.inJob("old", tx -> {
+        jobs.useJob("old", tx -> {
             tx.finishJob(JobStatus.COMPLETED, null, null, T0.plusSeconds(1));
             tx.markFinalised(true, T0.plusSeconds(1));
-            return null;
         });
         jobs.inJob("unfinalised", tx -> tx.finishJob(JobStatus.FAILED, null, null, T0.plusSeconds(1)));
 
