@@ -4,9 +4,9 @@
 // Each line is parsed on its own: the viewer renders only visible rows, so styles cannot carry
 // over from lines it never looked at (a program that colours across lines loses that, by design).
 
-// CSI (7-bit and 8-bit), OSC (ends in BEL or ST), DCS/SOS/PM/APC strings, two-char escapes,
-// then lone control characters (TAB is kept).
-const ESCAPES = /\x1b\[([0-?]*)([ -/]*)([@-~])|\x9b([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1f\x7f]/g;
+// CSI (7-bit and 8-bit), OSC (ends in BEL or ST), DCS/SOS/PM/APC strings, a CSI cut off at
+// the end of the line, two-char escapes, then lone control characters (TAB is kept).
+const ESCAPES = /\x1b\[([0-?]*)([ -/]*)([@-~])|\x9b([0-?]*)([ -/]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b\[[0-?]*[ -/]*$|\x1b[ -/]*[0-~]?|[\x00-\x08\x0a-\x1f\x7f]/g;
 const NEEDS_WORK = /[\x00-\x08\x0a-\x1f\x7f\x9b]/;
 
 const CUBE = [0, 95, 135, 175, 215, 255];

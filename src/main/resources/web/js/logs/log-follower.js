@@ -5,7 +5,7 @@
 // an unfiltered stream treats a gap as a reason to reconnect rather than show a hole.
 import { api } from '../api.js';
 
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
+const BACKOFF_MS = [250, 1000, 2000, 4000, 8000, 15000];
 
 export class LogFollower {
   /**
@@ -64,14 +64,18 @@ export class LogFollower {
     ws.onmessage = (ev) => {
       if (this.ws !== ws) return;
       if (!gotFrame) { gotFrame = true; this.attempt = 0; }
-      let msg;
-      try { msg = JSON.parse(ev.data); } catch { console.warn('log stream: frame is not JSON, ignored'); return; }
-      this._frame(msg, ws);
+      if (typeof ev.data !== 'string') return;
+      let msg = null;
+      try { msg = JSON.parse(ev.data); } catch { /* several JSONL lines: a bare frame */ }
+      if (msg && typeof msg === 'object' && typeof msg.type === 'string') this._frame(msg, ws);
+      else this._bare(ev.data);
     };
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.stopped) return;
+      // Without envelopes there is no `end` frame: a normal close is the end of the log.
+      if (this.bare && ev.code === 1000) { this.ended = true; this.o.onEnd?.(undefined, this.next); }
       if (this.ended) { this._state('ended', { status: this.endStatus }); return; }
       // 1000 without an `end` frame (a restart, a proxy) still means: resume where we were.
       this._retry(gotFrame, ev.code);
@@ -112,6 +116,21 @@ export class LogFollower {
       default:
         break; // unknown frame types are for newer clients
     }
+  }
+
+  /**
+   * A server that ignores control=true (the original's protocol) sends bare JSONL. Its lines
+   * still arrive in order, so count them to keep a position for the reconnect.
+   */
+  _bare(data) {
+    if (!data) return;
+    this.bare = true;
+    let n = 0;
+    for (let i = data.indexOf('\n'); i >= 0; i = data.indexOf('\n', i + 1)) n++;
+    if (!data.endsWith('\n')) n++;
+    const first = this.next;
+    this.next += n;
+    this.o.onLines(first, this.next, data.endsWith('\n') ? data : `${data}\n`);
   }
 
   async _retry(hadFrames, code) {

@@ -65,9 +65,20 @@ export class LogViewer {
     this.searchInput = h('input', {
       id: id('search'), type: 'search', placeholder: 'Search log', autocomplete: 'off', spellcheck: 'false',
       dataset: { testid: 'search-input' },
-      oninput: () => { clearTimeout(this.searchDebounce); this.searchDebounce = setTimeout(() => this.search.setQuery(this.searchInput.value), 150); },
+      oninput: () => {
+        clearTimeout(this.searchDebounce);
+        this.searchPending = true;
+        this._schedule();
+        this.searchDebounce = setTimeout(() => { this.searchPending = false; this.search.setQuery(this.searchInput.value); }, 150);
+      },
       onkeydown: (e) => {
-        if (e.key === 'Enter') { e.preventDefault(); this.search.setQuery(this.searchInput.value); this._findStep(e.shiftKey ? -1 : 1); }
+        if (e.key === 'Enter') {
+          e.preventDefault();
+          clearTimeout(this.searchDebounce);
+          this.searchPending = false;
+          this.search.setQuery(this.searchInput.value);
+          this._findStep(e.shiftKey ? -1 : 1);
+        }
       },
     });
     this.prevBtn = h('button', { type: 'button', class: 'button small', 'aria-label': 'Previous match', title: 'Previous match (Shift+Enter)', dataset: { testid: 'search-prev' }, onclick: () => this._findStep(-1) }, '↑');
@@ -184,7 +195,9 @@ export class LogViewer {
     if (!this.search.active) return;
     const top = this.view.length ? this.view.at(Math.max(0, this.list.firstVisible())) : 0;
     const i = this.search.step(dir, top);
-    if (i < 0) { this._schedule(); return; }
+    // Enter pressed before the scan found anything: go to the first match once it does.
+    if (i < 0) { this.pendingFind = this.search.searching ? dir : 0; this._schedule(); return; }
+    this.pendingFind = 0;
     this._setFollowing(false);
     this.list.scrollToIndex(this.view.lowerBound(i), { ifNeeded: true });
     // Bring the match into horizontal view too.
@@ -277,9 +290,12 @@ export class LogViewer {
     }
     if (this.countEl.textContent !== count) this.countEl.textContent = count;
     this.countEl.dataset.count = String(search.count);
-    this.countEl.dataset.searching = String(search.searching);
+    // "searching" also covers the typing debounce, so a test (or a person) never reads a stale count.
+    this.countEl.dataset.searching = String(search.searching || !!this.searchPending);
     this.prevBtn.disabled = this.nextBtn.disabled = search.count === 0;
     if (search.searching) this._schedule(); // keep the count moving while a scan runs
+    if (this.pendingFind && search.count > 0) this._findStep(this.pendingFind);
+    else if (this.pendingFind && !search.searching) this.pendingFind = 0;
   }
 
   _createRow() {
@@ -287,7 +303,7 @@ export class LogViewer {
     const time = h('span', { class: 'lt' });
     const step = h('span', { class: 'lstep' });
     const stream = h('span', { class: 'lstream' });
-    const text = h('span', { class: 'log-text' });
+    const text = h('span', { class: 'log-text', dataset: { testid: 'log-text' } });
     const cut = h('span', { class: 'log-cut', hidden: true });
     const row = h('div', { class: 'log-row', dataset: { testid: 'log-line' } },
       h('span', { class: 'log-gutter' }, ln, time, step, stream), text, cut);
@@ -302,6 +318,7 @@ export class LogViewer {
     const stepName = store.stepName(i) ?? '';
     const err = store.isStderr(i);
     const pos = store.position(i);
+    row.dataset.testid = 'log-line';
     row.dataset.pos = String(pos);
     row.dataset.step = stepName;
     row.dataset.stream = err ? 'stderr' : 'stdout';

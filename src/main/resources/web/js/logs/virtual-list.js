@@ -158,6 +158,7 @@ export class VirtualList {
         if (row.hidden) row.hidden = false;
       } else if (!row.hidden) {
         row.hidden = true;
+        row.removeAttribute('data-testid'); // spare rows must not look like lines to tests
         this.renderedKeys[k] = -1;
       }
     }

@@ -87,7 +87,7 @@ export function mountJobDetail(container, params) {
     events = new ServerEventsPanel({ jobId });
 
     const meta = h('dl', { class: 'meta' },
-      h('div', null, h('dt', null, 'Job ID'), h('dd', null, h('code', { class: 'break', dataset: { testid: 'job-id' } }, jobId))),
+      h('div', null, h('dt', null, 'Job ID'), h('dd', null, h('code', { dataset: { testid: 'job-id' } }, jobId))),
       h('div', null, h('dt', null, 'Workspace'), h('dd', null, job.workspace)),
       h('div', null, h('dt', null, 'Source'), h('dd', null, [job.source_type, job.source_id].filter(Boolean).join(' · ') || '—')),
       h('div', null, h('dt', null, 'Created'), b.created),
@@ -98,17 +98,19 @@ export function mountJobDetail(container, params) {
       b.cancelledByRow);
 
     const input = job.input && Object.keys(job.input).length
-      ? h('details', { class: 'input-details' }, h('summary', null, 'Input'), h('pre', { class: 'code-block', dataset: { testid: 'job-input' } }, JSON.stringify(job.input, null, 2)))
+      ? h('details', { class: 'input-details', open: true }, h('summary', null, 'Input'), h('pre', { class: 'code-block', dataset: { testid: 'job-input' } }, JSON.stringify(job.input, null, 2)))
       : null;
 
     const stepsPanel = h('section', { class: 'panel steps', 'aria-labelledby': 'steps-h' },
-      h('div', { class: 'panel-head' }, h('h2', { id: 'steps-h' }, 'Steps'), h('span', { class: 'muted small' }, 'Select a step to filter the log')),
+      h('div', { class: 'panel-head' }, h('h2', { id: 'steps-h' }, 'Steps'), h('span', { class: 'muted small' }, 'select one to filter the log')),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table steps-table', dataset: { testid: 'steps-table' } },
         h('thead', null, h('tr', null,
-          h('th', { scope: 'col' }, 'Step'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Duration'),
-          h('th', { scope: 'col' }, 'Exit'), h('th', { scope: 'col' }, 'Error'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Log')))),
+          h('th', { scope: 'col' }, 'Step'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Time'),
+          h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Raw log')))),
         b.stepsBody)));
 
+    // The log is the point of this page: on wide screens it takes the main column at full
+    // height and everything else sits in a sidebar; on narrow ones the sidebar comes first.
     append(body, [
       h('header', { class: 'job-header', dataset: { testid: 'job-header' } },
         h('div', { class: 'job-title' }, heading, b.status),
@@ -116,11 +118,13 @@ export function mountJobDetail(container, params) {
       b.cancelError,
       b.error,
       meta,
-      input,
-      h('div', { class: 'detail-grid' }, stepsPanel, h('div', { class: 'side-col' }, events.el, b.hooks)),
-      h('section', { class: 'panel log-panel', 'aria-labelledby': 'log-h' },
-        h('div', { class: 'panel-head' }, h('h2', { id: 'log-h' }, 'Log')),
-        viewer.el)]);
+      h('div', { class: 'detail-layout' },
+        h('aside', { class: 'detail-side', 'aria-label': 'Steps and events' },
+          stepsPanel, events.el, b.hooks,
+          input ? h('section', { class: 'panel', 'aria-label': 'Input' }, input) : null),
+        h('section', { class: 'panel log-panel', 'aria-labelledby': 'log-h' },
+          h('div', { class: 'panel-head' }, h('h2', { id: 'log-h' }, 'Log')),
+          viewer.el))]);
     heading.tabIndex = -1;
     update();
     viewer.start();
@@ -179,21 +183,22 @@ export function mountJobDetail(container, params) {
     const b = built;
     const steps = job.steps || [];
     if (!steps.length && !b.stepsBody.children.length) {
-      b.stepsBody.appendChild(h('tr', { class: 'empty-row' }, h('td', { colspan: 6, class: 'muted' }, 'No steps.')));
+      b.stepsBody.appendChild(h('tr', { class: 'empty-row' }, h('td', { colspan: 4, class: 'muted' }, 'No steps.')));
     }
     steps.forEach((s, k) => {
       let r = b.stepRows.get(s.step_name);
       if (!r) {
         r = {
           badge: statusBadge(s.status, 'step-status'),
-          dur: h('td', { class: 'mono' }),
-          exit: h('td', { class: 'mono', dataset: { testid: 'step-exit' } }),
-          err: h('td', { class: 'step-error', dataset: { testid: 'step-error' } }),
+          dur: h('span', { class: 'mono' }),
+          exit: h('span', { class: 'mono small block', dataset: { testid: 'step-exit' } }),
+          err: h('span', { class: 'step-error small block', dataset: { testid: 'step-error' } }),
         };
         const name = h('button', { type: 'button', class: 'linklike', title: 'Show only this step in the log', dataset: { testid: 'step-filter-button' }, onclick: () => { viewer.setStepFilter(s.step_name); viewer.el.scrollIntoView({ block: 'nearest' }); } }, s.step_name);
         r.tr = h('tr', { dataset: { testid: 'step-row', step: s.step_name } },
-          h('td', null, name, s.action_name ? h('span', { class: 'muted small block' }, s.action_name) : null),
-          h('td', null, r.badge), r.dur, r.exit, r.err,
+          h('td', null, name, s.action_name ? h('span', { class: 'muted small block' }, s.action_name) : null, r.err),
+          h('td', null, r.badge),
+          h('td', null, r.dur, r.exit),
           h('td', null, downloadLink(api.rawLogUrl(jobId, s.step_name), `job-${jobId}-${s.step_name}.jsonl`, 'Raw', { class: 'small', 'aria-label': `Raw log of ${s.step_name}`, dataset: { testid: 'step-download' } })));
         b.stepRows.set(s.step_name, r);
         b.stepsBody.querySelector('.empty-row')?.remove();
@@ -202,7 +207,7 @@ export function mountJobDetail(container, params) {
       updateBadge(r.badge, s.status);
       const d = s.started_at ? durationSecs(s.started_at, s.completed_at) : null;
       setText(r.dur, d === null ? '—' : formatDuration(d));
-      setText(r.exit, s.exit_code ?? '—');
+      setText(r.exit, s.exit_code === null || s.exit_code === undefined ? '' : `exit ${s.exit_code}`);
       setText(r.err, s.error_message || '');
       if (b.stepsBody.children[k] !== r.tr) b.stepsBody.insertBefore(r.tr, b.stepsBody.children[k] || null);
     });

@@ -94,7 +94,7 @@ export function mountJobs(container, _params, query) {
         link,
         ws: h('span', { class: 'muted small block' }),
         id: h('code', { title: job.job_id }, shortId(job.job_id)),
-        started: h('span'),
+        started: h('span', { class: 'abs-time' }),
         rel: h('span', { class: 'muted small block' }),
         dur: h('span', { class: 'mono' }),
         source: h('span', { class: 'muted' }),
@@ -120,6 +120,7 @@ export function mountJobs(container, _params, query) {
     const start = job.started_at || job.created_at;
     setText(r.started, job.started_at ? formatDateTime(start) : `queued ${formatDateTime(job.created_at)}`);
     r.started.title = start || '';
+    r.rel.title = formatDateTime(start);
     setText(r.rel, formatRelative(start));
     const d = job.started_at ? durationSecs(job.started_at, job.completed_at, job.completed_at ? job.duration_secs : undefined) : null;
     setText(r.dur, d === null ? '—' : formatDuration(d));
