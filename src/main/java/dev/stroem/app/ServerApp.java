@@ -7,6 +7,8 @@ import dev.stroem.jobs.JobLogRefs;
 import dev.stroem.jobs.JobLogWriter;
 import dev.stroem.jobs.JobStatus;
 import dev.stroem.jobs.Orchestrator;
+import dev.stroem.jobs.RecoverySweeper;
+import dev.stroem.jobs.RetentionSweeper;
 import dev.stroem.jobs.StepOutputReader;
 import dev.stroem.jobs.store.Database;
 import dev.stroem.jobs.store.JobStore;
@@ -49,6 +51,8 @@ public final class ServerApp implements AutoCloseable {
     private final WebServer web;
     private final Orchestrator orchestrator;
     private final JobStore jobs;
+    private final RecoverySweeper recovery;
+    private final RetentionSweeper retention;
 
     private ServerApp(ServerConfig config, Path configDir, Clock clock) {
         var json = JsonMapper.create();
@@ -73,14 +77,13 @@ public final class ServerApp implements AutoCloseable {
         var catalog = new WorkspaceCatalog(config.workspacesOrEmpty(), configDir);
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
-        var logWriter = new JobLogWriter(store, jobs, archiveQueue, clock);
-
+        LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix);
         ArchiveUploader uploader = null;
         if (archive != null) {
-            uploader = new ArchiveUploader(archiveQueue, new LogArchiver(store, archive, prefix), refs::of, metrics, clock,
-                    Duration.ofSeconds(2));
+            uploader = new ArchiveUploader(archiveQueue, archiver, refs::of, metrics, clock, Duration.ofSeconds(2));
         }
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
+        var logWriter = new JobLogWriter(store, jobs, archiveQueue, clock, wakeUploader);
         var finalizer = own(new JobFinalizer(jobs, catalog, planner, store, logWriter, archive != null, wakeUploader, clock));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
                 json, clock);
@@ -101,10 +104,16 @@ public final class ServerApp implements AutoCloseable {
         web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
                 jobsApi, logsApi, workerApi, routes -> {}));
 
+        recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recoveryOrDefault(), metrics, clock);
+        retention = new RetentionSweeper(jobs, workers, store, archiver, config.retentionOrDefault(),
+                RetentionSweeper.DEFAULT_BATCH, metrics, clock);
+
         finalizer.resumePending();
         if (uploader != null) {
             own(uploader.start());
         }
+        own(recovery.start());
+        own(retention.start());
         web.start();
         log.info("Strøm server listening on http://{}:{} (database {}, logs in {}{})", listen.host(), web.port(),
                 db.kind().name().toLowerCase(java.util.Locale.ROOT), storage.localDirOrDefault(),
@@ -113,7 +122,12 @@ public final class ServerApp implements AutoCloseable {
 
     /** Starts a server from a loaded config; relative workspace paths resolve against {@code configDir}. */
     public static ServerApp start(ServerConfig config, Path configDir) {
-        return new ServerApp(config, configDir, Clock.systemUTC());
+        return start(config, configDir, Clock.systemUTC());
+    }
+
+    /** Starts a server whose every timestamp, timeout and schedule decision reads {@code clock}. */
+    public static ServerApp start(ServerConfig config, Path configDir, Clock clock) {
+        return new ServerApp(config, configDir, clock);
     }
 
     private <T extends AutoCloseable> T own(T closeable) {
@@ -131,6 +145,16 @@ public final class ServerApp implements AutoCloseable {
 
     public JobStore jobs() {
         return jobs;
+    }
+
+    /** The recovery sweeper, for a sweep on demand. */
+    public RecoverySweeper recoverySweeper() {
+        return recovery;
+    }
+
+    /** The retention sweeper, for a sweep on demand. */
+    public RetentionSweeper retentionSweeper() {
+        return retention;
     }
 
     @Override

@@ -38,6 +38,7 @@ public final class JobFinalizer implements AutoCloseable {
     private final Runnable archivalQueued;
     private final Clock clock;
     private final ExecutorService executor;
+    private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param archivalQueued called after a job's archival was queued (wakes the uploader)
@@ -59,16 +60,26 @@ public final class JobFinalizer implements AutoCloseable {
         });
     }
 
-    /** Queues the finalisation of a job that just ended. */
+    /** Queues the finalisation of a job that just ended (once: a job already queued is not queued again). */
     public void submit(String jobId) {
-        executor.submit(() -> {
-            try {
-                finalizeJob(jobId);
-            } catch (RuntimeException e) {
-                // Stays recorded as pending; the next resumePending() (sweeper, restart) retries it.
-                log.error("finalising job {} failed; it will be retried", jobId, e);
-            }
-        });
+        if (!queued.add(jobId)) {
+            return;
+        }
+        try {
+            executor.submit(() -> {
+                try {
+                    finalizeJob(jobId);
+                } catch (RuntimeException e) {
+                    // Stays recorded as pending; the next resumePending() (sweeper, restart) retries it.
+                    log.error("finalising job {} failed; it will be retried", jobId, e);
+                } finally {
+                    queued.remove(jobId);
+                }
+            });
+        } catch (RuntimeException e) {
+            queued.remove(jobId);
+            throw e;
+        }
     }
 
     /** Finalises every job whose finalisation was interrupted (called at start and by the sweeper). */
@@ -79,8 +90,8 @@ public final class JobFinalizer implements AutoCloseable {
     /** Runs the finalisation of one job now, on the caller's thread. */
     void finalizeJob(String jobId) {
         var job = jobs.findJob(jobId).orElse(null);
-        if (job == null || !job.status().isTerminal()) {
-            return;
+        if (job == null || !job.status().isTerminal() || jobs.isFinalised(jobId)) {
+            return; // a second run would repeat hook events and queue another archive generation
         }
         if (Job.SOURCE_HOOK.equals(job.sourceType())) {
             reportHookOutcome(job);
@@ -117,19 +128,22 @@ public final class JobFinalizer implements AutoCloseable {
             String hookName = hookKey(event) + "[" + i + "]";
             try {
                 var rendered = planner.renderHook(workspace, hook, context);
-                createHookJob(job, hookName, hook.action(), rendered);
+                // A hook runs where its action may run, like any step of that action.
+                List<String> tags = workspace.action(hook.action()).map(a -> a.tags()).orElse(List.of());
+                createHookJob(job, hookName, hook.action(), rendered, tags);
             } catch (TemplateException | IllegalArgumentException e) {
                 logs.serverEvent(job.jobId(), "hooks", "Hook '" + hook.action() + "' could not start: " + e.getMessage());
             }
         }
     }
 
-    private void createHookJob(Job parent, String hookName, String actionName, dev.stroem.workflow.RenderedAction rendered) {
+    private void createHookJob(Job parent, String hookName, String actionName, dev.stroem.workflow.RenderedAction rendered,
+            List<String> tags) {
         String hookJobId = UUID.randomUUID().toString();
         var hookJob = new Job(hookJobId, parent.workspace(), actionName, JobStatus.PENDING, rendered.input(),
                 Job.SOURCE_HOOK, parent.jobId(), hookName, null, null, null, now(), null, null);
         var step = new NewStep(actionName, actionName, dev.stroem.workflow.Action.TYPE_SCRIPT, List.of(), false, null,
-                List.of());
+                tags == null ? List.of() : tags);
         try {
             jobs.createJob(hookJob, List.of(step), Map.of(actionName, Orchestrator.storedForm(rendered)));
             log.info("job {}: hook {} ({}) fired as job {}", parent.jobId(), hookName, actionName, hookJobId);
@@ -162,8 +176,12 @@ public final class JobFinalizer implements AutoCloseable {
                 .filter(s -> s.status() == StepStatus.FAILED)
                 .map(s -> new HookContext.FailedStep(s.stepName(), s.actionName(), s.errorMessage(), s.continueOnFailure()))
                 .toList();
+        // hook.error_message is every failed step's error combined; the job's own summary names only the first.
+        String error = failed.isEmpty() ? job.errorMessage() : failed.stream()
+                .map(f -> "Step '" + f.stepName() + "' failed" + (f.errorMessage() == null ? "" : ": " + f.errorMessage()))
+                .collect(java.util.stream.Collectors.joining("; "));
         return new HookContext(job.workspace(), job.taskName(), job.jobId(), job.status().wireName(),
-                job.errorMessage(), job.startedAt(), job.completedAt(), failed);
+                error, job.startedAt(), job.completedAt(), failed);
     }
 
     private static String hookKey(HookEvent event) {

@@ -7,6 +7,7 @@ import dev.stroem.logs.ServerEvents;
 import dev.stroem.logs.archive.ArchiveQueue;
 import dev.stroem.jobs.store.JobStore;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -20,14 +21,25 @@ public final class JobLogWriter {
     private final JobStore jobs;
     private final ArchiveQueue archiveQueue;
     private final Clock clock;
+    private final Runnable archivalQueued;
 
     /** {@code archiveQueue} is null when no archive is configured. */
     public JobLogWriter(LocalLogStore store, JobStore jobs, ArchiveQueue archiveQueue, Clock clock) {
+        this(store, jobs, archiveQueue, clock, () -> {});
+    }
+
+    /**
+     * @param archiveQueue   null when no archive is configured
+     * @param archivalQueued called after a re-archive was queued (wakes the uploader)
+     */
+    public JobLogWriter(LocalLogStore store, JobStore jobs, ArchiveQueue archiveQueue, Clock clock,
+            Runnable archivalQueued) {
         this.store = store;
         this.events = new ServerEvents(store, clock);
         this.jobs = jobs;
         this.archiveQueue = archiveQueue;
         this.clock = clock;
+        this.archivalQueued = archivalQueued;
     }
 
     /** Appends a worker's batch; a repeated {@code batchId} is not written twice. */
@@ -49,7 +61,8 @@ public final class JobLogWriter {
         // Checked after the write: if finalisation had not committed yet, its own archival
         // request comes later and its upload reads the file after this line.
         if (archiveQueue != null && jobs.isFinalised(jobId)) {
-            archiveQueue.request(jobId, clock.instant());
+            archiveQueue.request(jobId, Instant.ofEpochMilli(clock.millis()));
+            archivalQueued.run();
         }
     }
 }

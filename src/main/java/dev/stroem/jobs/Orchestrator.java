@@ -95,6 +95,11 @@ public final class Orchestrator {
             } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
                 failStep(candidate.jobId(), candidate.stepName(), "orchestrator",
                         "Step '" + candidate.stepName() + "' could not start: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Anything else would leave the step claimed by a worker that never heard of it.
+                log.error("job {} step {}: rendering failed", candidate.jobId(), candidate.stepName(), e);
+                failStep(candidate.jobId(), candidate.stepName(), "orchestrator",
+                        "Step '" + candidate.stepName() + "' could not start: " + e);
             }
         }
         return Optional.empty();
@@ -210,18 +215,51 @@ public final class Orchestrator {
     /**
      * Fails a step for a reason the server found (orchestration error, recovery), writing
      * {@code [source] message} into the job's log first, then cascades as for any failure.
+     *
+     * @return false when the step had already ended (nothing is written then)
      */
-    public void failStep(String jobId, String stepName, String source, String message) {
+    public boolean failStep(String jobId, String stepName, String source, String message) {
+        boolean open = jobs.steps(jobId).stream()
+                .anyMatch(s -> s.stepName().equals(stepName) && !s.status().isTerminal());
+        if (!open) {
+            return false;
+        }
+        // Written before the step ends, so that it precedes the job's finalisation and archival.
         logs.serverEvent(jobId, source, message);
-        boolean ended = jobs.inJob(jobId, tx -> {
+        var outcome = jobs.inJob(jobId, tx -> {
             if (!tx.finishStep(stepName, StepStatus.FAILED, null, message, null, now())) {
-                return false;
+                return StepEnd.ALREADY_ENDED;
             }
-            return advance(tx);
-        }).orElse(false);
-        if (ended) {
+            return advance(tx) ? StepEnd.JOB_ENDED : StepEnd.FAILED;
+        }).orElse(StepEnd.ALREADY_ENDED);
+        if (outcome == StepEnd.JOB_ENDED) {
             finalizer.submit(jobId);
         }
+        return outcome != StepEnd.ALREADY_ENDED;
+    }
+
+    private enum StepEnd { ALREADY_ENDED, FAILED, JOB_ENDED }
+
+    /**
+     * Puts a step that {@code workerId} claimed but never started back to ready, with a
+     * {@code [source] message} event: nothing of it ran, so another worker may take it.
+     *
+     * @return false when the step was started, ended or claimed by someone else meanwhile
+     */
+    public boolean requeueUnstarted(String jobId, String stepName, String workerId, String source, String message) {
+        boolean requeued = jobs.inJob(jobId, tx -> {
+            var step = tx.step(stepName).orElse(null);
+            if (step == null || step.status() != StepStatus.RUNNING || step.startedAt() != null
+                    || !workerId.equals(step.workerId())) {
+                return false;
+            }
+            tx.requeueStep(stepName, now());
+            return true;
+        }).orElse(false);
+        if (requeued) {
+            logs.serverEvent(jobId, source, message);
+        }
+        return requeued;
     }
 
     /** Cancels a pending or running job: its steps stop, and workers learn it from {@code /cancelled}. */
@@ -240,6 +278,9 @@ public final class Orchestrator {
 
     /** Cancels a job that ran past its timeout (recovery); false when it had already ended. */
     public boolean cancelForTimeout(String jobId, String message) {
+        if (jobs.findJob(jobId).map(j -> j.status().isTerminal()).orElse(true)) {
+            return false;
+        }
         logs.serverEvent(jobId, "recovery", message);
         boolean ended = cancelSteps(jobId, message, "recovery");
         if (ended) {

@@ -270,13 +270,33 @@ public final class JobStore {
                 .list());
     }
 
-    /** Terminal jobs that ended before {@code cutoff}, oldest first, for retention. */
-    public List<Job> terminalJobsEndedBefore(Instant cutoff, int limit) {
+    /**
+     * Ready steps that became ready before {@code cutoff}, oldest first: the recovery sweeper
+     * checks whether any active worker can run them.
+     */
+    public List<JobStep> readyStepsBefore(Instant cutoff) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps "
+                        + "WHERE status = 'ready' AND ready_at < :cutoff ORDER BY ready_at, job_id, position")
+                .bind("cutoff", cutoff.toEpochMilli())
+                .map(rows.step())
+                .list());
+    }
+
+    /**
+     * Terminal jobs that ended before {@code cutoff}, oldest first, for retention: only jobs whose
+     * finalisation is done and whose log is not waiting for an upload (an upload racing with the
+     * deletion could leave an object nobody owns). {@code skip} jobs of that order are passed over
+     * (those an earlier batch of the same round kept).
+     */
+    public List<Job> terminalJobsEndedBefore(Instant cutoff, int skip, int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE status IN "
                         + "('completed', 'failed', 'cancelled') AND (finalize_state IS NULL OR finalize_state = 'done') "
-                        + "AND completed_at < :cutoff ORDER BY completed_at LIMIT :limit")
+                        + "AND completed_at < :cutoff AND NOT EXISTS (SELECT 1 FROM log_archives a "
+                        + "WHERE a.job_id = jobs.job_id AND a.state IN ('pending', 'failing')) "
+                        + "ORDER BY completed_at, job_id LIMIT :limit OFFSET :skip")
                 .bind("cutoff", cutoff.toEpochMilli())
                 .bind("limit", limit)
+                .bind("skip", skip)
                 .map(rows.job())
                 .list());
     }

@@ -221,6 +221,10 @@ abstract class JobStoreContract {
         var requeued = jobs.steps("j1").get(1);
         assertThat(requeued.status()).isEqualTo(StepStatus.READY);
         assertThat(requeued.workerId()).isNull();
+
+        assertThat(jobs.readyStepsBefore(T0.plusSeconds(6))).extracting(JobStep::stepName).containsExactly("fetch");
+        assertThat(jobs.readyStepsBefore(T0.plusSeconds(7))).extracting(JobStep::stepName)
+                .containsExactly("fetch", "build-a");
     }
 
     @Test
@@ -286,8 +290,13 @@ abstract class JobStoreContract {
         });
         jobs.inJob("unfinalised", tx -> tx.finishJob(JobStatus.FAILED, null, null, T0.plusSeconds(1)));
 
-        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 10)).extracting(Job::jobId).containsExactly("old");
-        assertThat(jobs.terminalJobsEndedBefore(T0, 10)).isEmpty();
+        // While its upload waits, a job is not retention's: the upload could race with the deletion.
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 0, 10)).isEmpty();
+        archives.markArchived("old", 1, "default/t/old.jsonl.gz", 10, T0.plusSeconds(1));
+
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 0, 10)).extracting(Job::jobId).containsExactly("old");
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 1, 10)).isEmpty();
+        assertThat(jobs.terminalJobsEndedBefore(T0, 0, 10)).isEmpty();
 
         jobs.deleteJob("old");
         assertThat(jobs.findJob("old")).isEmpty();

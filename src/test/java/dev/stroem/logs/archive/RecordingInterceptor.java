@@ -11,9 +11,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /** Observes every HTTP request the SDK sends (operation and headers as they go on the wire). Changes nothing. */
-final class RecordingInterceptor implements ExecutionInterceptor {
+public final class RecordingInterceptor implements ExecutionInterceptor {
 
-    record SentRequest(String operation, Map<String, List<String>> headers) {
+    public record SentRequest(String operation, Map<String, List<String>> headers) {
         boolean hasHeaderStartingWith(String prefix) {
             return headers.keySet().stream().anyMatch(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix));
         }
@@ -39,15 +39,15 @@ final class RecordingInterceptor implements ExecutionInterceptor {
                 Map.copyOf(context.httpRequest().headers())));
     }
 
-    List<SentRequest> sent() {
+    public List<SentRequest> sent() {
         return List.copyOf(sent);
     }
 
-    List<SentRequest> sent(String operation) {
+    public List<SentRequest> sent(String operation) {
         return sent.stream().filter(r -> r.operation().equals(operation)).toList();
     }
 
-    void clear() {
+    public void clear() {
         sent.clear();
     }
 }

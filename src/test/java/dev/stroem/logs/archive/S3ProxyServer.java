@@ -75,7 +75,12 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback,
         return new S3ProxyServer(expectedAccessKey, expectedSecretKey, dir);
     }
 
-    /** Starts the server on a free port of 127.0.0.1; answers this server for chaining. */
+    /**
+     * Starts the server on a free port of 127.0.0.1, or, when it ran before, on the port it had
+     * (clients configured with its endpoint reach it again: an outage that ends); answers this
+     * server for chaining. A {@link #withFilesystemStore filesystem} store still holds its objects
+     * after a restart, a transient one starts empty.
+     */
     public S3ProxyServer start() {
         if (proxy != null) {
             throw new IllegalStateException("S3ProxyServer is already running at " + endpoint);
@@ -86,7 +91,7 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback,
             proxy = S3Proxy.builder()
                     .blobStore(context.getBlobStore())
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, expectedAccessKey, expectedSecretKey)
-                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .endpoint(URI.create("http://127.0.0.1:" + (endpoint == null ? 0 : endpoint.getPort())))
                     .build();
             proxy.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> "STARTED".equals(proxy.getState()));
