@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Deletes what is older than {@code retention:} keeps, every {@code interval_secs}.
  *
  * <p>Jobs: terminal jobs that ended more than {@code job_days} ago, whose finalisation is done and
- * whose log is not waiting for an upload, in batches, oldest first. Per job, in this order: the
+ * (with an archive) whose log is not waiting for an upload, in batches, oldest first. Per job, in this order: the
  * archived log (a failure keeps the job, with a WARN, for the next round — deleting the rows first
  * would orphan the object), the local log ({@code .jsonl}, legacy {@code .log} and sidecars), then
  * the database rows (job, steps, archive-queue row). Pending and running jobs are never touched.
@@ -119,7 +119,7 @@ public final class RetentionSweeper implements AutoCloseable {
             round:
             while (true) {
                 // Kept jobs stay at the front of the order: skip them, deleted ones are gone.
-                var due = jobs.terminalJobsEndedBefore(cutoff, kept, batch);
+                var due = jobs.terminalJobsEndedBefore(cutoff, archiver != null, kept, batch);
                 for (var job : due) {
                     switch (delete(job)) {
                         case DELETED -> {

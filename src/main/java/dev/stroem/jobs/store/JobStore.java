@@ -284,15 +284,17 @@ public final class JobStore {
 
     /**
      * Terminal jobs that ended before {@code cutoff}, oldest first, for retention: only jobs whose
-     * finalisation is done and whose log is not waiting for an upload (an upload racing with the
-     * deletion could leave an object nobody owns). {@code skip} jobs of that order are passed over
-     * (those an earlier batch of the same round kept).
+     * finalisation is done and, with {@code skipPendingUploads}, whose log is not waiting for an
+     * upload (an upload racing with the deletion could leave an object nobody owns; without an
+     * archive configured nothing will ever upload it). {@code skip} jobs of that order are passed
+     * over (those an earlier batch of the same round kept).
      */
-    public List<Job> terminalJobsEndedBefore(Instant cutoff, int skip, int limit) {
+    public List<Job> terminalJobsEndedBefore(Instant cutoff, boolean skipPendingUploads, int skip, int limit) {
+        String uploads = skipPendingUploads ? "AND NOT EXISTS (SELECT 1 FROM log_archives a "
+                + "WHERE a.job_id = jobs.job_id AND a.state IN ('pending', 'failing')) " : "";
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE status IN "
                         + "('completed', 'failed', 'cancelled') AND (finalize_state IS NULL OR finalize_state = 'done') "
-                        + "AND completed_at < :cutoff AND NOT EXISTS (SELECT 1 FROM log_archives a "
-                        + "WHERE a.job_id = jobs.job_id AND a.state IN ('pending', 'failing')) "
+                        + "AND completed_at < :cutoff " + uploads
                         + "ORDER BY completed_at, job_id LIMIT :limit OFFSET :skip")
                 .bind("cutoff", cutoff.toEpochMilli())
                 .bind("limit", limit)

@@ -291,12 +291,16 @@ abstract class JobStoreContract {
         jobs.inJob("unfinalised", tx -> tx.finishJob(JobStatus.FAILED, null, null, T0.plusSeconds(1)));
 
         // While its upload waits, a job is not retention's: the upload could race with the deletion.
-        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 0, 10)).isEmpty();
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), true, 0, 10)).isEmpty();
+        // Without an archive configured nothing will ever upload it.
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), false, 0, 10)).extracting(Job::jobId)
+                .containsExactly("old");
         archives.markArchived("old", 1, "default/t/old.jsonl.gz", 10, T0.plusSeconds(1));
 
-        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 0, 10)).extracting(Job::jobId).containsExactly("old");
-        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), 1, 10)).isEmpty();
-        assertThat(jobs.terminalJobsEndedBefore(T0, 0, 10)).isEmpty();
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), true, 0, 10)).extracting(Job::jobId)
+                .containsExactly("old");
+        assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), true, 1, 10)).isEmpty();
+        assertThat(jobs.terminalJobsEndedBefore(T0, true, 0, 10)).isEmpty();
 
         jobs.deleteJob("old");
         assertThat(jobs.findJob("old")).isEmpty();
