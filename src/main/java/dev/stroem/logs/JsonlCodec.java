@@ -106,12 +106,14 @@ public final class JsonlCodec {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
+                String scalar = value.isScalarValue() && value != JsonToken.VALUE_NULL ? p.getValueAsString() : null;
+                p.skipChildren(); // an object or array where a string belongs counts as absent
                 switch (name) {
-                    case "ts" -> ts = p.getValueAsString();
-                    case "stream" -> stream = p.getValueAsString();
-                    case "step" -> step = p.getValueAsString();
-                    case "line" -> text = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-                    default -> p.skipChildren();
+                    case "ts" -> ts = scalar;
+                    case "stream" -> stream = scalar;
+                    case "step" -> step = scalar;
+                    case "line" -> text = scalar;
+                    default -> { }
                 }
             }
         } catch (IOException e) {
@@ -145,8 +147,9 @@ public final class JsonlCodec {
                     case "ts" -> ts = value.isScalarValue() ? p.getValueAsString() : null;
                     case "stream" -> stream = value.isScalarValue() ? p.getValueAsString() : null;
                     case "step" -> step = value.isScalarValue() ? p.getValueAsString() : null;
-                    default -> p.skipChildren();
+                    default -> { }
                 }
+                p.skipChildren();
                 if (ts != null && stream != null && step != null) {
                     return new Header(ts, stream, step);
                 }
@@ -164,7 +167,7 @@ public final class JsonlCodec {
     public String formatTimestamp(Instant ts) {
         long ms = ts.toEpochMilli();
         long second = Math.floorDiv(ms, 1000);
-        int milli = (int) Math.floorMod(ms, 1000);
+        int milli = Math.floorMod(ms, 1000);
         SecondPrefix prefix = lastSecond;
         if (prefix.epochSecond() != second) {
             prefix = new SecondPrefix(second, SECOND_PREFIX.format(Instant.ofEpochSecond(second)));

@@ -242,6 +242,11 @@ public final class LocalLogStore implements AutoCloseable {
     /**
      * Reads the job's local JSONL log as {@code query} says, up to the lines written when the
      * read started. An absent log reads as empty. Close the cursor.
+     *
+     * <p>The snapshot is taken under the job's lock, so it ends on a batch boundary: a live viewer
+     * that registers a {@link LogAppendListener} first, then reads the backfill, gets every line
+     * exactly once by dropping the batches whose {@code firstIndex} is below the cursor's
+     * {@link LogCursor#nextOffset()} (an unfiltered read that ran to its end).
      */
     public LogCursor read(String jobId, LogQuery query) {
         Objects.requireNonNull(query, "query");
