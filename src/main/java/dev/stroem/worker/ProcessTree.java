@@ -41,7 +41,13 @@ final class ProcessTree {
         root.descendants().forEach(members::add);
         members.add(root.toHandle());
         boolean groupSignalled = ownGroup && signalGroup("TERM");
-        members.forEach(ProcessHandle::destroy);
+        for (ProcessHandle member : members) {
+            // A second SIGTERM can land while the step's own TERM trap runs and run it again:
+            // only members that left the group (their own setsid) get one of their own.
+            if (!groupSignalled || !inGroup(member)) {
+                member.destroy();
+            }
+        }
 
         long deadline = System.nanoTime() + grace.toNanos();
         while (System.nanoTime() < deadline
@@ -71,6 +77,16 @@ final class ProcessTree {
             return !fields[0].equals("Z") && !fields[0].equals("X");
         } catch (IOException gone) {
             return false;
+        }
+    }
+
+    /** Whether the process is in the step's group (or gone: nothing to signal either way). */
+    private boolean inGroup(ProcessHandle process) {
+        try {
+            String[] fields = statFields(Files.readString(PROC.resolve(Long.toString(process.pid())).resolve("stat")));
+            return fields.length >= 3 && fields[2].equals(Long.toString(root.pid()));
+        } catch (IOException gone) {
+            return true;
         }
     }
 
