@@ -105,13 +105,22 @@ public final class ServerApp implements AutoCloseable {
         if (uploader != null) {
             own(uploader.start());
         }
-        web.start();
+        try {
+            web.start();
+        } catch (RuntimeException e) {
+            close();
+            throw PortInUseException.isBindFailure(e) ? new PortInUseException(listen.host(), listen.port(), e) : e;
+        }
         log.info("Strøm server listening on http://{}:{} (database {}, logs in {}{})", listen.host(), web.port(),
                 db.kind().name().toLowerCase(java.util.Locale.ROOT), storage.localDirOrDefault(),
                 archive == null ? "" : ", archive " + archive.describe());
     }
 
-    /** Starts a server from a loaded config; relative workspace paths resolve against {@code configDir}. */
+    /**
+     * Starts a server from a loaded config; relative workspace paths resolve against {@code configDir}.
+     *
+     * @throws PortInUseException when the {@code listen} address is taken (nothing is left open then)
+     */
     public static ServerApp start(ServerConfig config, Path configDir) {
         return new ServerApp(config, configDir, Clock.systemUTC());
     }
