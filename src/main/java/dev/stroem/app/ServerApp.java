@@ -122,6 +122,8 @@ public final class ServerApp implements AutoCloseable {
      * @throws PortInUseException when the {@code listen} address is taken (nothing is left open then)
      */
     public static ServerApp start(ServerConfig config, Path configDir) {
+        var listen = Listen.parse(config.listenOrDefault());
+        PortInUseException.checkFree(listen.host(), listen.port());
         return new ServerApp(config, configDir, Clock.systemUTC());
     }
 
