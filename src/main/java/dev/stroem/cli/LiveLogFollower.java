@@ -143,7 +143,10 @@ public final class LiveLogFollower {
             if (cause instanceof WebSocketHandshakeException handshake) {
                 int status = handshake.getResponse().statusCode();
                 if (status == 404) {
-                    throw new CliException("no job with id " + jobId);
+                    // Unknown job, or a server without the live log endpoint: the job's own URL tells which.
+                    api.job(jobId);
+                    throw new CliException("the server at " + api.serverUrl() + " has no live log stream for job "
+                            + jobId + " (HTTP 404); it may be older than this CLI");
                 }
                 if (status == 401) {
                     throw api.refused(401, "");

@@ -40,6 +40,7 @@ class LiveLogFollowerTest {
     private final StringWriter notices = new StringWriter();
     private final List<String> received = new ArrayList<>();
     private Javalin standIn;
+    private volatile boolean withoutLiveEndpoint;
 
     @AfterEach
     void stop() {
@@ -52,9 +53,16 @@ class LiveLogFollowerTest {
         standIn = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.routes.wsBeforeUpgrade("/api/jobs/{id}/logs/stream", ctx -> {
-                if (!ctx.pathParam("id").equals(JOB)) {
+                if (!ctx.pathParam("id").equals(JOB) || withoutLiveEndpoint) {
                     throw new NotFoundResponse("no job with id " + ctx.pathParam("id"));
                 }
+            });
+            config.routes.get("/api/jobs/{id}", ctx -> {
+                if (!ctx.pathParam("id").equals(JOB)) {
+                    ctx.status(404).json(Map.of("error", "no job with id " + ctx.pathParam("id")));
+                    return;
+                }
+                ctx.json(Map.of("job_id", JOB, "status", "running"));
             });
             config.routes.ws("/api/jobs/{id}/logs/stream", ws -> ws.onConnect(ctx -> {
                 queries.add(ctx.queryParamMap());
@@ -215,6 +223,17 @@ class LiveLogFollowerTest {
                 .follow("nope", null, 0, received::add, () -> {}))
                 .isInstanceOf(CliException.class)
                 .hasMessage("no job with id nope");
+    }
+
+    @Test
+    void aServerWithoutTheLiveEndpointIsToldApartFromAnUnknownJob() {
+        scripts.add(ctx -> {});
+        withoutLiveEndpoint = true;
+        startStandIn();
+
+        assertThatThrownBy(this::follow)
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("has no live log stream for job " + JOB);
     }
 
     @Test
