@@ -218,7 +218,7 @@ public final class ApiClient {
 
     private static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException) {
                 return "the connection timed out";
             }
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
