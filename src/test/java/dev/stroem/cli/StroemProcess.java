@@ -47,9 +47,21 @@ final class StroemProcess {
         return builder.start();
     }
 
-    /** Runs a command to its end (at most {@code timeout}). */
-    static Result run(Path workDir, Map<String, String> env, Duration timeout, String... args)
-            throws IOException, InterruptedException {
+    /** A command running in the background, its stdout and stderr going to files. */
+    record Running(Process process, Path out, Path err) {
+        /** Waits for its end (at most {@code timeout}) and returns what it printed. */
+        Result await(Duration timeout) throws IOException, InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("the command did not end within " + timeout + "; it printed: "
+                        + Files.readString(out) + Files.readString(err));
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        }
+    }
+
+    /** Starts a command and returns at once. */
+    static Running launch(Path workDir, Map<String, String> env, String... args) throws IOException {
         int n = RUNS.incrementAndGet();
         Path out = Files.createTempFile(workDir, "run-" + n + "-", ".out");
         Path err = Files.createTempFile(workDir, "run-" + n + "-", ".err");
@@ -58,13 +70,13 @@ final class StroemProcess {
                 .redirectError(err.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("STROEM") || k.equals("NO_COLOR"));
         builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("stroem " + String.join(" ", args) + " did not end within " + timeout
-                    + "; it printed: " + Files.readString(out) + Files.readString(err));
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new Running(builder.start(), out, err);
+    }
+
+    /** Runs a command to its end (at most {@code timeout}). */
+    static Result run(Path workDir, Map<String, String> env, Duration timeout, String... args)
+            throws IOException, InterruptedException {
+        return launch(workDir, env, args).await(timeout);
     }
 
     /** Stops a process with SIGTERM and waits for it. */
