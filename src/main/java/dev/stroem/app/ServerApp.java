@@ -114,19 +114,30 @@ public final class ServerApp implements AutoCloseable {
         }
         own(recovery.start());
         own(retention.start());
-        web.start();
+        try {
+            web.start();
+        } catch (RuntimeException e) {
+            close();
+            throw PortInUseException.isBindFailure(e) ? new PortInUseException(listen.host(), listen.port(), e) : e;
+        }
         log.info("Strøm server listening on http://{}:{} (database {}, logs in {}{})", listen.host(), web.port(),
                 db.kind().name().toLowerCase(java.util.Locale.ROOT), storage.localDirOrDefault(),
                 archive == null ? "" : ", archive " + archive.describe());
     }
 
-    /** Starts a server from a loaded config; relative workspace paths resolve against {@code configDir}. */
+    /**
+     * Starts a server from a loaded config; relative workspace paths resolve against {@code configDir}.
+     *
+     * @throws PortInUseException when the {@code listen} address is taken (nothing is left open then)
+     */
     public static ServerApp start(ServerConfig config, Path configDir) {
         return start(config, configDir, Clock.systemUTC());
     }
 
     /** Starts a server whose every timestamp, timeout and schedule decision reads {@code clock}. */
     public static ServerApp start(ServerConfig config, Path configDir, Clock clock) {
+        var listen = Listen.parse(config.listenOrDefault());
+        PortInUseException.checkFree(listen.host(), listen.port());
         return new ServerApp(config, configDir, clock);
     }
 

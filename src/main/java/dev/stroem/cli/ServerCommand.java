@@ -1,5 +1,6 @@
 package dev.stroem.cli;
 
+import dev.stroem.app.PortInUseException;
 import dev.stroem.app.ServerApp;
 import dev.stroem.config.ConfigException;
 import dev.stroem.config.ConfigLoader;
@@ -25,6 +26,9 @@ public final class ServerCommand implements Callable<Integer> {
             app = ServerApp.start(loaded, dir);
         } catch (ConfigException e) {
             System.err.println("stroem server: " + e.getMessage());
+            return 2;
+        } catch (PortInUseException e) {
+            System.err.println("stroem server: " + e.getMessage() + "; stop what is using it or change listen.");
             return 2;
         }
         var stopped = new CountDownLatch(1);

@@ -49,6 +49,9 @@ final class ConfigValidator {
         atLeastOne("max_concurrent", config.maxConcurrent() == null ? null : config.maxConcurrent().longValue());
         atLeastOne("poll_interval_secs", config.pollIntervalSecs());
         atLeastOne("heartbeat_interval_secs", config.heartbeatIntervalSecs());
+        if (config.shutdownGraceSecs() != null && config.shutdownGraceSecs() < 0) {
+            throw ConfigException.at("shutdown_grace_secs", "must be 0 or more, got " + config.shutdownGraceSecs());
+        }
         if (config.capabilities().isEmpty()) {
             throw ConfigException.at("capabilities", "needs at least one capability, e.g. [script]");
         }

@@ -20,12 +20,15 @@ public record WorkerConfig(
         @JsonProperty("capabilities") List<String> capabilities,
         @JsonProperty("tags") List<String> tags,
         @JsonProperty("work_dir") String workDir,
-        @JsonProperty("spool_dir") String spoolDir) {
+        @JsonProperty("spool_dir") String spoolDir,
+        @JsonProperty("shutdown_grace_secs") Long shutdownGraceSecs) {
 
     public static final int DEFAULT_MAX_CONCURRENT = 4;
     public static final long DEFAULT_POLL_INTERVAL_SECS = 1;
     public static final long DEFAULT_HEARTBEAT_INTERVAL_SECS = 30;
     public static final List<String> DEFAULT_CAPABILITIES = List.of("script");
+    /** On SIGTERM, how long running steps may go on before they are killed. */
+    public static final long DEFAULT_SHUTDOWN_GRACE_SECS = 30;
 
     public WorkerConfig {
         capabilities = capabilities == null ? null : Collections.unmodifiableList(new ArrayList<>(capabilities));
@@ -39,6 +42,7 @@ public record WorkerConfig(
                 heartbeatIntervalSecs == null ? DEFAULT_HEARTBEAT_INTERVAL_SECS : heartbeatIntervalSecs,
                 capabilities == null ? DEFAULT_CAPABILITIES : capabilities,
                 tags == null ? List.of() : tags,
-                workDir, spoolDir);
+                workDir, spoolDir,
+                shutdownGraceSecs == null ? DEFAULT_SHUTDOWN_GRACE_SECS : shutdownGraceSecs);
     }
 }

@@ -1,6 +1,7 @@
 package dev.stroem.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class WorkerConfigLoadingTest {
         assertThat(config.heartbeatIntervalSecs()).isEqualTo(30L);
         assertThat(config.capabilities()).containsExactly("script");
         assertThat(config.tags()).isEmpty();
+        assertThat(config.shutdownGraceSecs()).isEqualTo(30L);
         assertThat(config.workerName()).isNull();
     }
 
@@ -41,10 +43,35 @@ class WorkerConfigLoadingTest {
                   - gpu
                 work_dir: /var/stroem/work
                 spool_dir: /var/stroem/spool
+                shutdown_grace_secs: 0
                 """, "worker-config.yaml", Map.of());
 
         assertThat(config).isEqualTo(new WorkerConfig("https://stroem.example.com", "w", "builder-1", 2, 5L, 10L,
                 java.util.List.of("script", "shell"), java.util.List.of("linux", "gpu"), "/var/stroem/work",
-                "/var/stroem/spool"));
+                "/var/stroem/spool", 0L));
+    }
+
+    @Test
+    void aNegativeShutdownGraceIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> loader.parseWorker("""
+                server_url: "http://localhost:8080"
+                worker_token: "w"
+                shutdown_grace_secs: -1
+                """, "worker-config.yaml", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("shutdown_grace_secs")
+                .hasMessageContaining("must be 0 or more");
+    }
+
+    @Test
+    void anEnvironmentVariableOverridesTheFile() {
+        WorkerConfig config = loader.parseWorker("""
+                server_url: "http://localhost:8080"
+                worker_token: "w"
+                max_concurrent: 2
+                """, "worker-config.yaml", Map.of("STROEM__MAX_CONCURRENT", "7", "STROEM__WORKER_TOKEN", "from-env"));
+
+        assertThat(config.maxConcurrent()).isEqualTo(7);
+        assertThat(config.workerToken()).isEqualTo("from-env");
     }
 }

@@ -54,7 +54,7 @@ class WorkerIT {
 
     private Worker worker(int maxConcurrent, WorkerOptions options) throws IOException {
         var config = new WorkerConfig(server.url(), WorkerApiTestServer.TOKEN, "test-worker", maxConcurrent, 1L, 1L,
-                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString());
+                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L);
         var api = new WorkerApiClient(server.url(), WorkerApiTestServer.TOKEN, options.requestTimeout());
         var worker = new Worker(config, api, options);
         workers.add(worker);
