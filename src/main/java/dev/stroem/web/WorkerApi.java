@@ -196,7 +196,7 @@ public final class WorkerApi {
                     .orElseThrow(() -> new BadRequestResponse("lines[" + lines.size() + "].stream: must be \"stdout\" or "
                             + "\"stderr\", got \"" + in.stream() + "\""));
             lines.add(new LogLine(JsonlCodec.parseTimestamp(in.ts(), now), stream, batch.stepName(), in.line()));
-            bytes += in.line().length();
+            bytes += utf8Length(in.line());
         }
         // Validation happens before anything is written: a bad request changes nothing.
         if (!jobs.hasStep(jobId, batch.stepName())) {
@@ -211,6 +211,25 @@ public final class WorkerApi {
         }
         ingestLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         ctx.json(Map.of("accepted", lines.size(), "duplicate", result.duplicate()));
+    }
+
+    /** Bytes of {@code s} in UTF-8, counted without encoding it (a lone surrogate counts as the 3 bytes of U+FFFD). */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private static String requireWorkerId(String workerId) {
