@@ -34,6 +34,7 @@ public final class TestServer implements AutoCloseable {
         private final List<String> apiTokens = new ArrayList<>();
         private Long tailDefaultBytes;
         private Path archiveDir;
+        private String listen = "127.0.0.1:0";
 
         private Config(Path dir, String dbUrl) {
             this.dir = dir;
@@ -50,6 +51,11 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
+        public Config listen(String hostPort) {
+            listen = hostPort;
+            return this;
+        }
+
         public Config localArchive(Path path) {
             archiveDir = path;
             return this;
@@ -57,10 +63,17 @@ public final class TestServer implements AutoCloseable {
 
         /** Writes the workspaces and the config file and starts the server. */
         public TestServer start() {
+            var server = new TestServer(dir, write());
+            server.startApp();
+            return server;
+        }
+
+        /** Writes the workspaces and the config file only (for a server in another process); returns the file. */
+        public Path write() {
             try {
                 TestWorkflows.write(dir.resolve("workspaces"));
                 var yaml = new StringBuilder();
-                yaml.append("listen: \"127.0.0.1:0\"\n");
+                yaml.append("listen: \"").append(listen).append("\"\n");
                 yaml.append("db:\n  url: \"").append(dbUrl).append("\"\n");
                 yaml.append("worker_token: \"").append(WORKER_TOKEN).append("\"\n");
                 yaml.append("log_storage:\n  local_dir: \"").append(dir.resolve("logs")).append("\"\n");
@@ -78,10 +91,7 @@ public final class TestServer implements AutoCloseable {
                     yaml.append("auth:\n  api_tokens:\n");
                     apiTokens.forEach(t -> yaml.append("    - \"").append(t).append("\"\n"));
                 }
-                Path file = Files.writeString(dir.resolve("server-config.yaml"), yaml);
-                var server = new TestServer(dir, file);
-                server.startApp();
-                return server;
+                return Files.writeString(dir.resolve("server-config.yaml"), yaml);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
