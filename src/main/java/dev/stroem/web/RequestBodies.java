@@ -55,7 +55,7 @@ final class RequestBodies {
         }
     }
 
-    private static BadRequestResponse notJson(JsonProcessingException e) {
+    static BadRequestResponse notJson(JsonProcessingException e) {
         var where = e.getLocation();
         return new BadRequestResponse("request body is not valid JSON"
                 + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")")
