@@ -41,7 +41,14 @@ public final class IngestBenchmark {
     private record Settings(int seconds, int warmupSeconds, int rounds, int pushers, int batch, int lineBytes,
             String mode, String client) {}
 
-    private record Rate(long lines, long bytes, double seconds) {
+    /** Lines pushed in {@code seconds}, and the CPU time this whole process used meanwhile (server and pushers). */
+    private record Rate(long lines, long bytes, double seconds, double cpuSeconds) {
+
+        /** CPU cost per line: unlike the rate, hardly moved by other programs on the machine. */
+        double cpuMicrosPerLine() {
+            return cpuSeconds * 1e6 / lines;
+        }
+
         double linesPerSecond() {
             return lines / seconds;
         }
@@ -68,6 +75,8 @@ public final class IngestBenchmark {
             // Rounds alternate engine and HTTP so that load from elsewhere on the machine hits both alike.
             var engineRates = new ArrayList<Double>();
             var httpRates = new ArrayList<Double>();
+            var engineCpu = new ArrayList<Double>();
+            var httpCpu = new ArrayList<Double>();
             System.out.println();
             for (int r = 1; r <= s.rounds(); r++) {
                 Rate engine = engine(s, dir.resolve("engine-" + r));
@@ -78,11 +87,14 @@ public final class IngestBenchmark {
                 print("round " + r + " HTTP ingest", http);
                 engineRates.add(engine.linesPerSecond());
                 httpRates.add(http.linesPerSecond());
+                engineCpu.add(engine.cpuMicrosPerLine());
+                httpCpu.add(http.cpuMicrosPerLine());
             }
             double engineMedian = median(engineRates);
             double httpMedian = median(httpRates);
-            System.out.printf(Locale.ROOT, "%nmedian engine append %,12.0f lines/s%nmedian HTTP ingest   %,12.0f lines/s%n"
-                    + "HTTP / engine = %.0f%%%n", engineMedian, httpMedian, 100 * httpMedian / engineMedian);
+            System.out.printf(Locale.ROOT, "%nmedian engine append %,12.0f lines/s  %6.2f µs CPU/line%n"
+                    + "median HTTP ingest   %,12.0f lines/s  %6.2f µs CPU/line%nHTTP / engine = %.0f%%%n",
+                    engineMedian, median(engineCpu), httpMedian, median(httpCpu), 100 * httpMedian / engineMedian);
         } finally {
             deleteRecursively(dir);
         }
@@ -95,8 +107,8 @@ public final class IngestBenchmark {
     }
 
     private static void print(String what, Rate r) {
-        System.out.printf(Locale.ROOT, "%-24s %,12.0f lines/s  %8.1f MiB/s  (%,d lines in %.1fs)%n", what,
-                r.linesPerSecond(), r.mibPerSecond(), r.lines(), r.seconds());
+        System.out.printf(Locale.ROOT, "%-24s %,12.0f lines/s  %8.1f MiB/s  %6.2f µs CPU/line  (%,d lines in %.1fs)%n",
+                what, r.linesPerSecond(), r.mibPerSecond(), r.cpuMicrosPerLine(), r.lines(), r.seconds());
     }
 
     /** The text of line {@code i} of pusher {@code p}: realistic build output of about {@code lineBytes}. */
@@ -274,17 +286,20 @@ public final class IngestBenchmark {
             t.start();
         }
         Thread.sleep(s.warmupSeconds() * 1000L);
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
         measuring.set(true);
         long start = System.nanoTime();
         Thread.sleep(s.seconds() * 1000L);
         measuring.set(false);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
         stop.set(true);
         done.await();
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a pusher failed", failures.get(0));
         }
-        return new Rate(lines.sum(), lines.sum() * s.lineBytes(), elapsed);
+        return new Rate(lines.sum(), lines.sum() * s.lineBytes(), elapsed, cpu);
     }
 
     private static Settings parse(String[] args) {
