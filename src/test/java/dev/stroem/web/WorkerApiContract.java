@@ -189,6 +189,67 @@ abstract class WorkerApiContract extends ServerContract {
     }
 
     @Test
+    void aChunkedBodyOverTheLimitIs413AndWritesNothing() {
+        String jobId = execute("needs-token", Map.of("token", "t"));
+        // No Content-Length: the size is only known while reading.
+        long size = WebServer.MAX_BODY_BYTES + 1024;
+        var body = new java.io.InputStream() {
+            long sent;
+
+            @Override
+            public int read() {
+                return sent++ < size ? 'a' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (sent >= size) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, size - sent);
+                java.util.Arrays.fill(b, off, off + n, (byte) 'a');
+                sent += n;
+                return n;
+            }
+        };
+        var request = worker.http().request("/worker/jobs/" + jobId + "/logs")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build();
+
+        HttpTestClient.Answer answer;
+        try {
+            answer = worker.http().send(request);
+        } catch (java.io.UncheckedIOException e) {
+            // The server may answer and close before the client finished sending; then it is the answer we cannot see.
+            answer = null;
+        }
+        if (answer != null) {
+            assertError(answer, 413, String.valueOf(WebServer.MAX_BODY_BYTES));
+        }
+        assertThat(api.get("/healthz").status()).isEqualTo(200);
+        assertThat(Files.exists(server.logDir().resolve(jobId + ".jsonl"))).isFalse();
+    }
+
+    @Test
+    void theOutputAWorkerReportsCountsOnlyWhenTheLogHasNone() {
+        String jobId = execute("chain", Map.of());
+        String w = worker.register("w");
+        worker.claimAndStart(w, jobId, "first");
+        var http = worker.http();
+        WorkerCalls.ok(http.post("/worker/jobs/" + jobId + "/steps/first/complete",
+                Map.of("exit_code", 0, "output", Map.of("reported", true))));
+        worker.claimAndStart(w, jobId, "second");
+        worker.stdout(jobId, "second", "OUTPUT: {\"from_log\": 1}");
+        WorkerCalls.ok(http.post("/worker/jobs/" + jobId + "/steps/second/complete",
+                Map.of("exit_code", 0, "output", Map.of("reported", true))));
+
+        var job = job(jobId);
+        assertThat(step(job, "first").path("output").path("reported").asBoolean()).isTrue();
+        assertThat(step(job, "second").path("output").path("from_log").asInt()).isEqualTo(1);
+        assertThat(step(job, "second").path("output").has("reported")).isFalse();
+    }
+
+    @Test
     void aRetriedBatchIsStoredOnceAndBatchesWithoutIdAlwaysAppend() {
         String jobId = execute("needs-token", Map.of("token", "t"));
         var batch = WorkerCalls.lines("one", "two");
