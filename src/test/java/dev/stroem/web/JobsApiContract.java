@@ -7,6 +7,8 @@ import dev.stroem.config.WorkerConfig;
 import dev.stroem.worker.Worker;
 import dev.stroem.worker.WorkerApiClient;
 import dev.stroem.worker.WorkerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +40,24 @@ abstract class JobsApiContract extends ServerContract {
         var tasks = api.get("/api/workspaces/broken/tasks").json();
         assertThat(tasks.findValuesAsText("name")).contains("still-works");
         assertThat(api.post("/api/workspaces/broken/tasks/still-works/execute", Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aWorkflowFileBrokenWhileTheServerRunsShowsItsErrorsAndTheRestKeepsWorking() throws Exception {
+        Path broken = server.workspaceDir("default").resolve(".workflows").resolve("later.yaml");
+        Files.writeString(broken, "tasks:\n  later:\n    flow: [not, a, mapping\n");
+
+        // The workspace poller looks every few seconds.
+        eventually().until(() -> !api.get("/api/workspaces").json().get(0).path("errors").isEmpty());
+        var errors = api.get("/api/workspaces").json().get(0).path("errors");
+        assertThat(errors.get(0).path("file").asText()).contains("later.yaml");
+        assertThat(api.get("/healthz").status()).isEqualTo(200);
+        assertThat(api.get("/api/workspaces/default/tasks").json().findValuesAsText("name")).contains("hello-world");
+        String jobId = execute("needs-token", Map.of("token", "t"));
+        assertThat(job(jobId).path("status").asText()).isEqualTo("pending");
+
+        Files.delete(broken);
+        eventually().until(() -> api.get("/api/workspaces").json().get(0).path("errors").isEmpty());
     }
 
     @Test
