@@ -67,6 +67,11 @@ abstract class WorkerApiContract extends ServerContract {
 
         String id = worker.register("w1");
         assertThat(http.post("/worker/heartbeat", Map.of("worker_id", id)).status()).isEqualTo(200);
+        // A worker only gets steps whose action type it can run.
+        String jobId = execute("needs-token", Map.of("token", "t"));
+        var dockerOnly = http.post("/worker/jobs/claim", Map.of("worker_id", id, "capabilities", List.of("docker"))).json();
+        assertThat(dockerOnly.path("job_id").isNull()).isTrue();
+        assertThat(worker.claim(id).path("job_id").asText()).isEqualTo(jobId);
         var none = worker.claim(id);
         assertThat(none.path("job_id").isNull()).isTrue();
         assertThat(none.path("step_name").isNull()).isTrue();
@@ -247,6 +252,48 @@ abstract class WorkerApiContract extends ServerContract {
         assertThat(step(job, "first").path("output").path("reported").asBoolean()).isTrue();
         assertThat(step(job, "second").path("output").path("from_log").asInt()).isEqualTo(1);
         assertThat(step(job, "second").path("output").has("reported")).isFalse();
+    }
+
+    @Test
+    void concurrentBatchesForOneJobNeverMixInsideALineAndKeepEachStepsOrder() throws Exception {
+        String jobId = execute("fan-out", Map.of());
+        int pushers = 4;
+        int batches = 20;
+        int perBatch = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(pushers);
+        try {
+            var results = new ArrayList<Future<?>>();
+            for (int p = 1; p <= pushers; p++) {
+                String step = "s" + p;
+                var own = new WorkerCalls(new HttpTestClient(server.url(), TestServer.WORKER_TOKEN));
+                results.add(pool.submit(() -> {
+                    for (int b = 0; b < batches; b++) {
+                        var texts = new String[perBatch];
+                        for (int i = 0; i < perBatch; i++) {
+                            texts[i] = step + " " + (b * perBatch + i) + " " + "y".repeat(200);
+                        }
+                        WorkerCalls.ok(own.logs(jobId, step, step + "-" + b, WorkerCalls.lines(texts)));
+                    }
+                    return null;
+                }));
+            }
+            for (var r : results) {
+                r.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        var all = lineTexts(logs("/api/jobs/" + jobId + "/logs?offset=0&limit=100000"));
+        assertThat(all).hasSize(pushers * batches * perBatch);
+        for (int p = 1; p <= pushers; p++) {
+            var own = lineTexts(logs("/api/jobs/" + jobId + "/steps/s" + p + "/logs"));
+            var expected = new ArrayList<String>();
+            for (int i = 0; i < batches * perBatch; i++) {
+                expected.add("s" + p + " " + i + " " + "y".repeat(200));
+            }
+            assertThat(own).containsExactlyElementsOf(expected);
+        }
     }
 
     @Test
