@@ -263,11 +263,34 @@ public final class JsonlCodec {
         return parsed == null ? Long.MIN_VALUE : parsed.toEpochMilli();
     }
 
-    /** Fast path for the stored form {@code yyyy-MM-ddTHH:mm:ss.SSSZ}; {@code Long.MIN_VALUE} when it is not that form. */
+    /**
+     * Fast path for UTC timestamps {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} (no fraction or 1 to 9 fraction
+     * digits, also with {@code +00:00}): the stored form and what most producers send. Truncated to
+     * the millisecond; {@code Long.MIN_VALUE} when {@code s} is not of that form.
+     */
     private static long parseCanonical(String s) {
-        if (s == null || s.length() != 24 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != '.' || s.charAt(23) != 'Z') {
+        int n = s == null ? 0 : s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':') {
             return Long.MIN_VALUE;
+        }
+        int zone;
+        if (s.charAt(n - 1) == 'Z') {
+            zone = n - 1;
+        } else if (n >= 25 && s.startsWith("+00:00", n - 6)) {
+            zone = n - 6;
+        } else {
+            return Long.MIN_VALUE;
+        }
+        int milli = 0;
+        if (zone != 19) {
+            int fraction = zone - 20;
+            if (s.charAt(19) != '.' || fraction < 1 || fraction > 9 || digits(s, 20, fraction) < 0) {
+                return Long.MIN_VALUE;
+            }
+            for (int i = 0; i < 3; i++) {
+                milli = milli * 10 + (i < fraction ? s.charAt(20 + i) - '0' : 0);
+            }
         }
         int year = digits(s, 0, 4);
         int month = digits(s, 5, 2);
@@ -275,9 +298,8 @@ public final class JsonlCodec {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        int milli = digits(s, 20, 3);
         if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
-                || second < 0 || second > 59 || milli < 0) {
+                || second < 0 || second > 59) {
             return Long.MIN_VALUE;
         }
         try {

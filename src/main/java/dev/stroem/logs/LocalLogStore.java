@@ -195,6 +195,15 @@ public final class LocalLogStore implements AutoCloseable {
             job.lock.lock();
             try {
                 ensureLoaded(job, true);
+                if (lostItsFile(job)) {
+                    // Deleted or cut short under us (local_dir cleaned up after archival, a disk swapped):
+                    // start from what is on disk, or lines would go to a deleted file or after a hole of NULs.
+                    log.warn("Log of job {} changed on disk behind the store's back; reloading it before appending", jobId);
+                    handles.release(job, false);
+                    job.lines = null;
+                    job.ledger = null;
+                    ensureLoaded(job, true);
+                }
                 if (batchId != null) {
                     BatchLedger.Entry previous = job.ledger.find(batchId);
                     if (previous != null && stillWritten(job, previous)) {
@@ -513,6 +522,17 @@ public final class LocalLogStore implements AutoCloseable {
             Files.createDirectories(dir); // someone removed local_dir under us
             return handles.acquire(job);
         }
+    }
+
+    /** Whether the job's file is gone or shorter than the store believes (one stat per batch). */
+    private static boolean lostItsFile(JobLogFile job) throws IOException {
+        long onDisk;
+        try {
+            onDisk = Files.size(job.jsonl);
+        } catch (NoSuchFileException e) {
+            return job.channel != null || job.lines.bytes() > 0;
+        }
+        return onDisk < job.lines.bytes();
     }
 
     /** Whether the bytes a batch's intent record describes are in the file, unchanged. */

@@ -1,6 +1,7 @@
 package dev.stroem.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -42,15 +43,23 @@ final class RequestBodies {
             throw new BadRequestResponse((path.isEmpty() ? "request body" : path) + ": expected "
                     + expected(e.getTargetType()));
         } catch (JsonMappingException e) {
+            // Broken JSON deep inside a value arrives wrapped in a mapping exception: it is still broken JSON.
+            if (e.getCause() instanceof StreamReadException syntax) {
+                throw notJson(syntax);
+            }
             throw new BadRequestResponse(path(e, null) + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            var where = e.getLocation();
-            throw new BadRequestResponse("request body is not valid JSON"
-                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")")
-                    + ": " + e.getOriginalMessage());
+            throw notJson(e);
         } catch (IOException e) {
             throw new BadRequestResponse("request body could not be read: " + e.getMessage());
         }
+    }
+
+    static BadRequestResponse notJson(JsonProcessingException e) {
+        var where = e.getLocation();
+        return new BadRequestResponse("request body is not valid JSON"
+                + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")")
+                + ": " + e.getOriginalMessage());
     }
 
     static BadRequestResponse required(String field) {

@@ -7,9 +7,6 @@ import dev.stroem.jobs.Orchestrator;
 import dev.stroem.jobs.Worker;
 import dev.stroem.jobs.store.JobStore;
 import dev.stroem.jobs.store.WorkerStore;
-import dev.stroem.logs.JsonlCodec;
-import dev.stroem.logs.LogLine;
-import dev.stroem.logs.LogStream;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -19,7 +16,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +34,7 @@ public final class WorkerApi {
     private final WorkerStore workers;
     private final JobLogWriter logs;
     private final RequestBodies bodies;
+    private final LogBatchParser batches;
     private final Clock clock;
     private final Counter linesIngested;
     private final Counter bytesIngested;
@@ -51,6 +48,7 @@ public final class WorkerApi {
         this.workers = workers;
         this.logs = logs;
         this.bodies = new RequestBodies(json);
+        this.batches = new LogBatchParser(json.getFactory());
         this.clock = clock;
         this.linesIngested = Counter.builder("stroem_log_lines_ingested").description("Log lines accepted from workers")
                 .register(metrics);
@@ -82,12 +80,6 @@ public final class WorkerApi {
 
     record CompleteRequest(@JsonProperty("exit_code") Integer exitCode, @JsonProperty("error") String error,
             @JsonProperty("output") Map<String, Object> output) {}
-
-    record LogBatch(@JsonProperty("step_name") String stepName, @JsonProperty("batch_id") String batchId,
-            @JsonProperty("lines") List<LineIn> lines) {}
-
-    record LineIn(@JsonProperty("ts") String ts, @JsonProperty("stream") String stream,
-            @JsonProperty("line") String line) {}
 
     private void registerWorker(Context ctx) {
         var req = bodies.read(ctx, RegisterRequest.class, null);
@@ -171,32 +163,9 @@ public final class WorkerApi {
     private void ingest(Context ctx) {
         long started = System.nanoTime();
         String jobId = ctx.pathParam("job_id");
-        var batch = bodies.read(ctx, LogBatch.class, null);
-        if (batch.stepName() == null || batch.stepName().isBlank()) {
-            throw RequestBodies.required("step_name");
-        }
-        if (batch.lines() == null) {
-            throw RequestBodies.required("lines");
-        }
+        var batch = batches.parse(ctx.bodyAsBytes(), clock.instant());
         if (batch.batchId() != null && (batch.batchId().isBlank() || batch.batchId().length() > MAX_BATCH_ID_LENGTH)) {
             throw new BadRequestResponse("batch_id: must be 1 to " + MAX_BATCH_ID_LENGTH + " characters");
-        }
-        var now = clock.instant();
-        var lines = new ArrayList<LogLine>(batch.lines().size());
-        long bytes = 0;
-        for (int i = 0; i < batch.lines().size(); i++) {
-            var in = batch.lines().get(i);
-            if (in == null) {
-                throw new BadRequestResponse("lines[" + i + "]: expected an object");
-            }
-            if (in.line() == null) {
-                throw RequestBodies.required("lines[" + i + "].line");
-            }
-            var stream = in.stream() == null ? LogStream.STDOUT : LogStream.fromWireName(in.stream())
-                    .orElseThrow(() -> new BadRequestResponse("lines[" + lines.size() + "].stream: must be \"stdout\" or "
-                            + "\"stderr\", got \"" + in.stream() + "\""));
-            lines.add(new LogLine(JsonlCodec.parseTimestamp(in.ts(), now), stream, batch.stepName(), in.line()));
-            bytes += in.line().length();
         }
         // Validation happens before anything is written: a bad request changes nothing.
         if (!jobs.hasStep(jobId, batch.stepName())) {
@@ -204,13 +173,13 @@ public final class WorkerApi {
                     ? new NotFoundResponse("no job with id " + jobId)
                     : new NotFoundResponse("job " + jobId + " has no step named \"" + batch.stepName() + "\"");
         }
-        var result = logs.appendBatch(jobId, batch.batchId(), lines);
+        var result = logs.appendBatch(jobId, batch.batchId(), batch.lines());
         if (!result.duplicate()) {
             linesIngested.increment(result.count());
-            bytesIngested.increment(bytes);
+            bytesIngested.increment(batch.textBytes());
         }
         ingestLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-        ctx.json(Map.of("accepted", lines.size(), "duplicate", result.duplicate()));
+        ctx.json(Map.of("accepted", batch.lines().size(), "duplicate", result.duplicate()));
     }
 
     private static String requireWorkerId(String workerId) {

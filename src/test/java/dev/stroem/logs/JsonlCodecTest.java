@@ -47,6 +47,11 @@ class JsonlCodecTest {
                 .isEqualTo("2025-02-12T10:56:45.123Z");
         assertThat(JsonlCodec.parseTimestamp("2025-02-12T05:26:45-05:30", ARRIVAL)).isEqualTo("2025-02-12T10:56:45Z");
         assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45.5Z", ARRIVAL)).isEqualTo("2025-02-12T10:56:45.500Z");
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45.123999Z", ARRIVAL)).isEqualTo("2025-02-12T10:56:45.123Z");
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45.123456789Z", ARRIVAL)).isEqualTo("2025-02-12T10:56:45.123Z");
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45.12+00:00", ARRIVAL)).isEqualTo("2025-02-12T10:56:45.120Z");
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45Z", ARRIVAL)).isEqualTo("2025-02-12T10:56:45Z");
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45+00:00", ARRIVAL)).isEqualTo("2025-02-12T10:56:45Z");
     }
 
     @Test
@@ -57,6 +62,9 @@ class JsonlCodecTest {
         assertThat(JsonlCodec.parseTimestamp("2025-02-12 10:56:45", ARRIVAL)).isEqualTo(ARRIVAL);
         assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45", ARRIVAL)).as("no zone").isEqualTo(ARRIVAL);
         assertThat(JsonlCodec.parseTimestamp("2025-02-30T10:56:45.000Z", ARRIVAL)).isEqualTo(ARRIVAL);
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45.1234567890Z", ARRIVAL)).isEqualTo(ARRIVAL);
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T10:56:45.12a4Z", ARRIVAL)).isEqualTo(ARRIVAL);
+        assertThat(JsonlCodec.parseTimestamp("2025-02-12T24:00:00Z", ARRIVAL)).isEqualTo(ARRIVAL);
         assertThat(JsonlCodec.parseTimestamp("2025-13-01T10:56:45.000Z", ARRIVAL)).isEqualTo(ARRIVAL);
         assertThat(JsonlCodec.parseTimestamp("+12025-01-01T10:56:45.000Z", ARRIVAL)).isEqualTo(ARRIVAL);
     }

@@ -43,6 +43,37 @@ class LocalLogStoreTest {
     }
 
     @Test
+    void aLogFileDeletedBehindTheStoresBackStartsAgainCleanlyWhenLinesArriveLater() throws IOException {
+        LocalLogStore store = store();
+        Path file = dir.resolve("logs/job-1.jsonl");
+        store.append("job-1", List.of(out("s", "one"), out("s", "two")));
+        store.close("job-1");
+        assertThat(store.lineCount("job-1")).isEqualTo(2); // state loaded again by a read
+
+        Files.delete(file); // e.g. local_dir cleaned up once the log was archived
+        AppendResult late = store.append("job-1", List.of(out("s", "late")));
+
+        assertThat(late).isEqualTo(new AppendResult(0, 1, false));
+        assertThat(fileLines(file)).containsExactly(
+                "{\"ts\":\"2025-02-12T10:56:45.000Z\",\"stream\":\"stdout\",\"step\":\"s\",\"line\":\"late\"}");
+        assertThat(store.lineCount("job-1")).isEqualTo(1);
+        assertThat(store.size("job-1")).isEqualTo(Files.size(file));
+    }
+
+    @Test
+    void aLogFileDeletedWhileItsHandleIsOpenDoesNotSwallowLaterLines() throws IOException {
+        LocalLogStore store = store();
+        Path file = dir.resolve("logs/job-2.jsonl");
+        store.append("job-2", List.of(out("s", "before")));
+
+        Files.delete(file);
+        store.append("job-2", List.of(out("s", "after")));
+
+        assertThat(fileLines(file)).hasSize(1).allSatisfy(l -> assertThat(l).contains("\"line\":\"after\""));
+        assertThat(drain(store.read("job-2", LogQuery.all()))).hasSize(1);
+    }
+
+    @Test
     void createsTheDirectoryAndWritesOneJsonObjectPerLine() {
         LocalLogStore store = store();
         AppendResult r1 = store.append("job-1", List.of(out("say-hello", "Hello"), out("say-hello", "World")));

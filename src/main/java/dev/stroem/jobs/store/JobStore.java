@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -28,9 +29,16 @@ public final class JobStore {
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
             + "started_at, completed_at, exit_code, error_message, output";
 
+    /** How long remembered step names are trusted (a job deleted by another server is noticed after this). */
+    private static final long STEP_NAMES_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private static final int STEP_NAMES_MAX_JOBS = 4096;
+
     private final Database db;
     private final JsonColumns columns;
     private final JobRows rows;
+    private final java.util.concurrent.ConcurrentHashMap<String, StepNames> stepNames = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record StepNames(Set<String> names, long loadedAt) {}
 
     public JobStore(Database db, ObjectMapper json) {
         this.db = db;
@@ -170,14 +178,30 @@ public final class JobStore {
                 .list();
     }
 
-    /** True when the job exists and has a step of that name: what log ingest checks per batch. */
+    /**
+     * True when the job exists and has a step of that name: what log ingest checks per batch. A
+     * job's steps never change, so their names are remembered for a while and most batches need
+     * no query; an unknown job is never remembered, so it is found as soon as it exists.
+     */
     public boolean hasStep(String jobId, String stepName) {
-        return db.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM job_steps WHERE job_id = :job AND step_name = :step")
-                .bind("job", jobId)
-                .bind("step", stepName)
-                .mapTo(Integer.class)
-                .one()) > 0;
+        long now = System.nanoTime();
+        var known = stepNames.get(jobId);
+        if (known == null || now - known.loadedAt() > STEP_NAMES_TTL_NANOS) {
+            var names = db.jdbi().withHandle(h -> h.createQuery("SELECT step_name FROM job_steps WHERE job_id = :job")
+                    .bind("job", jobId)
+                    .mapTo(String.class)
+                    .set());
+            if (names.isEmpty()) {
+                stepNames.remove(jobId);
+                return false;
+            }
+            if (stepNames.size() >= STEP_NAMES_MAX_JOBS) {
+                stepNames.clear(); // crude but bounded: the active jobs come back with their next batch
+            }
+            known = new StepNames(Set.copyOf(names), now);
+            stepNames.put(jobId, known);
+        }
+        return known.names().contains(stepName);
     }
 
     /** Ready steps, oldest first: the candidates a worker's claim looks at. */
@@ -305,6 +329,7 @@ public final class JobStore {
 
     /** Deletes a job row with its steps and archive-queue row. */
     public void deleteJob(String jobId) {
+        stepNames.remove(jobId);
         db.jdbi().useTransaction(h -> {
             h.createUpdate("DELETE FROM log_archives WHERE job_id = :id").bind("id", jobId).execute();
             h.createUpdate("DELETE FROM job_steps WHERE job_id = :id").bind("id", jobId).execute();

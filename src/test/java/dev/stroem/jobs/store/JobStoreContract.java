@@ -103,6 +103,19 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void hasStepKnowsTheStepsOfExistingJobsOnlyAlsoAfterADeletion() {
+        assertThat(jobs.hasStep("steps", "fetch")).isFalse();
+        jobs.createJob(newJob("steps", "deploy", T0), diamond());
+
+        assertThat(jobs.hasStep("steps", "fetch")).isTrue();
+        assertThat(jobs.hasStep("steps", "publish")).isTrue();
+        assertThat(jobs.hasStep("steps", "fetch-all")).isFalse();
+        assertThat(jobs.hasStep("other", "fetch")).isFalse();
+        jobs.deleteJob("steps");
+        assertThat(jobs.hasStep("steps", "fetch")).isFalse();
+    }
+
+    @Test
     void unknownJobIsEmpty() {
         assertThat(jobs.findJob("nope")).isEmpty();
         assertThat(jobs.steps("nope")).isEmpty();
