@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,6 +36,14 @@ public final class JsonlCodec {
     private static final long MIN_EPOCH_MS = Instant.parse("0000-01-01T00:00:00Z").toEpochMilli();
     private static final long MAX_EPOCH_MS = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
 
+    private static final int TS_LENGTH = 32;
+    private static final SerializedString TS = new SerializedString("ts");
+    private static final SerializedString STREAM = new SerializedString("stream");
+    private static final SerializedString STEP = new SerializedString("step");
+    private static final SerializedString LINE = new SerializedString("line");
+    private static final SerializedString STDOUT = new SerializedString(LogStream.STDOUT.wireName());
+    private static final SerializedString STDERR = new SerializedString(LogStream.STDERR.wireName());
+
     private final JsonFactory factory = JsonFactory.builder()
             // Emoji as 4-byte UTF-8 rather than escaped surrogate pairs.
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
@@ -49,29 +59,59 @@ public final class JsonlCodec {
 
     /** The JSONL bytes of {@code lines}: each line's object followed by {@code \n}. */
     public byte[] encode(List<LogLine> lines) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, lines.size() * 128));
+        Encoded e = encodeBatch(lines, false);
+        return e.length() == e.buffer().length ? e.buffer() : Arrays.copyOf(e.buffer(), e.length());
+    }
+
+    /** Encoded JSONL in {@code buffer[0, length)}; the buffer may be longer (saves a copy on the append path). */
+    record Encoded(byte[] buffer, int length) {}
+
+    /** @param wellFormed whether the texts are known to be well-formed UTF-16 already ({@link LineNormalizer}'s output) */
+    Encoded encodeBatch(List<LogLine> lines, boolean wellFormed) {
+        Buffer out = new Buffer(Math.max(256, lines.size() * 160));
         try {
-            encodeTo(lines, out);
+            encodeTo(lines, out, wellFormed);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // cannot happen with a byte array
         }
-        return out.toByteArray();
+        return new Encoded(out.array(), out.size());
     }
 
     /** Writes the JSONL of {@code lines} (each followed by {@code \n}) to {@code out}; does not close it. */
     public void encodeTo(List<LogLine> lines, OutputStream out) throws IOException {
+        encodeTo(lines, out, false);
+    }
+
+    private void encodeTo(List<LogLine> lines, OutputStream out, boolean wellFormed) throws IOException {
+        char[] ts = new char[TS_LENGTH];
         try (JsonGenerator gen = factory.createGenerator(out)) {
             gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             gen.setRootValueSeparator(null);
             for (LogLine line : lines) {
                 gen.writeStartObject();
-                gen.writeStringField("ts", formatTimestamp(line.ts()));
-                gen.writeStringField("stream", line.stream().wireName());
-                gen.writeStringField("step", LineNormalizer.wellFormed(line.step()));
-                gen.writeStringField("line", LineNormalizer.wellFormed(line.line()));
+                gen.writeFieldName(TS);
+                int n = formatTimestamp(line.ts(), ts);
+                gen.writeString(ts, 0, n);
+                gen.writeFieldName(STREAM);
+                gen.writeString(line.stream() == LogStream.STDOUT ? STDOUT : STDERR);
+                gen.writeFieldName(STEP);
+                gen.writeString(wellFormed ? line.step() : LineNormalizer.wellFormed(line.step()));
+                gen.writeFieldName(LINE);
+                gen.writeString(wellFormed ? line.line() : LineNormalizer.wellFormed(line.line()));
                 gen.writeEndObject();
                 gen.writeRaw('\n');
             }
+        }
+    }
+
+    /** A byte array output stream that hands out its array instead of copying it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        byte[] array() {
+            return buf;
         }
     }
 
@@ -106,12 +146,14 @@ public final class JsonlCodec {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
+                String scalar = value.isScalarValue() && value != JsonToken.VALUE_NULL ? p.getValueAsString() : null;
+                p.skipChildren(); // an object or array where a string belongs counts as absent
                 switch (name) {
-                    case "ts" -> ts = p.getValueAsString();
-                    case "stream" -> stream = p.getValueAsString();
-                    case "step" -> step = p.getValueAsString();
-                    case "line" -> text = value == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-                    default -> p.skipChildren();
+                    case "ts" -> ts = scalar;
+                    case "stream" -> stream = scalar;
+                    case "step" -> step = scalar;
+                    case "line" -> text = scalar;
+                    default -> { }
                 }
             }
         } catch (IOException e) {
@@ -145,8 +187,9 @@ public final class JsonlCodec {
                     case "ts" -> ts = value.isScalarValue() ? p.getValueAsString() : null;
                     case "stream" -> stream = value.isScalarValue() ? p.getValueAsString() : null;
                     case "step" -> step = value.isScalarValue() ? p.getValueAsString() : null;
-                    default -> p.skipChildren();
+                    default -> { }
                 }
+                p.skipChildren();
                 if (ts != null && stream != null && step != null) {
                     return new Header(ts, stream, step);
                 }
@@ -162,17 +205,28 @@ public final class JsonlCodec {
 
     /** {@code ts} in the stored form: UTC, exactly three fraction digits, {@code Z}. */
     public String formatTimestamp(Instant ts) {
+        char[] out = new char[TS_LENGTH];
+        return new String(out, 0, formatTimestamp(ts, out));
+    }
+
+    /** Writes the stored form of {@code ts} into {@code out} (room for any Instant); returns its length, 24 for years 0000–9999. */
+    private int formatTimestamp(Instant ts, char[] out) {
         long ms = ts.toEpochMilli();
         long second = Math.floorDiv(ms, 1000);
-        int milli = (int) Math.floorMod(ms, 1000);
+        int milli = Math.floorMod(ms, 1000);
         SecondPrefix prefix = lastSecond;
         if (prefix.epochSecond() != second) {
             prefix = new SecondPrefix(second, SECOND_PREFIX.format(Instant.ofEpochSecond(second)));
             lastSecond = prefix;
         }
-        StringBuilder sb = new StringBuilder(prefix.text().length() + 4).append(prefix.text());
-        sb.append((char) ('0' + milli / 100)).append((char) ('0' + milli / 10 % 10)).append((char) ('0' + milli % 10));
-        return sb.append('Z').toString();
+        String p = prefix.text();
+        int n = p.length();
+        p.getChars(0, n, out, 0);
+        out[n] = (char) ('0' + milli / 100);
+        out[n + 1] = (char) ('0' + milli / 10 % 10);
+        out[n + 2] = (char) ('0' + milli % 10);
+        out[n + 3] = 'Z';
+        return n + 4;
     }
 
     /**

@@ -3,6 +3,9 @@ package dev.stroem.logs;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Arrays;
@@ -16,15 +19,21 @@ import java.util.Arrays;
 final class LineIndex {
 
     private static final int MAGIC = 0x53544958; // "STIX"
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
     private final int interval;
     private long[] offsets = new long[8];
     private int entries = 1; // offsets[0] = 0: line 0 starts at byte 0
     private long lines;
     private long bytes;
+    /** Lines to go until the next indexed line (a countdown instead of a division per line). */
+    private int untilEntry;
 
     LineIndex(int interval) {
         this.interval = interval;
+        this.untilEntry = interval;
     }
 
     long lines() {
@@ -37,17 +46,44 @@ final class LineIndex {
 
     /** Accounts for {@code len} bytes of whole lines appended at the end of the file. */
     void appended(byte[] buf, int off, int len) {
-        for (int i = off, end = off + len; i < end; i++) {
-            if (buf[i] == '\n') {
-                lineEnded(bytes + (i - off) + 1);
+        countLines(buf, off, len, bytes);
+        bytes += len;
+    }
+
+    /**
+     * Calls {@link #lineEnded} for every {@code \n} in {@code buf[off, off+len)}, where
+     * {@code buf[off]} sits at file position {@code base}. Looks at eight bytes at a time: this
+     * runs over every byte appended and every byte of a log opened without a saved index.
+     *
+     * @return the file position after the last newline, or -1 when there is none
+     */
+    private long countLines(byte[] buf, int off, int len, long base) {
+        long lastEnd = -1;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            long x = (long) LONGS.get(buf, i) ^ NEWLINES;
+            // exact per byte (no carries between bytes): 0x80 where x has a zero byte, i.e. a '\n'
+            long found = ~(((x & LOW7) + LOW7) | x | LOW7);
+            while (found != 0) {
+                lastEnd = base + (i - off) + (Long.numberOfTrailingZeros(found) >>> 3) + 1;
+                lineEnded(lastEnd);
+                found &= found - 1;
             }
         }
-        bytes += len;
+        for (; i < end; i++) {
+            if (buf[i] == '\n') {
+                lastEnd = base + (i - off) + 1;
+                lineEnded(lastEnd);
+            }
+        }
+        return lastEnd;
     }
 
     private void lineEnded(long nextLineStart) {
         lines++;
-        if (lines % interval == 0) {
+        if (--untilEntry == 0) {
+            untilEntry = interval;
             if (entries == offsets.length) {
                 offsets = Arrays.copyOf(offsets, entries * 2);
             }
@@ -75,11 +111,9 @@ final class LineIndex {
             if (n < 0) {
                 break;
             }
-            for (int i = 0; i < n; i++) {
-                if (block[i] == '\n') {
-                    lastLineEnd = pos + i + 1;
-                    lineEnded(lastLineEnd);
-                }
+            long end = countLines(block, 0, n, pos);
+            if (end >= 0) {
+                lastLineEnd = end;
             }
             pos += n;
         }
@@ -90,6 +124,7 @@ final class LineIndex {
     /** Forgets everything from line {@code lineCount} on; the file now ends at {@code byteSize}. */
     void truncate(long lineCount, long byteSize) {
         lines = lineCount;
+        untilEntry = (int) (interval - lineCount % interval);
         bytes = byteSize;
         entries = (int) Math.min(entries, lineCount / interval + 1);
     }
@@ -118,6 +153,7 @@ final class LineIndex {
         }
         LineIndex index = new LineIndex(interval);
         index.lines = in.readLong();
+        index.untilEntry = (int) (interval - index.lines % interval);
         index.bytes = in.readLong();
         int n = in.readInt();
         if (index.lines < 0 || index.bytes < 0 || n < 1 || n != index.lines / interval + 1) {

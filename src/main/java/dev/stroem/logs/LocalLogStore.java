@@ -182,8 +182,10 @@ public final class LocalLogStore implements AutoCloseable {
             }
         }
         List<LogLine> stored = normalizer.normalize(lines);
-        byte[] bytes = codec.encode(stored);
-        byte[] hash = batchId == null ? null : sha256(bytes, 0, bytes.length);
+        JsonlCodec.Encoded encoded = codec.encodeBatch(stored, true);
+        byte[] bytes = encoded.buffer();
+        int length = encoded.length();
+        byte[] hash = batchId == null ? null : sha256(bytes, 0, length);
 
         if (stored.isEmpty() && batchId == null) {
             return new AppendResult(lineCount(jobId), 0, false);
@@ -206,12 +208,12 @@ public final class LocalLogStore implements AutoCloseable {
                 long start = job.lines.bytes();
                 FileChannel ch = acquireHandle(job);
                 if (batchId != null) {
-                    job.ledger.record(new BatchLedger.Entry(batchId, first, stored.size(), start, bytes.length, hash));
+                    job.ledger.record(new BatchLedger.Entry(batchId, first, stored.size(), start, length, hash));
                 }
-                writeFully(ch, bytes, start);
-                job.lines.appended(bytes, 0, bytes.length);
+                writeFully(ch, bytes, length, start);
+                job.lines.appended(bytes, 0, length);
                 if (!listeners.isEmpty()) {
-                    notifyListeners(jobId, first, Collections.unmodifiableList(stored), bytes);
+                    notifyListeners(jobId, first, Collections.unmodifiableList(stored), Arrays.copyOf(bytes, length));
                 }
                 return new AppendResult(first, stored.size(), false);
             } finally {
@@ -242,6 +244,11 @@ public final class LocalLogStore implements AutoCloseable {
     /**
      * Reads the job's local JSONL log as {@code query} says, up to the lines written when the
      * read started. An absent log reads as empty. Close the cursor.
+     *
+     * <p>The snapshot is taken under the job's lock, so it ends on a batch boundary: a live viewer
+     * that registers a {@link LogAppendListener} first, then reads the backfill, gets every line
+     * exactly once by dropping the batches whose {@code firstIndex} is below the cursor's
+     * {@link LogCursor#nextOffset()} (an unfiltered read that ran to its end).
      */
     public LogCursor read(String jobId, LogQuery query) {
         Objects.requireNonNull(query, "query");
@@ -530,8 +537,8 @@ public final class LocalLogStore implements AutoCloseable {
         return Arrays.equals(digest.digest(), entry.sha256());
     }
 
-    private static void writeFully(FileChannel ch, byte[] bytes, long position) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
+    private static void writeFully(FileChannel ch, byte[] bytes, int length, long position) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes, 0, length);
         try {
             while (buf.hasRemaining()) {
                 ch.write(buf, position + buf.position());

@@ -46,8 +46,9 @@ public final class WebServer implements AutoCloseable {
             routes.exception(InputException.class, (e, ctx) -> ErrorResponses.write(ctx, 400, e.getMessage()));
             if (!api.isEmpty()) {
                 routes.before("/api/*", ctx -> {
-                    // The live log stream also accepts ?token= because browsers cannot set WebSocket headers.
-                    api.require(ctx, ctx.path().endsWith("/logs/stream"));
+                    // The live stream and the raw download also accept ?token=: browsers cannot set
+                    // headers on a WebSocket or on a plain download link.
+                    api.require(ctx, ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw"));
                 });
             }
             workerApi.register(routes, workers);

@@ -8,13 +8,15 @@ import java.util.Map;
 
 /**
  * {@code GET /api/workspaces/{ws}/tasks/{name}}, in the original's shape ({@code id, name,
- * description, mode, folder, input, flow, triggers}); {@code triggers} is always empty (triggers are
- * out of scope). Our additions: {@code workspace}, {@code timeout} (seconds) and the task's hooks.
+ * description, mode, folder, input, flow, triggers}; {@code name} and {@code id} are the task's key,
+ * {@code display_name} its label); {@code triggers} is always empty (triggers are out of scope).
+ * Our additions: {@code workspace}, {@code timeout} (seconds) and the task's hooks.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskDetailView(
         @JsonProperty("id") String id,
         @JsonProperty("name") String name,
+        @JsonProperty("display_name") String displayName,
         @JsonProperty("description") String description,
         @JsonProperty("mode") String mode,
         @JsonProperty("workspace") String workspace,
@@ -44,7 +46,7 @@ public record TaskDetailView(
                 step.actionName(), step.displayName(), step.description(), step.dependsOn(), step.input(),
                 step.continueOnFailure(), step.timeoutSeconds())));
         Hooks hooks = task.hooks();
-        return new TaskDetailView(task.name(), TaskSummaryView.displayName(task), task.description(), task.mode(), workspace,
+        return new TaskDetailView(task.name(), task.name(), task.displayName(), task.description(), task.mode(), workspace,
                 task.folder(), task.input(), flow, List.of(), task.timeoutSeconds(), hooks.onSuccess(), hooks.onError(), hooks.onCancel());
     }
 }

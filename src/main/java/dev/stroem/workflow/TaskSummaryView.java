@@ -4,26 +4,25 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * One element of {@code GET /api/workspaces/{ws}/tasks}, in the original's shape: {@code id} is the
- * task's key; {@code name} is its display name, or the key when it has none (older clients of the
- * original read the key from {@code name}).
+ * One element of {@code GET /api/workspaces/{ws}/tasks}, in the original's shape: {@code name} is
+ * the task's key (as the original's API documentation shows it), {@code id} repeats it for clients
+ * of the newer original, and {@code display_name} is the human label when the task has one. Our
+ * addition: the task's {@code input} schema, so a client can build a run form from the list.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TaskSummaryView(
         @JsonProperty("id") String id,
         @JsonProperty("name") String name,
+        @JsonProperty("display_name") String displayName,
         @JsonProperty("description") String description,
         @JsonProperty("mode") String mode,
         @JsonProperty("workspace") String workspace,
         @JsonProperty("folder") String folder,
-        @JsonProperty("has_triggers") boolean hasTriggers) {
+        @JsonProperty("has_triggers") boolean hasTriggers,
+        @JsonProperty("input") java.util.Map<String, InputField> input) {
 
     public static TaskSummaryView of(String workspace, Task task) {
-        return new TaskSummaryView(
-                task.name(), displayName(task), task.description(), task.mode(), workspace, task.folder(), false);
-    }
-
-    static String displayName(Task task) {
-        return task.displayName() != null ? task.displayName() : task.name();
+        return new TaskSummaryView(task.name(), task.name(), task.displayName(), task.description(), task.mode(),
+                workspace, task.folder(), false, task.input());
     }
 }

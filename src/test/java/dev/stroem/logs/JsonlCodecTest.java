@@ -90,6 +90,17 @@ class JsonlCodecTest {
     }
 
     @Test
+    void nestedValuesNeverPassForTopLevelFields() {
+        String json = "{\"meta\":{\"step\":\"fake\",\"line\":\"fake\"},\"step\":{\"step\":\"nested\"},"
+                + "\"ts\":\"2025-02-12T10:56:45.123Z\",\"stream\":\"stdout\",\"line\":\"real\"}";
+        LogLine line = codec.decode(json);
+        assertThat(line.line()).isEqualTo("real");
+        assertThat(line.step()).isEmpty();
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        assertThat(codec.header(b, 0, b.length).step()).isNull();
+    }
+
+    @Test
     void rejectsTextThatIsNoLogLine() {
         assertThatThrownBy(() -> codec.decode("not json")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> codec.decode("[1,2]")).isInstanceOf(IllegalArgumentException.class);

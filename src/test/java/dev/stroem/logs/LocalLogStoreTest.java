@@ -284,14 +284,58 @@ class LocalLogStoreTest {
     }
 
     @Test
-    void longLinesAreStoredSplitAndCountedAsSeveralLines() {
+    void oddAndOneMegabyteLinesRoundTripThroughTheStore() {
         LocalLogStore store = store();
-        String big = "é".repeat(100_000); // 200,000 bytes of UTF-8
-        AppendResult r = store.append("job", List.of(out("s", big), out("s", "after")));
-        assertThat(r.count()).isEqualTo(5);
-        List<String> stored = fileLines(dir.resolve("logs/job.jsonl")).stream().map(l -> codec.decode(l).line()).toList();
-        assertThat(stored.get(4)).isEqualTo("after");
-        assertThat(String.join("", stored.subList(0, 4)).replace(LineNormalizer.CONTINUATION_MARKER, "")).isEqualTo(big);
+        StringBuilder sb = new StringBuilder();
+        String[] pieces = {"quote \" ", "backslash \\ ", "ctrl \u0001\u001f\t\r ", "emoji 😀🎉 ", "é中 "};
+        for (int i = 0; sb.length() < 1_000_000; i++) {
+            sb.append(pieces[i % pieces.length]);
+        }
+        String big = sb.toString();
+        String odd = "{\"not\":\"nested\"} \\n \u0000 \u2028 ✓";
+        AppendResult r = store.append("job", List.of(out("s", odd), out("s", big), out("s", "after")));
+
+        List<String> stored = TestLines.texts(drain(store.read("job", LogQuery.all())), codec);
+        assertThat(r.count()).isEqualTo(stored.size()).isGreaterThan(3);
+        assertThat(stored.get(0)).isEqualTo(odd);
+        assertThat(stored.get(stored.size() - 1)).isEqualTo("after");
+        List<String> pieces2 = stored.subList(1, stored.size() - 1);
+        assertThat(pieces2.subList(1, pieces2.size())).allMatch(p -> p.startsWith(LineNormalizer.CONTINUATION_MARKER));
+        String joined = pieces2.get(0) + pieces2.subList(1, pieces2.size()).stream()
+                .map(p -> p.substring(LineNormalizer.CONTINUATION_MARKER.length())).reduce("", String::concat);
+        assertThat(joined).isEqualTo(big);
+        for (String line : fileLines(dir.resolve("logs/job.jsonl"))) {
+            assertThat(codec.decode(line).line().getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(LineNormalizer.MAX_LINE_BYTES);
+        }
+    }
+
+    @Test
+    void listenerCallsForOneJobArriveInIndexOrderUnderConcurrentAppends() throws Exception {
+        LocalLogStore store = store();
+        List<long[]> calls = new ArrayList<>(); // guarded by the job's lock, which the store holds during calls
+        store.addListener((jobId, firstIndex, lines, jsonl) -> calls.add(new long[] {firstIndex, lines.size()}));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> {
+                for (int b = 0; b < 100; b++) {
+                    store.append("job", batch("s", "t" + thread + "b" + b + "-", 1 + b % 7));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        long expectedNext = 0;
+        for (long[] call : calls) {
+            assertThat(call[0]).isEqualTo(expectedNext);
+            expectedNext += call[1];
+        }
+        assertThat(expectedNext).isEqualTo(store.lineCount("job"));
     }
 
     @Test

@@ -146,7 +146,10 @@ class LogShipperIT {
         // The first batch is written but its answer lost: the retry must carry the same batch_id.
         server.storeNextBatchThenFail();
         append(step, numbered("before ", 10));
-        await().until(() -> server.lines("job-1", "s").size() == 10);
+        // Wait until the retry of that batch was answered, so the outage below starts a new failure streak.
+        await().until(() -> server.lines("job-1", "s").size() == 10 && server.attempts().size() >= 2
+                && server.attempts().get(1).batchId().equals(server.attempts().get(0).batchId())
+                && server.attempts().get(server.attempts().size() - 1).status() == 200);
 
         server.stop();
         append(step, numbered("during ", 130));

@@ -71,10 +71,15 @@ class ApiViewsTest {
 
         assertThat(sent(TaskSummaryView.of("ws", ws.tasks().get("hello-world")))).isEqualTo(json.readTree("""
                 {"id": "hello-world", "name": "hello-world", "description": "Says hello", "mode": "distributed",
-                 "workspace": "ws", "folder": "demo", "has_triggers": false}
+                 "workspace": "ws", "folder": "demo", "has_triggers": false,
+                 "input": {
+                   "name": {"type": "string", "required": false, "default": "World"},
+                   "count": {"type": "integer", "name": "Count", "description": "How many", "required": true, "options": ["1", "2"]}
+                 }}
                 """));
         assertThat(sent(TaskSummaryView.of("ws", ws.tasks().get("plain")))).isEqualTo(json.readTree("""
-                {"id": "plain", "name": "Plain task", "mode": "distributed", "workspace": "ws", "has_triggers": false}
+                {"id": "plain", "name": "plain", "display_name": "Plain task", "mode": "distributed", "workspace": "ws",
+                 "has_triggers": false, "input": {}}
                 """));
     }
 

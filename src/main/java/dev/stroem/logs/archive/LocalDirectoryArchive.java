@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The {@code archive.type: local} backend: the object under key {@code k} is the file
@@ -41,8 +42,9 @@ public final class LocalDirectoryArchive implements LogArchive {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            // Not createTempFile: its owner-only permissions would stick to the archived object.
+            tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 256 * 1024);
                 try (UnclosableStream guarded = new UnclosableStream(out)) {
                     content.writeTo(guarded);

@@ -1,0 +1,116 @@
+// Client of the public HTTP API (docs/api.md). One place for the bearer token, the 401
+// retry and turning `{"error": "..."}` bodies into exceptions a page can show.
+import { currentToken, requestToken } from './auth.js';
+
+export class ApiError extends Error {
+  constructor(status, message, body) {
+    super(message);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+function authHeaders() {
+  const t = currentToken();
+  return t ? { Authorization: `Bearer ${t}` } : {};
+}
+
+async function errorFrom(res) {
+  let body = null;
+  let message = `${res.status} ${res.statusText || 'error'}`;
+  try {
+    body = await res.json();
+    if (body && typeof body.error === 'string') message = body.error;
+  } catch { /* not JSON: keep the status line */ }
+  return new ApiError(res.status, message, body);
+}
+
+/** fetch() with the token; on 401 asks for a token (once, shared) and retries. */
+export async function apiFetch(path, { method = 'GET', json, signal, headers } = {}) {
+  let rejectedBefore = false;
+  for (;;) {
+    const init = { method, signal, headers: { Accept: 'application/json', ...authHeaders(), ...headers } };
+    if (json !== undefined) {
+      init.body = JSON.stringify(json);
+      init.headers['Content-Type'] = 'application/json';
+    }
+    let res;
+    try {
+      res = await fetch(path, init);
+    } catch (e) {
+      if (e.name === 'AbortError') throw e;
+      throw new ApiError(0, 'Cannot reach the server. Is it running?', null);
+    }
+    if (res.status === 401) {
+      const hadToken = !!currentToken();
+      const token = await requestToken({ rejected: hadToken || rejectedBefore });
+      if (!token) throw await errorFrom(res);
+      rejectedBefore = true;
+      continue;
+    }
+    if (!res.ok) throw await errorFrom(res);
+    return res;
+  }
+}
+
+export async function apiJson(path, opts) {
+  const res = await apiFetch(path, opts);
+  if (res.status === 204) return null;
+  return res.json();
+}
+
+const enc = encodeURIComponent;
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  workspaces: (o) => apiJson('/api/workspaces', o),
+  tasks: (ws, o) => apiJson(`/api/workspaces/${enc(ws)}/tasks`, o),
+  task: (ws, name, o) => apiJson(`/api/workspaces/${enc(ws)}/tasks/${enc(name)}`, o),
+  execute: (ws, name, input) => apiJson(`/api/workspaces/${enc(ws)}/tasks/${enc(name)}/execute`, { method: 'POST', json: { input } }),
+  jobs: (params, o) => apiJson(`/api/jobs${query(params)}`, o),
+  job: (id, o) => apiJson(`/api/jobs/${enc(id)}`, o),
+  cancel: (id) => apiJson(`/api/jobs/${enc(id)}/cancel`, { method: 'POST' }),
+  rawLogUrl: (id, step) => `/api/jobs/${enc(id)}/logs/raw${query({ step })}`,
+  /** WebSocket URL; the token goes in the query because browsers cannot set WS headers. */
+  streamUrl(id, params) {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const token = currentToken();
+    return `${proto}//${location.host}/api/jobs/${enc(id)}/logs/stream${query({ ...params, token: token || undefined })}`;
+  },
+};
+
+/**
+ * A real download link (href stays readable for people and tests). Without a token the browser
+ * streams the file to disk itself; with one the Authorization header is needed, which a plain
+ * link cannot send, so the click fetches and hands the browser a Blob instead.
+ */
+export function downloadLink(url, filename, label, attrs = {}) {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.textContent = label;
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'dataset') Object.assign(a.dataset, v); else a.setAttribute(k, v);
+  }
+  a.addEventListener('click', async (e) => {
+    if (!currentToken()) return;
+    e.preventDefault();
+    try {
+      const res = await apiFetch(a.href, { headers: { Accept: 'application/x-ndjson' } });
+      const href = URL.createObjectURL(await res.blob());
+      const tmp = document.createElement('a');
+      tmp.href = href; tmp.download = filename;
+      document.body.appendChild(tmp); tmp.click(); tmp.remove();
+      setTimeout(() => URL.revokeObjectURL(href), 60_000);
+    } catch (err) {
+      alert(`Download failed: ${err.message}`);
+    }
+  });
+  return a;
+}
