@@ -76,8 +76,8 @@ public final class LiveLogStreamBench {
             }
             // Warm-up (not reported): JIT, connection pools, the first files.
             runScenario("1x10@50", 8, ingestJobs, false);
-            System.out.printf("%-36s %9s %8s %8s %8s %8s %10s %9s%n", "scenario (probes/s per job)", "samples",
-                    "p50 ms", "p90 ms", "p99 ms", "max ms", "ingest/s", "frames");
+            System.out.printf("%-36s %9s %8s %8s %8s %8s %10s %9s %5s%n", "scenario (probes/s per job)", "samples",
+                    "p50 ms", "p90 ms", "p99 ms", "max ms", "ingest/s", "frames", "cpu");
             for (String scenario : scenarios) {
                 runScenario(scenario, seconds, ingestJobs, true);
             }
@@ -124,11 +124,14 @@ public final class LiveLogStreamBench {
         long warmup = Math.min(3, Math.max(1, seconds / 4));
         TimeUnit.SECONDS.sleep(warmup);
         long ingestedAtStart = ingested.get();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         recording.set(true);
         TimeUnit.SECONDS.sleep(seconds - warmup);
         recording.set(false);
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
         long ingestRate = Math.round((ingested.get() - ingestedAtStart) / elapsed);
         stop.set(true);
         ingest.join();
@@ -137,10 +140,10 @@ public final class LiveLogStreamBench {
         for (WebSocket ws : sockets) {
             ws.abort();
         }
-        if (report) System.out.printf("%-36s %9d %8.1f %8.1f %8.1f %8.1f %10d %9.0f%n",
+        if (report) System.out.printf("%-36s %9d %8.1f %8.1f %8.1f %8.1f %10d %9.0f %5.2f%n",
                 jobs + " job x " + viewersPerJob + " viewer (" + probesPerJob + "/s)" + (watchIngest ? ", ingest job" : ""),
                 histogram.getTotalCount(), ms(histogram.getValueAtPercentile(50)), ms(histogram.getValueAtPercentile(90)),
-                ms(histogram.getValueAtPercentile(99)), ms(histogram.getMaxValue()), ingestRate, frames);
+                ms(histogram.getValueAtPercentile(99)), ms(histogram.getMaxValue()), ingestRate, frames, cpuCores);
         waitUntil(() -> metric("stroem_log_stream_viewers") == 0);
     }
 

@@ -1,5 +1,6 @@
 package dev.stroem.logs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,9 @@ import java.util.concurrent.atomic.LongAdder;
  * line count of that moment: viewers close once they have been sent that far.
  */
 public final class LiveLogHub implements LogAppendListener, AutoCloseable {
+
+    /** Below this many viewers to wake, one delivery task serves them all. */
+    private static final int MIN_VIEWERS_PER_TASK = 32;
 
     /**
      * Tuning.
@@ -174,9 +178,28 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
         viewers.decrementAndGet();
     }
 
-    private static void signal(LiveFeed feed) {
+    /**
+     * Wakes the feed's waiting viewers: one task per delivery thread delivers to a share of them,
+     * rather than a task per viewer (a line for 1,000 viewers is a handful of queue operations).
+     */
+    private void signal(LiveFeed feed) {
+        List<LogSubscription> woken = null;
         for (LogSubscription sub : feed.subscribers) {
-            sub.signal();
+            if (sub.wake()) {
+                if (woken == null) {
+                    woken = new ArrayList<>();
+                }
+                woken.add(sub);
+            }
+        }
+        if (woken == null) {
+            return;
+        }
+        int tasks = Math.min(options.threads(), (woken.size() + MIN_VIEWERS_PER_TASK - 1) / MIN_VIEWERS_PER_TASK);
+        int share = (woken.size() + tasks - 1) / tasks;
+        for (int from = 0; from < woken.size(); from += share) {
+            List<LogSubscription> part = woken.subList(from, Math.min(woken.size(), from + share));
+            executor.execute(() -> part.forEach(LogSubscription::deliver));
         }
     }
 }

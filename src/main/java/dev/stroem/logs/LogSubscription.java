@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * delivery loop that sends what lies beyond it, one frame at a time, in order, each line once.
  *
  * <p>The loop runs on the hub's delivery threads, never on the appending thread: an append only
- * {@linkplain #signal() signals} the viewer. At most one frame is outstanding; the next one is
+ * {@linkplain #wake() wakes} the viewer. At most one frame is outstanding; the next one is
  * built when the sink reports the previous one sent, from whatever is there by then (the ring, or
  * the log file for a viewer that fell behind it). So a slow viewer costs the others nothing and
  * loses nothing: it is simply further behind.
@@ -84,17 +84,21 @@ public final class LogSubscription {
         executor.execute(this::deliver);
     }
 
-    /** New lines or the end may be there: cheap, never blocks (called under the store's job lock). */
-    void signal() {
+    /**
+     * New lines or the end may be there: cheap, never blocks (called under the store's job lock).
+     *
+     * @return true when the caller must now {@link #deliver()} this viewer (it was waiting);
+     *         false when its loop is already going and will see the news
+     */
+    boolean wake() {
         if (signalled.getAndSet(true)) {
-            return;
+            return false;
         }
-        if (state.compareAndSet(IDLE, RUNNING)) {
-            executor.execute(this::deliver);
-        }
+        return state.compareAndSet(IDLE, RUNNING);
     }
 
-    private void deliver() {
+    /** Sends what is there, a frame at a time; runs on a delivery thread, for one viewer at a time. */
+    void deliver() {
         int burst = 0;
         try {
             while (true) {
