@@ -14,6 +14,7 @@ import dev.stroem.jobs.store.Database;
 import dev.stroem.jobs.store.JobStore;
 import dev.stroem.jobs.store.WorkerStore;
 import dev.stroem.logs.JobLogReader;
+import dev.stroem.logs.LiveLogHub;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogArchiver;
 import dev.stroem.logs.archive.ArchiveQueue;
@@ -21,6 +22,7 @@ import dev.stroem.logs.archive.ArchiveUploader;
 import dev.stroem.logs.archive.LogArchive;
 import dev.stroem.logs.archive.LogArchiveFactory;
 import dev.stroem.web.JobsApi;
+import dev.stroem.web.LogStreamApi;
 import dev.stroem.web.LogsApi;
 import dev.stroem.web.WebServer;
 import dev.stroem.web.WorkerApi;
@@ -73,6 +75,9 @@ public final class ServerApp implements AutoCloseable {
         ArchiveQueue archiveQueue = archive == null ? null : new ArchiveQueue(db.jdbi());
         var refs = new JobLogRefs(jobs, archiveQueue);
         var reader = new JobLogReader(store, archive, prefix, JobLogReader.MergeSettings.defaults());
+        var streamConfig = storage.streamOrDefault();
+        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytesOrDefault())));
+        store.addListener(hub);
 
         var catalog = new WorkspaceCatalog(config.workspacesOrEmpty(), configDir);
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
@@ -84,7 +89,8 @@ public final class ServerApp implements AutoCloseable {
         }
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
         var logWriter = new JobLogWriter(store, jobs, archiveQueue, clock, wakeUploader);
-        var finalizer = own(new JobFinalizer(jobs, catalog, planner, store, logWriter, archive != null, wakeUploader, clock));
+        var finalizer = own(new JobFinalizer(jobs, catalog, planner, store, logWriter, archive != null, wakeUploader,
+                (jobId, status) -> hub.jobEnded(jobId, status.wireName()), clock));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
                 json, clock);
 
@@ -101,8 +107,11 @@ public final class ServerApp implements AutoCloseable {
         var jobsApi = new JobsApi(catalog, orchestrator, jobs, archiveQueue, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.readOrDefault().tailDefaultBytesOrDefault());
         var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
+        var streamApi = own(new LogStreamApi(jobs, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
+                Duration.ofSeconds(streamConfig.pingIntervalSecsOrDefault()),
+                Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecsOrDefault())), metrics));
         web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
-                jobsApi, logsApi, workerApi, routes -> {}));
+                jobsApi, logsApi, workerApi, streamApi::configure));
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recoveryOrDefault(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, config.retentionOrDefault(),

@@ -89,6 +89,10 @@ final class ConfigValidator {
     private static void validateLogStorage(LogStorageConfig storage) {
         requireText("log_storage.local_dir", storage.localDir());
         atLeastOne("log_storage.read.tail_default_bytes", storage.read().tailDefaultBytes());
+        LogStreamConfig stream = storage.stream();
+        atLeastOne("log_storage.stream.buffer_bytes", stream.bufferBytes());
+        atLeastOne("log_storage.stream.ping_interval_secs", stream.pingIntervalSecs());
+        atLeastOne("log_storage.stream.unresponsive_timeout_secs", stream.unresponsiveTimeoutSecs());
         ArchiveConfig archive = storage.archive();
         if (archive != null) {
             String at = "log_storage.archive";

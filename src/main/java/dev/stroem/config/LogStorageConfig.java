@@ -5,15 +5,22 @@ import java.util.Optional;
 
 /**
  * The {@code log_storage} section, exactly as the log-storage specification gives it,
- * plus the {@code read} block of the newer original (tail defaults for log reads).
+ * plus the {@code read} block of the newer original (tail defaults for log reads) and our
+ * {@code stream} block (the live log WebSocket).
  */
 public record LogStorageConfig(
         @JsonProperty("local_dir") String localDir,
         @JsonProperty("archive") ArchiveConfig archive,
         @JsonProperty("s3") LegacyS3Config s3,
-        @JsonProperty("read") LogReadConfig read) {
+        @JsonProperty("read") LogReadConfig read,
+        @JsonProperty("stream") LogStreamConfig stream) {
 
     public static final String DEFAULT_LOCAL_DIR = "/tmp/stroem/logs";
+
+    /** The four sections of the specification and the read block, without a stream block. */
+    public LogStorageConfig(String localDir, ArchiveConfig archive, LegacyS3Config s3, LogReadConfig read) {
+        this(localDir, archive, s3, read, null);
+    }
 
     public String localDirOrDefault() {
         return localDir == null ? DEFAULT_LOCAL_DIR : localDir;
@@ -23,10 +30,14 @@ public record LogStorageConfig(
         return (read == null ? new LogReadConfig(null) : read).withDefaults();
     }
 
+    public LogStreamConfig streamOrDefault() {
+        return (stream == null ? new LogStreamConfig(null, null, null) : stream).withDefaults();
+    }
+
     /** This section with the documented defaults filled in ({@code archive} and {@code s3} stay absent when absent). */
     public LogStorageConfig withDefaults() {
         return new LogStorageConfig(localDirOrDefault(), archive == null ? null : archive.withDefaults(), s3,
-                readOrDefault());
+                readOrDefault(), streamOrDefault());
     }
 
     /**

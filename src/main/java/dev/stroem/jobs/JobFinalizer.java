@@ -36,15 +36,34 @@ public final class JobFinalizer implements AutoCloseable {
     private final JobLogWriter logs;
     private final boolean archiveConfigured;
     private final Runnable archivalQueued;
+    private final FinalisedListener finalised;
     private final Clock clock;
     private final ExecutorService executor;
     private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Told when a job's finalisation is done (live log viewers close their streams then). */
+    @FunctionalInterface
+    public interface FinalisedListener {
+        /** Called on the finaliser's thread once the job's hooks fired and its log was closed; must be quick. */
+        void finalised(String jobId, JobStatus status);
+    }
 
     /**
      * @param archivalQueued called after a job's archival was queued (wakes the uploader)
      */
     public JobFinalizer(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, LocalLogStore store,
             JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued, Clock clock) {
+        this(jobs, catalog, planner, store, logs, archiveConfigured, archivalQueued, (jobId, status) -> {}, clock);
+    }
+
+    /**
+     * @param archivalQueued called after a job's archival was queued (wakes the uploader)
+     * @param finalised      called after each job's finalisation
+     */
+    public JobFinalizer(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, LocalLogStore store,
+            JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued, FinalisedListener finalised,
+            Clock clock) {
+        this.finalised = finalised;
         this.jobs = jobs;
         this.catalog = catalog;
         this.planner = planner;
@@ -102,6 +121,11 @@ public final class JobFinalizer implements AutoCloseable {
         jobs.useJob(jobId, tx -> tx.markFinalised(archiveConfigured, now()));
         if (archiveConfigured) {
             archivalQueued.run();
+        }
+        try {
+            finalised.finalised(jobId, job.status());
+        } catch (RuntimeException e) {
+            log.warn("job {}: finalisation listener failed: {}", jobId, e.toString(), e);
         }
     }
 

@@ -25,11 +25,11 @@ public final class WebServer implements AutoCloseable {
     /**
      * @param apiTokens       accepted public API tokens; empty means the public API is open
      * @param workerToken     the worker token, always required on {@code /worker/*}
-     * @param extraRoutes     further route groups (e.g. the live log WebSocket)
+     * @param extensions      further endpoints that need the whole Javalin config (e.g. the live log WebSocket)
      */
     public WebServer(String host, int port, ObjectMapper json, Database db, PrometheusMeterRegistry metrics,
             List<String> apiTokens, String workerToken, JobsApi jobsApi, LogsApi logsApi, WorkerApi workerApi,
-            Consumer<io.javalin.config.RoutesConfig> extraRoutes) {
+            Consumer<io.javalin.config.JavalinConfig> extensions) {
         var api = new BearerTokens(apiTokens, "API token");
         var workers = new BearerTokens(List.of(workerToken), "worker token");
         this.app = Javalin.create(config -> {
@@ -54,7 +54,7 @@ public final class WebServer implements AutoCloseable {
             workerApi.register(routes, workers);
             jobsApi.register(routes);
             logsApi.register(routes);
-            extraRoutes.accept(routes);
+            extensions.accept(config);
             new OperationsApi(db, metrics).register(routes);
             WebUi.register(routes);
         });
