@@ -82,7 +82,7 @@ public final class ServerApp implements AutoCloseable {
         var catalog = new WorkspaceCatalog(config.workspacesOrEmpty(), configDir);
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
-        LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix);
+        LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix, reader);
         ArchiveUploader uploader = null;
         if (archive != null) {
             uploader = new ArchiveUploader(archiveQueue, archiver, refs::of, metrics, clock, Duration.ofSeconds(2));

@@ -136,17 +136,39 @@ public final class JobLogReader {
         }
     }
 
+    /**
+     * The union of the job's local log and its already archived log, for an upload that must not
+     * lose what only the archive still holds (the local file was deleted and re-created by a late
+     * line). Strict, unlike {@link #read}: an archive that cannot be read throws rather than
+     * degrading, because uploading the local lines alone would overwrite the archived ones.
+     *
+     * @return empty when nothing is archived yet (or no archive is configured)
+     * @throws ArchiveException when the archived log exists but cannot be read
+     */
+    public Optional<JobLogRead> unionWithArchive(JobLogRef ref) {
+        if (archive == null || !store.exists(ref.jobId())) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(merged(ref, LogQuery.all(), true));
+    }
+
     private JobLogRead mergedOrLocal(JobLogRef ref, LogQuery query) {
+        JobLogRead merged = merged(ref, query, false);
+        return merged != null ? merged : local(ref.jobId(), query);
+    }
+
+    /** The merged read, or null when there is no archived log; {@code strict} rethrows archive failures. */
+    private JobLogRead merged(JobLogRef ref, LogQuery query, boolean strict) {
         String key = ArchiveKey.of(prefix, ref);
         String jobId = ref.jobId();
         LineSource merged;
         try {
             Optional<LineSource> first = openArchive(key);
             if (first.isEmpty()) {
-                if (ref.archivedBytes() != null) {
+                if (ref.archivedBytes() != null && !strict) {
                     log.warn("Archived log {} of job {} is missing; reading the local log only", key, jobId);
                 }
-                return local(jobId, query);
+                return null;
             }
             LineSource[] pending = {first.get()};
             MergedLog.Opener archiveLines = () -> {
@@ -163,6 +185,9 @@ public final class JobLogReader {
                 }
             }
         } catch (ArchiveException e) {
+            if (strict) {
+                throw e;
+            }
             log.warn("Archived log {} of job {} cannot be read ({}); reading the local log only", key, jobId, e.getMessage());
             return local(jobId, query);
         } catch (IOException e) {

@@ -21,19 +21,34 @@ public final class LogArchiver {
     private final LocalLogStore store;
     private final LogArchive archive;
     private final String prefix;
+    private final JobLogReader reader;
 
     /**
+     * An archiver that uploads the local file as it is (tests of the upload path itself).
+     *
      * @param prefix the archive key prefix ({@code archive.prefix}, may be empty)
      */
     public LogArchiver(LocalLogStore store, LogArchive archive, String prefix) {
+        this(store, archive, prefix, null);
+    }
+
+    /**
+     * @param prefix the archive key prefix ({@code archive.prefix}, may be empty)
+     * @param reader reads the union of local and archived lines when a re-archive must keep lines
+     *               that only the earlier archive still holds; null to always upload the local file
+     */
+    public LogArchiver(LocalLogStore store, LogArchive archive, String prefix, JobLogReader reader) {
         this.store = Objects.requireNonNull(store, "store");
         this.archive = Objects.requireNonNull(archive, "archive");
         this.prefix = ArchiveKey.checkPrefix(prefix);
+        this.reader = reader;
     }
 
     /**
      * Closes the job's log (fsync, handle released), then uploads its lines as they are now under
      * {@link ArchiveKey}. Lines appended later stay local; reads merge them in (see {@link JobLogReader}).
+     * When the local file is not the one archived before (it was deleted and re-created by a late
+     * line), the upload is the union of both, so re-archiving never drops archived lines.
      *
      * @return the key and sizes; {@code archived == false} when the job has no local log
      * @throws dev.stroem.logs.archive.ArchiveException when the archive refuses or is unreachable
@@ -46,6 +61,12 @@ public final class LogArchiver {
         }
         long size = store.size(ref.jobId());
         store.close(ref.jobId());
+        if (reader != null && (ref.archivedBytes() == null || ref.archivedBytes() != size)) {
+            var union = reader.unionWithArchive(ref);
+            if (union.isPresent()) {
+                return archiveUnion(key, union.get());
+            }
+        }
         long[] compressed = {0};
         try (InputStream probe = Files.newInputStream(store.jsonlPath(ref.jobId()))) {
             // Opened before the upload so a log deleted meanwhile reports "nothing archived".
@@ -56,6 +77,22 @@ public final class LogArchiver {
             throw new java.io.UncheckedIOException("cannot read the log of job " + ref.jobId() + " to archive it", e);
         }
         return new ArchiveResult(key, true, size, compressed[0]);
+    }
+
+    private ArchiveResult archiveUnion(String key, JobLogRead union) {
+        long[] sizes = {0, 0};
+        try (union) {
+            archive.put(key, out -> {
+                CountingOutputStream counted = new CountingOutputStream(out);
+                CountingOutputStream raw = new CountingOutputStream(new GZIPOutputStream(counted, 256 * 1024));
+                union.cursor().writeTo(raw);
+                ((GZIPOutputStream) raw.out()).finish();
+                raw.flush();
+                sizes[0] = raw.count;
+                sizes[1] = counted.count;
+            });
+        }
+        return new ArchiveResult(key, true, sizes[0], sizes[1], true);
     }
 
     /** Deletes the job's archived log (retention); a missing object is fine. */
@@ -87,6 +124,10 @@ public final class LogArchiver {
 
         CountingOutputStream(OutputStream out) {
             super(out);
+        }
+
+        OutputStream out() {
+            return out;
         }
 
         @Override

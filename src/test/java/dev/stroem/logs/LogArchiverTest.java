@@ -80,4 +80,43 @@ class LogArchiverTest {
         assertThat(archive.open(result.key())).isEmpty();
         archiver.deleteArchived(ref); // already gone: fine
     }
+
+    @Test
+    void reArchivingAfterTheLocalLogWasRecreatedKeepsTheArchivedLines() throws Exception {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LogArchiver archiver = new LogArchiver(store, archive, "", new JobLogReader(store, archive, "",
+                JobLogReader.MergeSettings.defaults()));
+        store.append("job-1", List.of(out("s", "first"), out("s", "second")));
+        ArchiveResult first = archiver.archive(ref);
+        assertThat(first.mergedWithArchived()).isFalse();
+        assertThat(first.archivedBytesForReads()).isEqualTo(store.size("job-1"));
+
+        store.delete("job-1");
+        store.append("job-1", List.of(out("_server", "late")));
+        ArchiveResult again = archiver.archive(ref.archived(first.uncompressedBytes()));
+
+        assertThat(again.mergedWithArchived()).isTrue();
+        assertThat(again.archivedBytesForReads()).as("reads must keep merging").isNull();
+        try (InputStream in = new GZIPInputStream(archive.open(again.key()).orElseThrow())) {
+            assertThat(new String(in.readAllBytes())).contains("\"first\"", "\"second\"", "\"late\"");
+        }
+    }
+
+    @Test
+    void reArchivingFailsRatherThanOverwriteAnArchiveItCannotRead_CorruptObject() throws Exception {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LogArchiver archiver = new LogArchiver(store, archive, "", new JobLogReader(store, archive, "",
+                JobLogReader.MergeSettings.defaults()));
+        store.append("job-1", List.of(out("s", "late")));
+        String key = ArchiveKey.of("", ref);
+        archive.put(key, out -> out.write("not gzip".getBytes()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> archiver.archive(ref.archived(9999)))
+                .isInstanceOf(dev.stroem.logs.archive.ArchiveException.class);
+        try (InputStream in = archive.open(key).orElseThrow()) {
+            assertThat(new String(in.readAllBytes())).isEqualTo("not gzip");
+        }
+    }
 }

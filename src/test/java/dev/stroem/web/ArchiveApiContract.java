@@ -43,9 +43,15 @@ abstract class ArchiveApiContract extends ServerContract {
         eventually().until(() -> lineTexts(logs("/api/jobs/" + jobId + "/logs")).equals(
                 java.util.List.of("first", "second", "late")));
         eventually().until(() -> "archived".equals(job(jobId).at("/archive/state").asText())
-                && job(jobId).at("/archive/archived_bytes").asLong() == Files.size(server.logDir().resolve(jobId + ".jsonl")));
+                && job(jobId).at("/archive/archived_generation").asLong() == job(jobId).at("/archive/generation").asLong()
+                && job(jobId).at("/archive/generation").asLong() >= 2);
         try (Stream<Path> files = Files.walk(dir.resolve("archive"))) {
             assertThat(files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".tmp"))).hasSize(1);
+        }
+        // The re-archive kept what only the earlier archive held: the local file had "late" alone.
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve("archive").resolve(key)))) {
+            assertThat(lineTexts(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)))
+                    .containsExactlyInAnyOrder("first", "second", "late");
         }
     }
 }

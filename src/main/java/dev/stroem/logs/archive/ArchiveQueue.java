@@ -61,7 +61,7 @@ public final class ArchiveQueue {
     }
 
     /** Records a successful upload of {@code generation}; a newer request keeps the row queued. */
-    public void markArchived(String jobId, long generation, String key, long archivedBytes, Instant now) {
+    public void markArchived(String jobId, long generation, String key, Long archivedBytes, Instant now) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE log_archives SET "
                         + "state = CASE WHEN generation = :gen THEN 'archived' ELSE 'pending' END, "
                         + "next_attempt_at = :now, attempts = 0, last_error = NULL, archive_key = :key, "

@@ -112,7 +112,7 @@ public final class ArchiveUploader implements AutoCloseable {
         try {
             var result = archiver.archive(ref.get());
             uploadDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            queue.markArchived(entry.jobId(), entry.generation(), result.key(), result.uncompressedBytes(), clock.instant());
+            queue.markArchived(entry.jobId(), entry.generation(), result.key(), result.archivedBytesForReads(), clock.instant());
             uploads.increment();
             log.info("job {} log archived to {} ({} bytes, {} compressed)", entry.jobId(), result.key(),
                     result.uncompressedBytes(), result.compressedBytes());

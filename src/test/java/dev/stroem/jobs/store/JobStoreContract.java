@@ -275,13 +275,13 @@ abstract class JobStoreContract {
 
         // An upload of generation 2 finishes while generation 3 was requested: stays queued.
         archives.request("j1", T0.plusSeconds(31));
-        archives.markArchived("j1", 2, "default/t/x.jsonl.gz", 1234, T0.plusSeconds(32));
+        archives.markArchived("j1", 2, "default/t/x.jsonl.gz", 1234L, T0.plusSeconds(32));
         var stale = archives.find("j1").orElseThrow();
         assertThat(stale.state()).isEqualTo(ArchiveState.PENDING);
         assertThat(stale.archivedBytes()).isEqualTo(1234);
         assertThat(archives.depth()).isEqualTo(1);
 
-        archives.markArchived("j1", 3, "default/t/x.jsonl.gz", 2048, T0.plusSeconds(33));
+        archives.markArchived("j1", 3, "default/t/x.jsonl.gz", 2048L, T0.plusSeconds(33));
         var done = archives.find("j1").orElseThrow();
         assertThat(done.state()).isEqualTo(ArchiveState.ARCHIVED);
         assertThat(done.key()).isEqualTo("default/t/x.jsonl.gz");
@@ -308,7 +308,7 @@ abstract class JobStoreContract {
         // Without an archive configured nothing will ever upload it.
         assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), false, 0, 10)).extracting(Job::jobId)
                 .containsExactly("old");
-        archives.markArchived("old", 1, "default/t/old.jsonl.gz", 10, T0.plusSeconds(1));
+        archives.markArchived("old", 1, "default/t/old.jsonl.gz", 10L, T0.plusSeconds(1));
 
         assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), true, 0, 10)).extracting(Job::jobId)
                 .containsExactly("old");
