@@ -1,5 +1,6 @@
 package dev.stroem.web;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import dev.stroem.jobs.Job;
 import dev.stroem.jobs.JobLogRefs;
 import dev.stroem.jobs.store.JobStore;
@@ -14,7 +15,6 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 
 /**
  * Log reads: {@code GET /api/jobs/{id}/logs}, {@code /steps/{step}/logs} and {@code /logs/raw},
@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 public final class LogsApi {
     static final String SOURCE_HEADER = "X-Stroem-Log-Source";
     static final String NDJSON = "application/x-ndjson";
+    private static final JsonFactory JSON = new JsonFactory();
     /** A page with {@code offset} but no {@code limit} returns at most this many lines. */
     static final int DEFAULT_PAGE_LINES = 10_000;
     static final int MAX_PAGE_LINES = 100_000;
@@ -83,25 +84,25 @@ public final class LogsApi {
             query = query.withTailBytes(tailBytes != null ? tailBytes : tailDefaultBytes);
         }
         try (JobLogRead read = reader.read(refs.of(job), query)) {
-            var text = new StringBuilder();
             var cursor = read.cursor();
-            while (cursor.hasNext()) {
-                text.append(cursor.next().text()).append('\n');
-            }
-            var body = new LinkedHashMap<String, Object>();
-            body.put("logs", text.toString());
-            cursor.byteWindow().ifPresent(w -> {
-                if (w.truncated()) {
-                    body.put("truncated", true);
-                    body.put("total_bytes", w.totalBytes());
-                    body.put("returned_bytes", w.returnedBytes());
-                }
-            });
-            if (paged) {
-                body.put("next_offset", cursor.nextOffset());
-            }
             ctx.header(SOURCE_HEADER, read.source().headerValue());
-            ctx.json(body);
+            ctx.contentType("application/json");
+            // The envelope is streamed: a tail of several MiB never sits in the heap as one string.
+            try (var json = JSON.createGenerator(ctx.outputStream())) {
+                json.writeStartObject();
+                json.writeFieldName("logs");
+                json.writeString(new LogLinesReader(cursor), -1);
+                var window = cursor.byteWindow();
+                if (window.isPresent() && window.get().truncated()) {
+                    json.writeBooleanField("truncated", true);
+                    json.writeNumberField("total_bytes", window.get().totalBytes());
+                    json.writeNumberField("returned_bytes", window.get().returnedBytes());
+                }
+                if (paged) {
+                    json.writeNumberField("next_offset", cursor.nextOffset());
+                }
+                json.writeEndObject();
+            }
         }
     }
 
