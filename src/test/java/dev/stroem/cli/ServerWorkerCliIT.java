@@ -169,6 +169,11 @@ class ServerWorkerCliIT {
         String job = trigger("chatty");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                 .until(() -> get("/api/jobs/" + job + "/logs").path("logs").asText().lines().count() >= 40);
+        // A follower that lives through the crash: it must reconnect and print every line exactly once.
+        var follower = StroemProcess.launch(dir, Map.of("STROEM_SERVER", "http://127.0.0.1:" + port),
+                "logs", job, "--follow", "--json");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.readString(follower.out()).lines().count() >= 50);
 
         server.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush, no goodbye
         startServer();
@@ -184,9 +189,29 @@ class ServerWorkerCliIT {
         assertThat(stderr).containsExactlyElementsOf(IntStream.rangeClosed(1, 300).filter(i -> i % 7 == 0)
                 .mapToObj(i -> "line " + i + " of 300 (stderr)").toList());
 
+        var followed = follower.await(Duration.ofSeconds(60));
+        assertThat(followed.exit()).as(followed.err()).isZero();
+        assertThat(followed.err()).contains("reconnect", "Job " + job + " completed.");
+        assertThat(jsonl(followed.out())).isEqualTo(jsonl(text("/api/jobs/" + job + "/logs?full=true")));
+
         var cliLog = cli("logs", job, "--step", "talk", "--json");
         assertThat(cliLog.exit()).as(cliLog.err()).isZero();
         assertThat(jsonl(cliLog.out())).isEqualTo(lines);
+    }
+
+    @Test
+    void triggerFollowPrintsTheLogLiveAndExitsWithTheJobsOutcome() throws Exception {
+        var completed = cli("trigger", "hello-world", "-i", "name=Live", "--follow");
+        assertThat(completed.exit()).as(completed.err()).isZero();
+        assertThat(completed.lines()).hasSize(3);
+        assertThat(completed.lines().get(0)).matches(TIME + " say-hello \\| Hello, Live!");
+        assertThat(completed.lines().get(2)).matches(TIME + " shout-it \\| HELLO, LIVE!");
+        assertThat(completed.err()).containsPattern("Job [0-9a-f-]+ completed\\.");
+
+        var failed = cli("trigger", "failing-with-hook", "--follow");
+        assertThat(failed.exit()).as(failed.err()).isEqualTo(ExitCodes.FAILED);
+        assertThat(failed.lines()).anyMatch(l -> l.matches(TIME + " fail ! something went wrong"));
+        assertThat(failed.err()).containsPattern("Job [0-9a-f-]+ failed\\.");
     }
 
     @Test
