@@ -52,7 +52,7 @@ public final class WorkerApi {
         this.clock = clock;
         this.linesIngested = Counter.builder("stroem_log_lines_ingested").description("Log lines accepted from workers")
                 .register(metrics);
-        this.bytesIngested = Counter.builder("stroem_log_bytes_ingested").baseUnit("bytes")
+        this.bytesIngested = Counter.builder("stroem_log_bytes_ingested")
                 .description("Bytes of log text accepted from workers").register(metrics);
         this.ingestLatency = Timer.builder("stroem_log_ingest_latency")
                 .description("Time to validate, store and publish one worker log batch").register(metrics);

@@ -369,7 +369,7 @@ abstract class WorkerApiContract extends ServerContract {
         assertThat(metric("stroem_jobs", "pending")).isEqualTo(1);
         assertThat(metric("stroem_jobs", "failed")).isZero();
         assertThat(metric("stroem_log_lines_ingested_total")).isEqualTo(2);
-        assertThat(metric("stroem_log_bytes_ingested_bytes_total")).isEqualTo("héllo".getBytes(StandardCharsets.UTF_8).length + 5);
+        assertThat(metric("stroem_log_bytes_ingested_total")).isEqualTo("héllo".getBytes(StandardCharsets.UTF_8).length + 5);
         assertThat(metric("stroem_log_ingest_latency_seconds_count")).isEqualTo(1);
         assertThat(metric("stroem_step_claims_total")).isEqualTo(1);
     }
