@@ -86,9 +86,10 @@ export const api = {
 };
 
 /**
- * A real download link (href stays readable for people and tests). Without a token the browser
- * streams the file to disk itself; with one the Authorization header is needed, which a plain
- * link cannot send, so the click fetches and hands the browser a Blob instead.
+ * A real download link (href stays readable for people and tests). The browser streams the file
+ * to disk itself, whatever its size. With a token the click goes to the same URL plus `token=`
+ * (the raw endpoint accepts it, as the WebSocket does): a link cannot send an Authorization
+ * header, and fetching into a Blob instead would hold a multi-GB log in the tab's memory.
  */
 export function downloadLink(url, filename, label, attrs = {}) {
   const a = document.createElement('a');
@@ -98,19 +99,18 @@ export function downloadLink(url, filename, label, attrs = {}) {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'dataset') Object.assign(a.dataset, v); else a.setAttribute(k, v);
   }
-  a.addEventListener('click', async (e) => {
-    if (!currentToken()) return;
+  a.addEventListener('click', (e) => {
+    const token = currentToken();
+    if (!token) return;
     e.preventDefault();
-    try {
-      const res = await apiFetch(a.href, { headers: { Accept: 'application/x-ndjson' } });
-      const href = URL.createObjectURL(await res.blob());
-      const tmp = document.createElement('a');
-      tmp.href = href; tmp.download = filename;
-      document.body.appendChild(tmp); tmp.click(); tmp.remove();
-      setTimeout(() => URL.revokeObjectURL(href), 60_000);
-    } catch (err) {
-      alert(`Download failed: ${err.message}`);
-    }
+    const withToken = new URL(a.href, location.href);
+    withToken.searchParams.set('token', token);
+    const tmp = document.createElement('a');
+    tmp.href = withToken.toString();
+    tmp.download = filename;
+    document.body.appendChild(tmp);
+    tmp.click();
+    tmp.remove();
   });
   return a;
 }

@@ -6,6 +6,7 @@ import dev.stroem.jobs.JobFinalizer;
 import dev.stroem.jobs.JobLogRefs;
 import dev.stroem.jobs.JobLogWriter;
 import dev.stroem.jobs.JobStatus;
+import dev.stroem.jobs.LiveLogEnding;
 import dev.stroem.jobs.Orchestrator;
 import dev.stroem.jobs.RecoverySweeper;
 import dev.stroem.jobs.RetentionSweeper;
@@ -90,7 +91,7 @@ public final class ServerApp implements AutoCloseable {
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
         var logWriter = new JobLogWriter(store, jobs, archiveQueue, clock, wakeUploader);
         var finalizer = own(new JobFinalizer(jobs, catalog, planner, store, logWriter, archive != null, wakeUploader,
-                (jobId, status) -> hub.jobEnded(jobId, status.wireName()), clock));
+                new LiveLogEnding(jobs, hub), clock));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
                 json, clock);
 

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * {@code step}, {@code skip_backfill} or {@code control}. The upgrade answer carries
  * {@value #POSITION_HEADER}: the position of the first line the stream sends.
  *
- * <p>A job that is terminal and finalised is replayed through the read fallback (archive
- * included) and the socket closes (1000); any other job is followed through the
- * {@link LiveLogHub} until its finalisation, then closes the same way.
+ * <p>A job whose log is complete (finalised, and so are the hook jobs it fired, which may still
+ * report a failure on it) is replayed through the read fallback (archive included) and the socket
+ * closes (1000); any other job is followed through the {@link LiveLogHub} until its log is
+ * complete, then closes the same way.
  *
  * <p>Sockets are pinged every {@code pingInterval}. A viewer that for {@code unresponsiveTimeout}
  * neither accepts a frame nor answers a ping is disconnected with close code 1008 and a reason
@@ -169,7 +170,7 @@ public final class LogStreamApi implements AutoCloseable {
                 throw new NotFoundResponse("job " + id + " has no step named \"" + step + "\"");
             }
         }
-        boolean replay = job.status().isTerminal() && jobs.isFinalised(id);
+        boolean replay = jobs.isLogComplete(id);
         long start;
         if (from != null) {
             start = from;
@@ -208,7 +209,7 @@ public final class LogStreamApi implements AutoCloseable {
         var sub = hub.follow(request, socket);
         // Finalised between the check before the upgrade and now: its signal may have come before we subscribed.
         jobs.findJob(request.jobId())
-                .filter(j -> j.status().isTerminal() && jobs.isFinalised(j.jobId()))
+                .filter(j -> jobs.isLogComplete(j.jobId()))
                 .ifPresent(j -> hub.jobEnded(j.jobId(), j.status().wireName()));
         return sub;
     }

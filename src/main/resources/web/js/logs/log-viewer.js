@@ -85,7 +85,7 @@ export class LogViewer {
     this.nextBtn = h('button', { type: 'button', class: 'button small', 'aria-label': 'Next match', title: 'Next match (Enter)', dataset: { testid: 'search-next' }, onclick: () => this._findStep(1) }, '↓');
     this.countEl = h('span', { class: 'search-count', 'aria-live': 'polite', dataset: { testid: 'search-count' } });
 
-    this.rawLink = downloadLink(api.rawLogUrl(this.jobId), `job-${this.jobId}.jsonl`, 'Raw log', { class: 'button small', dataset: { testid: 'download-raw' } });
+    this.rawLink = downloadLink(api.rawLogUrl(this.jobId), `${this.jobId}.jsonl`, 'Raw log', { class: 'button small', dataset: { testid: 'download-raw' } });
     this.stepLinkSlot = h('span', { class: 'step-link-slot' });
     this.statusEl = h('span', { class: 'log-status', role: 'status', dataset: { testid: 'log-status' } }, 'Connecting…');
     this.retryBtn = h('button', { type: 'button', class: 'button small', hidden: true, onclick: () => this.follower?.retryNow() }, 'Retry now');
@@ -186,7 +186,7 @@ export class LogViewer {
     else this.list.scrollToIndex(this.view.lowerBound(anchor), { align: 'top' });
     this.search.poke();
     this.stepLinkSlot.replaceChildren(step
-      ? downloadLink(api.rawLogUrl(this.jobId, step), `job-${this.jobId}-${step}.jsonl`, `Raw: ${step}`, { class: 'button small', dataset: { testid: 'download-step' } })
+      ? downloadLink(api.rawLogUrl(this.jobId, step), `${this.jobId}-${step}.jsonl`, `Raw: ${step}`, { class: 'button small', dataset: { testid: 'download-step' } })
       : '');
     this._schedule();
   }

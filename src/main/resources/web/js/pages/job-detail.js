@@ -199,7 +199,7 @@ export function mountJobDetail(container, params) {
           h('td', null, name, s.action_name ? h('span', { class: 'muted small block' }, s.action_name) : null, r.err),
           h('td', null, r.badge),
           h('td', null, r.dur, r.exit),
-          h('td', null, downloadLink(api.rawLogUrl(jobId, s.step_name), `job-${jobId}-${s.step_name}.jsonl`, 'Raw', { class: 'small', 'aria-label': `Raw log of ${s.step_name}`, dataset: { testid: 'step-download' } })));
+          h('td', null, downloadLink(api.rawLogUrl(jobId, s.step_name), `${jobId}-${s.step_name}.jsonl`, 'Raw', { class: 'small', 'aria-label': `Raw log of ${s.step_name}`, dataset: { testid: 'step-download' } })));
         b.stepRows.set(s.step_name, r);
         b.stepsBody.querySelector('.empty-row')?.remove();
       }

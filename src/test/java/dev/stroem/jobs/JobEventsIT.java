@@ -44,7 +44,18 @@ class JobEventsIT {
                   echo "duration_secs={{ input.duration_secs }}"
                   echo "failed_steps={{ input.failed_steps }}"
 
+              always-fails:
+                type: script
+                script: exit 3
+
             tasks:
+              hook-fails-later:
+                flow:
+                  fine:
+                    type: script
+                    script: echo fine
+                on_success:
+                  - action: always-fails
               two-failures:
                 flow:
                   first:
@@ -182,5 +193,38 @@ class JobEventsIT {
         var again = server.send("POST", "/api/jobs/" + jobId + "/cancel", null, null);
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(server.serverEvents(jobId)).hasSize(1);
+    }
+
+    @Test
+    void liveViewerReceivesAHookFailureReportedAfterTheJobEnded_beforeTheStreamCloses() throws Exception {
+        String jobId = server.execute("hook-fails-later", Map.of());
+        var frames = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var closed = new java.util.concurrent.CompletableFuture<Integer>();
+        java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create(server.url().replace("http:", "ws:") + "/api/jobs/" + jobId + "/logs/stream"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                    boolean last) {
+                                frames.add(data.toString());
+                                ws.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                                    String reason) {
+                                closed.complete(code);
+                                return null;
+                            }
+                        })
+                .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        server.startWorker("w1");
+
+        assertThat(closed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        assertThat(server.job(jobId).path("status").asText()).isEqualTo("completed");
+        assertThat(String.join("", frames))
+                .contains("\"line\":\"fine\"")
+                .contains("[hooks] Hook 'always-fails' failed: Command exited with code 3");
     }
 }

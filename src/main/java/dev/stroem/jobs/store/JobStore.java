@@ -262,6 +262,22 @@ public final class JobStore {
     }
 
     /** Hook jobs fired for a job. */
+    /**
+     * Whether nothing more will be written to the job's log: the job is finalised and so is every
+     * hook job it fired (a failing hook reports on the parent's log when the hook job is finalised).
+     */
+    public boolean isLogComplete(String jobId) {
+        return db.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM jobs j
+                        WHERE j.job_id = :id AND j.finalize_state = 'done'
+                          AND NOT EXISTS (SELECT 1 FROM jobs hook
+                                          WHERE hook.source_type = 'hook' AND hook.source_id = j.job_id
+                                            AND (hook.finalize_state IS NULL OR hook.finalize_state <> 'done'))""")
+                        .bind("id", jobId)
+                        .mapTo(Integer.class)
+                        .one()) > 0;
+    }
+
     public List<Job> hookJobsOf(String jobId) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS
                         + " FROM jobs WHERE source_type = 'hook' AND source_id = :id ORDER BY created_at, hook_name")

@@ -1,0 +1,145 @@
+package dev.stroem.web;
+
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven through Debian's chromedriver (no driver download: the
+ * machine has no open network). Absent browser: the test is skipped on a developer's machine,
+ * and fails when {@code STROEM_REQUIRE_ALL_TESTS=1} (CI installs both packages).
+ */
+final class Browser implements AutoCloseable {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private final ChromeDriver driver;
+    private final Path downloads;
+
+    private Browser(ChromeDriver driver, Path downloads) {
+        this.driver = driver;
+        this.downloads = downloads;
+    }
+
+    /** A fresh browser profile with a laptop-sized window; downloads go to {@code downloads}. */
+    static Browser start(Path downloads) {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && "1".equals(System.getenv("STROEM_REQUIRE_ALL_TESTS"))) {
+            fail("STROEM_REQUIRE_ALL_TESTS=1 but " + CHROMIUM + " or " + CHROMEDRIVER
+                    + " is missing (apt-get install chromium chromium-driver)");
+        }
+        assumeTrue(present, "Chromium and chromedriver are not installed; browser tests skipped");
+        var options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        // Flags for a root user in a container on a closed network (see the machine notes).
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1366,900", "--force-device-scale-factor=1", "--lang=en-GB");
+        options.setExperimentalOption("prefs", Map.of(
+                "download.default_directory", downloads.toAbsolutePath().toString(),
+                "download.prompt_for_download", false));
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        var driver = new ChromeDriver(service, options);
+        // Headless Chromium ignores the download preference unless told through DevTools.
+        driver.executeCdpCommand("Browser.setDownloadBehavior",
+                Map.of("behavior", "allow", "downloadPath", downloads.toAbsolutePath().toString()));
+        return new Browser(driver, downloads);
+    }
+
+    void open(String url) {
+        driver.get(url);
+    }
+
+    String currentPath() {
+        return (String) js("return location.pathname");
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    WebElement find(String testid) {
+        return driver.findElement(byTestId(testid));
+    }
+
+    List<WebElement> findAll(String testid) {
+        return driver.findElements(byTestId(testid));
+    }
+
+    /** The element that has the keyboard focus. */
+    WebElement switchToActive() {
+        return driver.switchTo().activeElement();
+    }
+
+    static By byTestId(String testid) {
+        return By.cssSelector("[data-testid='" + testid + "']");
+    }
+
+    WebElement css(String selector) {
+        return driver.findElement(By.cssSelector(selector));
+    }
+
+    List<WebElement> cssAll(String selector) {
+        return driver.findElements(By.cssSelector(selector));
+    }
+
+    /** Polls {@code check} (retrying while it throws, e.g. an element not there yet) until it holds. */
+    void until(Callable<Boolean> check) {
+        await().ignoreExceptions().until(check);
+    }
+
+    ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100));
+    }
+
+    void windowSize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+    }
+
+    /** Emulates the system's colour scheme ("dark" or "light") through the DevTools protocol. */
+    void colorScheme(String scheme) {
+        driver.executeCdpCommand("Emulation.setEmulatedMedia",
+                Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /** Saves a PNG of the page under target/screenshots/ for a reviewer to look at. */
+    Path screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + ".png");
+            Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path downloads() {
+        return downloads;
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}
