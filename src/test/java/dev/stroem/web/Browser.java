@@ -25,9 +25,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * Debian's headless Chromium driven through Debian's chromedriver (no driver download: the
  * machine has no open network). Absent browser: the test is skipped on a developer's machine,
- * and fails when {@code STROEM_REQUIRE_ALL_TESTS=1} (CI installs both packages).
+ * and fails when {@code STROEM_REQUIRE_ALL_TESTS=1} (CI installs both packages). Public for the
+ * web UI benchmark in bench/.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -41,7 +42,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** A fresh browser profile with a laptop-sized window; downloads go to {@code downloads}. */
-    static Browser start(Path downloads) {
+    public static Browser start(Path downloads) {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present && "1".equals(System.getenv("STROEM_REQUIRE_ALL_TESTS"))) {
             fail("STROEM_REQUIRE_ALL_TESTS=1 but " + CHROMIUM + " or " + CHROMEDRIVER
@@ -66,7 +67,7 @@ final class Browser implements AutoCloseable {
         return new Browser(driver, downloads);
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
@@ -74,11 +75,16 @@ final class Browser implements AutoCloseable {
         return (String) js("return location.pathname");
     }
 
-    Object js(String script, Object... args) {
+    public Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    WebElement find(String testid) {
+    /** A script that ends by calling its last argument (the callback) with the result. */
+    public Object jsAsync(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
+    }
+
+    public WebElement find(String testid) {
         return driver.findElement(byTestId(testid));
     }
 
@@ -104,11 +110,11 @@ final class Browser implements AutoCloseable {
     }
 
     /** Polls {@code check} (retrying while it throws, e.g. an element not there yet) until it holds. */
-    void until(Callable<Boolean> check) {
+    public void until(Callable<Boolean> check) {
         await().ignoreExceptions().until(check);
     }
 
-    ConditionFactory await() {
+    public ConditionFactory await() {
         return Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100));
     }
 
@@ -120,6 +126,11 @@ final class Browser implements AutoCloseable {
     void colorScheme(String scheme) {
         driver.executeCdpCommand("Emulation.setEmulatedMedia",
                 Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+    }
+
+    /** A DevTools protocol command (heap usage, garbage collection … for the benchmark). */
+    public Map<String, Object> devTools(String command, Map<String, Object> params) {
+        return driver.executeCdpCommand(command, params);
     }
 
     /** Saves a PNG of the page under target/screenshots/ for a reviewer to look at. */

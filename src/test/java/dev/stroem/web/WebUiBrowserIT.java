@@ -263,8 +263,24 @@ class WebUiBrowserIT {
                 .allSatisfy(r -> assertThat(r.getAttribute("data-status")).isEqualTo("failed"));
         assertThat((String) browser.js("return location.search")).as("bookmarkable filter").contains("status=failed");
 
+        // Task filter: only hello-world jobs.
+        new Select(browser.find("status-filter")).selectByValue("");
+        new Select(browser.find("task-filter")).selectByValue("[\"default\",\"hello-world\"]");
+        browser.until(() -> browser.cssAll("[data-testid='job-row'][data-job-id='" + failed + "']").isEmpty()
+                && !browser.cssAll("[data-testid='job-row'][data-job-id='" + ok + "']").isEmpty());
+        assertThat(browser.findAll("job-row")).allSatisfy(r -> assertThat(r.getText()).contains("hello-world"));
+
+        // The failed job's page: the step's exit code and error, its hook job, the archive state.
+        new Select(browser.find("task-filter")).selectByValue("");
+        browser.until(() -> jobRow(failed).isDisplayed());
         jobRow(failed).findElement(org.openqa.selenium.By.cssSelector("a.task-link")).click();
         browser.until(() -> browser.currentPath().equals("/jobs/" + failed));
+        browser.until(() -> browser.find("step-exit").getText().equals("exit 1"));
+        assertThat(browser.find("step-error").getText()).contains("exited with code 1");
+        assertThat(browser.find("job-error").getText()).startsWith("Error: Step 'fail' failed");
+        browser.until(() -> browser.find("hook-job-link").isDisplayed());
+        browser.until(() -> browser.find("archive-state").getText().startsWith("✓ Archived"));
+        assertThat(browser.find("archive-key").getText()).startsWith("default/failing-with-hook/").endsWith(failed + ".jsonl.gz");
     }
 
     @Test

@@ -257,6 +257,24 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void aJobsLogIsCompleteOnceItAndEveryHookJobItFiredAreFinalised() {
+        jobs.createJob(newJob("parent", "t", T0), List.of());
+        jobs.inJob("parent", tx -> tx.finishJob(JobStatus.COMPLETED, null, null, T0));
+        assertThat(jobs.isLogComplete("parent")).as("terminal, not finalised").isFalse();
+
+        jobs.useJob("parent", tx -> tx.markFinalised(false, T0));
+        jobs.createJob(new Job("hook", "default", "notify", JobStatus.PENDING, Map.of(), Job.SOURCE_HOOK, "parent",
+                "on_success[0]", null, null, null, T0, null, null), List.of());
+        assertThat(jobs.isLogComplete("parent")).as("hook job still to run").isFalse();
+
+        jobs.inJob("hook", tx -> tx.finishJob(JobStatus.FAILED, "boom", null, T0));
+        jobs.useJob("hook", tx -> tx.markFinalised(false, T0));
+        assertThat(jobs.isLogComplete("parent")).isTrue();
+        assertThat(jobs.isLogComplete("hook")).isTrue();
+        assertThat(jobs.isLogComplete("nope")).isFalse();
+    }
+
+    @Test
     void archiveQueueRetriesWithBackoffAndRearchivesNewerGenerations() {
         jobs.createJob(newJob("j1", "t", T0), List.of());
         archives.request("j1", T0);
