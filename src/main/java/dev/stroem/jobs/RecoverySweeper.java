@@ -11,9 +11,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +46,7 @@ public final class RecoverySweeper implements AutoCloseable {
     private final Duration interval;
     private final Clock clock;
     private final MeterRegistry metrics;
-    private final ScheduledExecutorService scheduler;
+    private final FixedDelaySchedule schedule;
 
     /**
      * @param config a recovery config with its defaults applied
@@ -66,27 +63,13 @@ public final class RecoverySweeper implements AutoCloseable {
         this.interval = Duration.ofSeconds(c.sweepIntervalSecs());
         this.metrics = metrics;
         this.clock = clock;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            var t = new Thread(r, "recovery-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        this.schedule = new FixedDelaySchedule("recovery-sweeper");
     }
 
     /** Sweeps every {@code sweep_interval_secs}, the first time one interval from now. */
     public RecoverySweeper start() {
-        long seconds = interval.toSeconds();
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, seconds, seconds, TimeUnit.SECONDS);
+        schedule.start(this::sweepOnce, interval, interval);
         return this;
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweepOnce();
-        } catch (RuntimeException e) {
-            // A failed sweep (database briefly away) must not end the schedule.
-            log.warn("recovery sweep failed; the next one retries: {}", e.toString());
-        }
     }
 
     /** Runs one sweep now, on the caller's thread (the scheduled sweeps and tests). */
@@ -239,13 +222,6 @@ public final class RecoverySweeper implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        schedule.close();
     }
 }

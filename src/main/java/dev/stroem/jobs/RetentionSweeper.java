@@ -11,9 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +47,7 @@ public final class RetentionSweeper implements AutoCloseable {
     private final Counter jobsDeleted;
     private final Counter jobsKept;
     private final Counter workersDeleted;
-    private final ScheduledExecutorService scheduler;
+    private final FixedDelaySchedule schedule;
 
     /**
      * @param archiver the archive's archiver, null when no archive is configured
@@ -75,11 +72,7 @@ public final class RetentionSweeper implements AutoCloseable {
                 .register(metrics);
         this.workersDeleted = Counter.builder("stroem_retention_workers_deleted")
                 .description("Inactive workers deleted by retention").register(metrics);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            var t = new Thread(r, "retention-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
+        this.schedule = new FixedDelaySchedule("retention-sweeper");
     }
 
     /** True when {@code job_days} or {@code worker_hours} is set: otherwise everything is kept and nothing runs. */
@@ -93,19 +86,10 @@ public final class RetentionSweeper implements AutoCloseable {
      */
     public RetentionSweeper start() {
         if (enabled()) {
-            long every = config.intervalSecs();
-            long first = Math.min(every, FIRST_SWEEP_AT_MOST.toSeconds());
-            scheduler.scheduleWithFixedDelay(this::sweepQuietly, first, every, TimeUnit.SECONDS);
+            Duration every = Duration.ofSeconds(config.intervalSecs());
+            schedule.start(this::sweepOnce, every.compareTo(FIRST_SWEEP_AT_MOST) < 0 ? every : FIRST_SWEEP_AT_MOST, every);
         }
         return this;
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweepOnce();
-        } catch (RuntimeException e) {
-            log.warn("retention sweep failed; the next one retries: {}", e.toString());
-        }
     }
 
     /** Runs one sweep now, on the caller's thread (the scheduled sweeps and tests). */
@@ -190,13 +174,6 @@ public final class RetentionSweeper implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdown();
-        try {
-            if (!scheduler.awaitTermination(10, TimeUnit.SECONDS)) {
-                scheduler.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        schedule.close();
     }
 }
