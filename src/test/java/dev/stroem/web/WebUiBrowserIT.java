@@ -139,7 +139,11 @@ class WebUiBrowserIT {
             return lines > 0 && lines < 300 && "running".equals(jobBadge());
         });
         browser.until(() -> viewerLines() > seen[0] && "running".equals(jobBadge()));
-        assertThat(lastVisibleLineText()).as("auto-scroll follows the newest line").isNotEmpty();
+        // Auto-scroll: the bottom row on screen is the newest line (both read in one script, one frame).
+        browser.until(() -> (Boolean) browser.js("""
+                const v = document.querySelector('[data-testid=log-viewer]');
+                const rows = v.querySelectorAll('[data-testid=log-line]');
+                return rows.length > 0 && Number(rows[rows.length - 1].dataset.pos) === Number(v.dataset.lines) - 1;"""));
         browser.screenshot("job-running");
 
         // Scrolling up pauses following; "jump to live" resumes it.
@@ -160,7 +164,11 @@ class WebUiBrowserIT {
         // stderr lines are marked distinctly from stdout lines.
         WebElement stderr = browser.css("[data-testid='log-line'][data-stream='stderr']");
         assertThat(stderr.getAttribute("class")).contains("stderr");
-        assertThat(stderr.getText()).contains("(stderr)").contains("err");
+        assertThat(stderr.getText()).contains("(stderr)");
+        assertThat(stderr.findElement(org.openqa.selenium.By.cssSelector(".lstream")).getText()).isEqualTo("err");
+        WebElement stdout = browser.css("[data-testid='log-line'][data-stream='stdout']");
+        assertThat(stdout.getAttribute("class")).doesNotContain("stderr");
+        assertThat(stdout.findElement(org.openqa.selenium.By.cssSelector(".lstream")).getText()).isEmpty();
         browser.screenshot("job-finished");
 
         browser.colorScheme("dark");
