@@ -10,7 +10,7 @@ import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogQuery;
 import dev.stroem.logs.LogRecord;
 import dev.stroem.logs.LogStream;
-import dev.stroem.logs.archive.LocalDirectoryArchive;
+import dev.stroem.storage.LocalDirectoryStore;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedWriter;
@@ -245,7 +245,7 @@ public final class LogEngineBench {
             Path archiveDir = data.resolve("archive");
             deleteTree(archiveDir);
             LocalLogStore store = new LocalLogStore(logs);
-            LogArchiver archiver = new LogArchiver(store, new LocalDirectoryArchive(archiveDir), "logs/");
+            LogArchiver archiver = new LogArchiver(store, new LocalDirectoryStore(archiveDir), "logs/");
             JobLogRef ref = new JobLogRef(JOB, "default", "bench", Instant.parse("2025-02-12T10:56:45Z"), true, null);
             System.gc();
             List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()

@@ -20,8 +20,8 @@ import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogArchiver;
 import dev.stroem.logs.archive.ArchiveQueue;
 import dev.stroem.logs.archive.ArchiveUploader;
-import dev.stroem.logs.archive.LogArchive;
-import dev.stroem.logs.archive.LogArchiveFactory;
+import dev.stroem.storage.ObjectStore;
+import dev.stroem.storage.ObjectStoreFactory;
 import dev.stroem.web.JobsApi;
 import dev.stroem.web.LogStreamApi;
 import dev.stroem.web.LogsApi;
@@ -68,7 +68,7 @@ public final class ServerApp implements AutoCloseable {
 
         var store = own(new LocalLogStore(Path.of(storage.localDirOrDefault())));
         var archiveConfig = storage.effectiveArchive();
-        LogArchive archive = archiveConfig.map(LogArchiveFactory::create).orElse(null);
+        ObjectStore archive = archiveConfig.map(ObjectStoreFactory::create).orElse(null);
         if (archive instanceof AutoCloseable closeable) {
             own(closeable);
         }

@@ -1,7 +1,7 @@
 package dev.stroem.logs;
 
-import dev.stroem.logs.archive.ArchiveException;
-import dev.stroem.logs.archive.LogArchive;
+import dev.stroem.storage.StorageException;
+import dev.stroem.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -54,7 +54,7 @@ public final class JobLogReader {
     }
 
     private final LocalLogStore store;
-    private final LogArchive archive;
+    private final ObjectStore archive;
     private final String prefix;
     private final MergeSettings merge;
 
@@ -67,7 +67,7 @@ public final class JobLogReader {
      * @param archive the configured archive, or null when none is configured
      * @param prefix  the archive key prefix
      */
-    public JobLogReader(LocalLogStore store, LogArchive archive, String prefix, MergeSettings merge) {
+    public JobLogReader(LocalLogStore store, ObjectStore archive, String prefix, MergeSettings merge) {
         this.store = Objects.requireNonNull(store, "store");
         this.archive = archive;
         this.prefix = ArchiveKey.checkPrefix(prefix);
@@ -129,7 +129,7 @@ public final class JobLogReader {
             LineSource tolerant = new TolerantSource(lines.get(), key);
             return new JobLogRead(LogSource.ARCHIVE,
                     SequentialQuery.open(tolerant, query, LineFilter.of(query, store.codec()), true));
-        } catch (ArchiveException e) {
+        } catch (StorageException e) {
             log.warn("Archived log {} of job {} cannot be read ({}); the job has no local log, so it reads as empty",
                     key, ref.jobId(), e.getMessage());
             return none(query);
@@ -143,7 +143,7 @@ public final class JobLogReader {
      * degrading, because uploading the local lines alone would overwrite the archived ones.
      *
      * @return empty when nothing is archived yet (or no archive is configured)
-     * @throws ArchiveException when the archived log exists but cannot be read
+     * @throws StorageException when the archived log exists but cannot be read
      */
     public Optional<JobLogRead> unionWithArchive(JobLogRef ref) {
         if (archive == null || !store.exists(ref.jobId())) {
@@ -174,7 +174,7 @@ public final class JobLogReader {
             MergedLog.Opener archiveLines = () -> {
                 LineSource s = pending[0];
                 pending[0] = null;
-                return s != null ? s : openArchive(key).orElseThrow(() -> new ArchiveException("archived log " + key + " disappeared"));
+                return s != null ? s : openArchive(key).orElseThrow(() -> new StorageException("archived log " + key + " disappeared"));
             };
             try {
                 merged = MergedLog.open(archiveLines, () -> store.openLines(jobId), store.codec(),
@@ -184,7 +184,7 @@ public final class JobLogReader {
                     pending[0].close();
                 }
             }
-        } catch (ArchiveException e) {
+        } catch (StorageException e) {
             if (strict) {
                 throw e;
             }
@@ -210,7 +210,7 @@ public final class JobLogReader {
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new ArchiveException("archived log " + key + " is not gzip: " + e.getMessage(), e);
+            throw new StorageException("archived log " + key + " is not gzip: " + e.getMessage(), e);
         }
     }
 
@@ -219,7 +219,7 @@ public final class JobLogReader {
         return new JobLogRead(LogSource.NONE, new BufferedCursor(new ArrayDeque<>(), query.offset(), window));
     }
 
-    /** Archive lines whose read failures surface as {@link ArchiveException}. */
+    /** Archive lines whose read failures surface as {@link StorageException}. */
     private static final class ArchiveLines implements LineSource {
         private final LineInput lines;
         private final String key;
@@ -234,7 +234,7 @@ public final class JobLogReader {
             try {
                 return lines.next();
             } catch (IOException e) {
-                throw new ArchiveException("archived log " + key + " is damaged: " + e.getMessage(), e);
+                throw new StorageException("archived log " + key + " is damaged: " + e.getMessage(), e);
             }
         }
 
@@ -273,7 +273,7 @@ public final class JobLogReader {
         public boolean next() throws IOException {
             try {
                 return inner.next();
-            } catch (ArchiveException e) {
+            } catch (StorageException e) {
                 log.warn("Archived log {} is damaged; returning the lines before the damage: {}", key, e.getMessage());
                 return false;
             }

@@ -1,6 +1,6 @@
 package dev.stroem.logs;
 
-import dev.stroem.logs.archive.LogArchive;
+import dev.stroem.storage.ObjectStore;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,7 @@ public final class LogArchiver {
     private static final int BLOCK = 1 << 20;
 
     private final LocalLogStore store;
-    private final LogArchive archive;
+    private final ObjectStore archive;
     private final String prefix;
     private final JobLogReader reader;
 
@@ -28,7 +28,7 @@ public final class LogArchiver {
      *
      * @param prefix the archive key prefix ({@code archive.prefix}, may be empty)
      */
-    public LogArchiver(LocalLogStore store, LogArchive archive, String prefix) {
+    public LogArchiver(LocalLogStore store, ObjectStore archive, String prefix) {
         this(store, archive, prefix, null);
     }
 
@@ -37,7 +37,7 @@ public final class LogArchiver {
      * @param reader reads the union of local and archived lines when a re-archive must keep lines
      *               that only the earlier archive still holds; null to always upload the local file
      */
-    public LogArchiver(LocalLogStore store, LogArchive archive, String prefix, JobLogReader reader) {
+    public LogArchiver(LocalLogStore store, ObjectStore archive, String prefix, JobLogReader reader) {
         this.store = Objects.requireNonNull(store, "store");
         this.archive = Objects.requireNonNull(archive, "archive");
         this.prefix = ArchiveKey.checkPrefix(prefix);
@@ -51,7 +51,7 @@ public final class LogArchiver {
      * line), the upload is the union of both, so re-archiving never drops archived lines.
      *
      * @return the key and sizes; {@code archived == false} when the job has no local log
-     * @throws dev.stroem.logs.archive.ArchiveException when the archive refuses or is unreachable
+     * @throws dev.stroem.storage.StorageException when the archive refuses or is unreachable
      * @throws java.io.UncheckedIOException             when the local log cannot be read
      */
     public ArchiveResult archive(JobLogRef ref) {

@@ -1,6 +1,6 @@
 package dev.stroem.logs;
 
-import dev.stroem.logs.archive.ArchiveException;
+import dev.stroem.storage.StorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Memory stays bounded: a first pass checks whether both inputs are already in {@code ts}
  * order (the common case of sequential steps) and then streams a 2-way merge; otherwise the
  * lines go through an {@link ExternalSorter}. Either way the archive is read completely before
- * the first line is returned, so a corrupt archive ({@link ArchiveException}) is found while the
+ * the first line is returned, so a corrupt archive ({@link StorageException}) is found while the
  * caller can still fall back to the local log. The one exception, an archive that fails on its
  * second read during a 2-way merge, ends the archive side there with a WARN.
  */
@@ -37,7 +37,7 @@ final class MergedLog {
     private MergedLog() {}
 
     /**
-     * @throws ArchiveException when the archive cannot be read or holds something that is not a log line
+     * @throws StorageException when the archive cannot be read or holds something that is not a log line
      */
     static LineSource open(Opener archive, Opener local, JsonlCodec codec, Path spillDir, long spillThresholdBytes)
             throws IOException {
@@ -105,7 +105,7 @@ final class MergedLog {
             long ts = h == null ? Long.MIN_VALUE : JsonlCodec.epochMillis(h.ts());
             if (ts == Long.MIN_VALUE) {
                 if (which == ARCHIVE) {
-                    throw new ArchiveException("archived log line " + (seq + 1) + " is not a valid log line");
+                    throw new StorageException("archived log line " + (seq + 1) + " is not a valid log line");
                 }
                 ts = lastTs; // a damaged local line stays where it was
             }
@@ -139,7 +139,7 @@ final class MergedLog {
             if (a == null && !archiveDone) {
                 try {
                     a = archive.next();
-                } catch (ArchiveException | IOException e) {
+                } catch (StorageException | IOException e) {
                     log.warn("Archived log failed while merging it with the local log; continuing with local lines only: {}",
                             e.toString());
                     a = null;

@@ -4,7 +4,7 @@ import static dev.stroem.jobs.ServerFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.stroem.logs.archive.S3ProxyServer;
+import dev.stroem.storage.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.stroem.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stroem.config.RetentionConfig;
-import dev.stroem.logs.archive.S3ProxyServer;
+import dev.stroem.storage.S3ProxyServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

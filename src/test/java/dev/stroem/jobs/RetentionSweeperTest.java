@@ -14,7 +14,7 @@ import dev.stroem.logs.LogArchiver;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogStream;
 import dev.stroem.logs.archive.ArchiveQueue;
-import dev.stroem.logs.archive.LocalDirectoryArchive;
+import dev.stroem.storage.LocalDirectoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ class RetentionSweeperTest {
         workers = new WorkerStore(db, new ObjectMapper());
         queue = new ArchiveQueue(db.jdbi());
         store = new LocalLogStore(dir.resolve("logs"));
-        archiver = new LogArchiver(store, new LocalDirectoryArchive(dir.resolve("archive")), "");
+        archiver = new LogArchiver(store, new LocalDirectoryStore(dir.resolve("archive")), "");
         now = Instant.ofEpochMilli(clock.millis());
     }
 

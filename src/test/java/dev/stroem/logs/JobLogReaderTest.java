@@ -10,7 +10,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.stroem.logs.archive.LocalDirectoryArchive;
+import dev.stroem.storage.LocalDirectoryStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class JobLogReaderTest {
 
     private final JsonlCodec codec = new JsonlCodec();
     private LocalLogStore store;
-    private LocalDirectoryArchive archive;
+    private LocalDirectoryStore archive;
     private LogArchiver archiver;
     private JobLogReader reader;
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -44,7 +44,7 @@ class JobLogReaderTest {
     @BeforeEach
     void setUp() {
         store = new LocalLogStore(dir.resolve("logs"), LocalLogStore.Options.defaults(), codec);
-        archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        archive = new LocalDirectoryStore(dir.resolve("archive"));
         archiver = new LogArchiver(store, archive, "logs/");
         reader = readerWithSpill(1L << 20);
         logged.start();

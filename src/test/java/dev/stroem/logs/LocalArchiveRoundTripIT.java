@@ -2,7 +2,7 @@ package dev.stroem.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stroem.logs.archive.LocalDirectoryArchive;
+import dev.stroem.storage.LocalDirectoryStore;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class LocalArchiveRoundTripIT {
         new ServerEvents(store, Clock.systemUTC()).write(ref.jobId(), "hooks", "on_success ran");
         byte[] liveBytes = Files.readAllBytes(logs.resolve(ref.jobId() + ".jsonl"));
 
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(archiveDir);
+        LocalDirectoryStore archive = new LocalDirectoryStore(archiveDir);
         ArchiveResult archived = new LogArchiver(store, archive, "logs/").archive(ref);
         assertThat(archived.archived()).isTrue();
         assertThat(archiveDir.resolve(archived.key())).exists();
@@ -50,7 +50,7 @@ class LocalArchiveRoundTripIT {
         restarted.delete(ref.jobId());
         assertThat(logs.resolve(ref.jobId() + ".jsonl")).doesNotExist();
 
-        JobLogReader reader = new JobLogReader(restarted, new LocalDirectoryArchive(archiveDir), "logs/",
+        JobLogReader reader = new JobLogReader(restarted, new LocalDirectoryStore(archiveDir), "logs/",
                 JobLogReader.MergeSettings.defaults());
         try (JobLogRead read = reader.read(ended, LogQuery.all())) {
             assertThat(read.source()).isEqualTo(LogSource.ARCHIVE);

@@ -4,7 +4,7 @@ import static dev.stroem.logs.TestLines.batch;
 import static dev.stroem.logs.TestLines.out;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.stroem.logs.archive.LocalDirectoryArchive;
+import dev.stroem.storage.LocalDirectoryStore;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ class LogArchiverTest {
         for (int b = 0; b < 20; b++) {
             store.append("job-1", batch("s", "batch " + b + " with text é😀 \"quoted\" ", 500));
         }
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         LogArchiver archiver = new LogArchiver(store, archive, "logs/");
 
         ArchiveResult result = archiver.archive(ref);
@@ -48,7 +48,7 @@ class LogArchiverTest {
     void linesAppendedAfterArchivingStayLocal() throws Exception {
         LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
         store.append("job-1", List.of(out("s", "before")));
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         ArchiveResult result = new LogArchiver(store, archive, "").archive(ref);
         store.append("job-1", List.of(out("_server", "after")));
 
@@ -61,7 +61,7 @@ class LogArchiverTest {
     @Test
     void jobWithoutLocalLogArchivesNothing() {
         LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         ArchiveResult result = new LogArchiver(store, archive, "").archive(ref);
         assertThat(result.archived()).isFalse();
         assertThat(result.uncompressedBytes()).isZero();
@@ -72,7 +72,7 @@ class LogArchiverTest {
     void deleteArchivedRemovesTheObject() {
         LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
         store.append("job-1", List.of(out("s", "x")));
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         LogArchiver archiver = new LogArchiver(store, archive, "");
         ArchiveResult result = archiver.archive(ref);
         assertThat(archive.open(result.key())).isPresent();
@@ -84,7 +84,7 @@ class LogArchiverTest {
     @Test
     void reArchivingAfterTheLocalLogWasRecreatedKeepsTheArchivedLines() throws Exception {
         LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         LogArchiver archiver = new LogArchiver(store, archive, "", new JobLogReader(store, archive, "",
                 JobLogReader.MergeSettings.defaults()));
         store.append("job-1", List.of(out("s", "first"), out("s", "second")));
@@ -106,7 +106,7 @@ class LogArchiverTest {
     @Test
     void reArchivingFailsRatherThanOverwriteAnArchiveItCannotRead_CorruptObject() throws Exception {
         LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         LogArchiver archiver = new LogArchiver(store, archive, "", new JobLogReader(store, archive, "",
                 JobLogReader.MergeSettings.defaults()));
         store.append("job-1", List.of(out("s", "late")));
@@ -114,7 +114,7 @@ class LogArchiverTest {
         archive.put(key, out -> out.write("not gzip".getBytes()));
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> archiver.archive(ref.archived(9999)))
-                .isInstanceOf(dev.stroem.logs.archive.ArchiveException.class);
+                .isInstanceOf(dev.stroem.storage.StorageException.class);
         try (InputStream in = archive.open(key).orElseThrow()) {
             assertThat(new String(in.readAllBytes())).isEqualTo("not gzip");
         }

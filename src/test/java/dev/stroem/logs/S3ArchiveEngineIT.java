@@ -10,11 +10,11 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.stroem.logs.archive.ArchiveException;
-import dev.stroem.logs.archive.RecordingInterceptor;
-import dev.stroem.logs.archive.S3ArchiveOptions;
-import dev.stroem.logs.archive.S3LogArchive;
-import dev.stroem.logs.archive.S3ProxyServer;
+import dev.stroem.storage.StorageException;
+import dev.stroem.storage.RecordingInterceptor;
+import dev.stroem.storage.S3StoreOptions;
+import dev.stroem.storage.S3ObjectStore;
+import dev.stroem.storage.S3ProxyServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log engine over the real S3 backend: {@link LogArchiver} writes through {@link S3LogArchive}
+ * The log engine over the real S3 backend: {@link LogArchiver} writes through {@link S3ObjectStore}
  * to S3Proxy (HTTP, SigV4), {@link JobLogReader} reads back in the specification's fallback order.
  * The bucket is inspected through S3Proxy's own store, not through the code under test.
  */
@@ -53,7 +53,7 @@ class S3ArchiveEngineIT {
     static final S3ProxyServer S3 = new S3ProxyServer();
 
     /** An operator's settings for a flaky network: an outage shows in seconds. */
-    private static final S3ArchiveOptions IMPATIENT = S3ArchiveOptions.defaults()
+    private static final S3StoreOptions IMPATIENT = S3StoreOptions.defaults()
             .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5))
             .withMaxAttempts(2);
 
@@ -67,7 +67,7 @@ class S3ArchiveEngineIT {
     private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
     private final RecordingInterceptor requests = new RecordingInterceptor();
     private String bucket;
-    private S3LogArchive archive;
+    private S3ObjectStore archive;
     private LocalLogStore store;
     private LogArchiver archiver;
     private JobLogReader reader;
@@ -79,8 +79,8 @@ class S3ArchiveEngineIT {
     void setUp() {
         bucket = "logs-" + UUID.randomUUID().toString().substring(0, 8);
         S3.createBucket(bucket);
-        archive = S3LogArchive.create(S3.archiveConfig(bucket, "logs/"),
-                S3ArchiveOptions.defaults().withPartSize(S3ArchiveOptions.MIN_PART_SIZE).withInterceptor(requests));
+        archive = S3ObjectStore.create(S3.archiveConfig(bucket, "logs/"),
+                S3StoreOptions.defaults().withPartSize(S3StoreOptions.MIN_PART_SIZE).withInterceptor(requests));
         store = new LocalLogStore(dir.resolve("logs"));
         archiver = new LogArchiver(store, archive, "logs/");
         reader = new JobLogReader(store, archive, "logs/", new JobLogReader.MergeSettings(dir.resolve("spill"), 1 << 20));
@@ -251,7 +251,7 @@ class S3ArchiveEngineIT {
     void s3Down_S3ProxyStopped_readerDegradesToLocal_archiverThrowsArchiveException() {
         try (var down = new S3ProxyServer().start()) {
             down.createBucket("logs");
-            try (var unreachable = S3LogArchive.create(down.archiveConfig("logs", "logs/"), IMPATIENT)) {
+            try (var unreachable = S3ObjectStore.create(down.archiveConfig("logs", "logs/"), IMPATIENT)) {
                 down.stop();
                 appendTypicalJob();
                 var degradedReader = new JobLogReader(store, unreachable, "logs/",
@@ -263,7 +263,7 @@ class S3ArchiveEngineIT {
                 }
                 assertThat(warnings()).anySatisfy(w -> assertThat(w).contains("unreachable", "reading the local log only"));
                 assertThatThrownBy(() -> new LogArchiver(store, unreachable, "logs/").archive(ended))
-                        .isInstanceOf(ArchiveException.class)
+                        .isInstanceOf(StorageException.class)
                         .hasMessageContaining(expectedKey())
                         .hasMessageContaining("unreachable");
             }
@@ -296,7 +296,7 @@ class S3ArchiveEngineIT {
         ArchiveResult result = archiver.archive(ended);
         store.delete(jobId);
 
-        assertThat(result.compressedBytes()).isGreaterThan(2L * S3ArchiveOptions.MIN_PART_SIZE);
+        assertThat(result.compressedBytes()).isGreaterThan(2L * S3StoreOptions.MIN_PART_SIZE);
         assertThat(requests.sent("CreateMultipartUpload")).hasSize(1);
         assertThat(requests.sent("UploadPart")).hasSizeGreaterThanOrEqualTo(3);
         assertThat(requests.sent("CompleteMultipartUpload")).hasSize(1);

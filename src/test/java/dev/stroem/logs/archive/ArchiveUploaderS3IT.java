@@ -1,5 +1,9 @@
 package dev.stroem.logs.archive;
 
+import dev.stroem.storage.S3ObjectStore;
+import dev.stroem.storage.S3ProxyServer;
+import dev.stroem.storage.S3StoreOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ArchiveUploaderS3IT {
 
-    private static final S3ArchiveOptions IMPATIENT = S3ArchiveOptions.defaults()
+    private static final S3StoreOptions IMPATIENT = S3StoreOptions.defaults()
             .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5))
             .withMaxAttempts(2);
 
@@ -46,7 +50,7 @@ class ArchiveUploaderS3IT {
     private S3ProxyServer s3;
     private Database db;
     private LocalLogStore store;
-    private S3LogArchive archive;
+    private S3ObjectStore archive;
 
     @BeforeEach
     void setUp() {
@@ -54,7 +58,7 @@ class ArchiveUploaderS3IT {
         s3.createBucket("logs");
         db = Database.open("sqlite:" + dir.resolve("stroem.db"));
         store = new LocalLogStore(dir.resolve("logs"));
-        archive = S3LogArchive.create(s3.archiveConfig("logs", ""), IMPATIENT);
+        archive = S3ObjectStore.create(s3.archiveConfig("logs", ""), IMPATIENT);
     }
 
     @AfterEach

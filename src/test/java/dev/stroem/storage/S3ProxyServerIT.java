@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,7 @@ class S3ProxyServerIT {
     @Test
     void filesystemStoreKeepsObjectsUnderItsDirectory(@TempDir Path dir) throws IOException {
         try (var server = new S3ProxyServer().withFilesystemStore(dir).start();
-                var archive = S3LogArchive.create(server.archiveConfig("disk", "logs/"), S3ArchiveOptions.defaults())) {
+                var archive = S3ObjectStore.create(server.archiveConfig("disk", "logs/"), S3StoreOptions.defaults())) {
             server.createBucket("disk");
 
             archive.put("logs/ws/task/2025/02/12/2025-02-12T10-56-45_j.jsonl.gz", out -> out.write(new byte[] {31, -117, 8}));

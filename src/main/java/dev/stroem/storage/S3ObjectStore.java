@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import dev.stroem.config.ArchiveConfig;
 import java.io.FilterInputStream;
@@ -17,12 +17,12 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * the configured prefix ({@code {prefix}{workspace}/{task}/YYYY/MM/DD/...jsonl.gz}). Objects are
  * stored as {@code application/gzip}.
  *
- * <p>{@code put} streams with memory bounded by one part ({@link S3ArchiveOptions#partSize()}), and
+ * <p>{@code put} streams with memory bounded by one part ({@link S3StoreOptions#partSize()}), and
  * the object becomes visible only when complete; a failed multipart upload is aborted.
  * {@code open} answers empty only for a missing key; any other failure (unreachable, access
- * denied, 5xx after the SDK's retries) is an {@link ArchiveException} naming bucket, key and cause.
+ * denied, 5xx after the SDK's retries) is an {@link StorageException} naming bucket, key and cause.
  */
-public final class S3LogArchive implements LogArchive, AutoCloseable {
+public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     public static final String CONTENT_TYPE = "application/gzip";
 
@@ -36,9 +36,9 @@ public final class S3LogArchive implements LogArchive, AutoCloseable {
      * An archive on a client the caller built; {@code service} describes the S3 in messages, e.g.
      * {@code S3 at http://minio:9000}. The archive closes the client in {@link #close()}.
      */
-    public S3LogArchive(S3Client s3, String bucket, int partSize, String service) {
-        if (partSize < S3ArchiveOptions.MIN_PART_SIZE) {
-            throw new IllegalArgumentException("partSize must be at least " + S3ArchiveOptions.MIN_PART_SIZE + " bytes");
+    public S3ObjectStore(S3Client s3, String bucket, int partSize, String service) {
+        if (partSize < S3StoreOptions.MIN_PART_SIZE) {
+            throw new IllegalArgumentException("partSize must be at least " + S3StoreOptions.MIN_PART_SIZE + " bytes");
         }
         this.s3 = s3;
         this.bucket = bucket;
@@ -48,12 +48,12 @@ public final class S3LogArchive implements LogArchive, AutoCloseable {
     }
 
     /** The archive an {@code archive} block of type {@code s3} describes, with its own client. */
-    public static S3LogArchive create(ArchiveConfig config, S3ArchiveOptions options) {
+    public static S3ObjectStore create(ArchiveConfig config, S3StoreOptions options) {
         S3Client client = S3ClientFactory.build(config, options);
         String service = config.endpoint() != null
                 ? "S3 at " + config.endpoint()
                 : "S3 in " + client.serviceClientConfiguration().region();
-        return new S3LogArchive(client, config.bucket(), options.partSize(), service);
+        return new S3ObjectStore(client, config.bucket(), options.partSize(), service);
     }
 
     @Override
@@ -64,7 +64,7 @@ public final class S3LogArchive implements LogArchive, AutoCloseable {
             out.close();
         } catch (IOException e) {
             out.abort(e);
-            ArchiveException archiveFailure = archiveFailureIn(e);
+            StorageException archiveFailure = archiveFailureIn(e);
             if (archiveFailure != null) {
                 throw archiveFailure;
             }
@@ -72,7 +72,7 @@ public final class S3LogArchive implements LogArchive, AutoCloseable {
                     + " failed: the content could not be produced (" + e.getMessage() + ")", e);
         } catch (RuntimeException | Error e) {
             out.abort(e);
-            ArchiveException archiveFailure = archiveFailureIn(e);
+            StorageException archiveFailure = archiveFailureIn(e);
             if (archiveFailure != null) {
                 throw archiveFailure;
             }
@@ -113,13 +113,13 @@ public final class S3LogArchive implements LogArchive, AutoCloseable {
         s3.close();
     }
 
-    /** The ArchiveException an S3 failure put somewhere in {@code e}'s causes, however the writer wrapped it. */
-    private static ArchiveException archiveFailureIn(Throwable e) {
+    /** The StorageException an S3 failure put somewhere in {@code e}'s causes, however the writer wrapped it. */
+    private static StorageException archiveFailureIn(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof S3PartUploadStream.UploadFailedException upload) {
                 return upload.archiveException();
             }
-            if (t instanceof ArchiveException archive) {
+            if (t instanceof StorageException archive) {
                 return archive;
             }
         }

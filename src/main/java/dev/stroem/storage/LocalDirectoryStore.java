@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -22,12 +22,12 @@ import java.util.UUID;
  * same directory, fsynced, then moved into place), so a reader sees the whole object or none.
  * Keys are normalised and must stay inside {@code path}.
  */
-public final class LocalDirectoryArchive implements LogArchive {
+public final class LocalDirectoryStore implements ObjectStore {
 
     private final Path root;
 
     /** An archive in directory {@code path} (created when missing). */
-    public LocalDirectoryArchive(Path path) {
+    public LocalDirectoryStore(Path path) {
         this.root = path.toAbsolutePath().normalize();
         try {
             Files.createDirectories(root);
@@ -55,12 +55,12 @@ public final class LocalDirectoryArchive implements LogArchive {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new ArchiveException("the archive directory " + root + " does not support atomic renames", e);
+                throw new StorageException("the archive directory " + root + " does not support atomic renames", e);
             }
             tmp = null;
             fsyncDirectory(target.getParent());
         } catch (IOException e) {
-            throw new ArchiveException("cannot write " + key + " to the local archive " + root + ": " + e.getMessage(), e);
+            throw new StorageException("cannot write " + key + " to the local archive " + root + ": " + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -79,7 +79,7 @@ public final class LocalDirectoryArchive implements LogArchive {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new ArchiveException("cannot read " + key + " from the local archive " + root + ": " + e.getMessage(), e);
+            throw new StorageException("cannot read " + key + " from the local archive " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +88,7 @@ public final class LocalDirectoryArchive implements LogArchive {
         try {
             Files.deleteIfExists(resolve(key));
         } catch (IOException e) {
-            throw new ArchiveException("cannot delete " + key + " from the local archive " + root + ": " + e.getMessage(), e);
+            throw new StorageException("cannot delete " + key + " from the local archive " + root + ": " + e.getMessage(), e);
         }
     }
 

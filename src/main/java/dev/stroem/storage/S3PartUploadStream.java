@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,13 +14,13 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * The stream a {@link LogArchive.ContentWriter} writes an S3 object into. It buffers at most one
+ * The stream a {@link ObjectStore.ContentWriter} writes an S3 object into. It buffers at most one
  * part: an object that fits in one part becomes a single PutObject of known length, a larger one
  * a multipart upload whose parts are sent as the buffer fills, so memory stays about one part
  * whatever the object's size. {@link #close()} publishes the object; until then S3 shows nothing.
  *
  * <p>S3 failures surface from {@code write}/{@code close} as {@link UploadFailedException}, an
- * IOException (writers expect those) that carries the {@link ArchiveException}.
+ * IOException (writers expect those) that carries the {@link StorageException}.
  */
 final class S3PartUploadStream extends OutputStream {
 
@@ -150,14 +150,14 @@ final class S3PartUploadStream extends OutputStream {
         }
     }
 
-    /** An S3 failure while a writer was writing: an IOException for the writer, an ArchiveException for the caller. */
+    /** An S3 failure while a writer was writing: an IOException for the writer, an StorageException for the caller. */
     static final class UploadFailedException extends IOException {
-        UploadFailedException(ArchiveException cause) {
+        UploadFailedException(StorageException cause) {
             super(cause.getMessage(), cause);
         }
 
-        ArchiveException archiveException() {
-            return (ArchiveException) getCause();
+        StorageException archiveException() {
+            return (StorageException) getCause();
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,23 +25,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The S3 archive against a real S3 server (S3Proxy, HTTP, SigV4). */
-class S3LogArchiveIT {
+class S3ObjectStoreIT {
 
-    private static final int PART = S3ArchiveOptions.MIN_PART_SIZE;
+    private static final int PART = S3StoreOptions.MIN_PART_SIZE;
 
     @RegisterExtension
     static final S3ProxyServer S3 = new S3ProxyServer();
 
     private final RecordingInterceptor requests = new RecordingInterceptor();
     private String bucket;
-    private S3LogArchive archive;
+    private S3ObjectStore archive;
 
     @BeforeEach
     void createBucketAndArchive() {
         bucket = "logs-" + UUID.randomUUID().toString().substring(0, 8);
         S3.createBucket(bucket);
-        archive = S3LogArchive.create(S3.archiveConfig(bucket, "logs/"),
-                S3ArchiveOptions.defaults().withPartSize(PART).withInterceptor(requests));
+        archive = S3ObjectStore.create(S3.archiveConfig(bucket, "logs/"),
+                S3StoreOptions.defaults().withPartSize(PART).withInterceptor(requests));
     }
 
     @AfterEach

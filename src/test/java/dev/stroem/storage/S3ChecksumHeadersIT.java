@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,12 +24,12 @@ class S3ChecksumHeadersIT {
     void clientForACustomEndpointSendsNoChecksumHeaders() throws IOException {
         S3.createBucket("checksums");
         var requests = new RecordingInterceptor();
-        var options = S3ArchiveOptions.defaults().withInterceptor(requests);
+        var options = S3StoreOptions.defaults().withInterceptor(requests);
 
-        try (var archive = S3LogArchive.create(S3.archiveConfig("checksums", ""), options)) {
+        try (var archive = S3ObjectStore.create(S3.archiveConfig("checksums", ""), options)) {
             archive.put("single.jsonl.gz", out -> out.write(new byte[] {1, 2, 3}));
             archive.put("multi.jsonl.gz", out -> {
-                byte[] bytes = new byte[S3ArchiveOptions.DEFAULT_PART_SIZE + 1];
+                byte[] bytes = new byte[S3StoreOptions.DEFAULT_PART_SIZE + 1];
                 new Random(1).nextBytes(bytes);
                 out.write(bytes);
             });

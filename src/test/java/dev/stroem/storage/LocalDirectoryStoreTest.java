@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalDirectoryArchiveTest {
+class LocalDirectoryStoreTest {
 
     @TempDir
     Path dir;
@@ -31,7 +31,7 @@ class LocalDirectoryArchiveTest {
 
     @Test
     void writesKeysAsNestedFilesAndReadsThemBack() throws IOException {
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         archive.put("logs/ws/task/2025/02/12/x.jsonl.gz", out -> out.write("content".getBytes(StandardCharsets.UTF_8)));
         assertThat(dir.resolve("archive/logs/ws/task/2025/02/12/x.jsonl.gz")).hasContent("content");
         assertThat(read(archive.open("logs/ws/task/2025/02/12/x.jsonl.gz").orElseThrow())).isEqualTo("content");
@@ -40,7 +40,7 @@ class LocalDirectoryArchiveTest {
 
     @Test
     void absentObjectsOpenEmptyAndDeleteQuietly() {
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir);
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir);
         assertThat(archive.open("no/such.gz")).isEmpty();
         archive.delete("no/such.gz");
         archive.put("a.gz", out -> out.write(1));
@@ -50,12 +50,12 @@ class LocalDirectoryArchiveTest {
 
     @Test
     void failedWriteLeavesNeitherObjectNorTemporaryFile() throws IOException {
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir);
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir);
         archive.put("k/obj.gz", out -> out.write("old".getBytes(StandardCharsets.UTF_8)));
         assertThatThrownBy(() -> archive.put("k/obj.gz", out -> {
             out.write("half of the new".getBytes(StandardCharsets.UTF_8));
             throw new IOException("upload source failed");
-        })).isInstanceOf(ArchiveException.class);
+        })).isInstanceOf(StorageException.class);
         assertThat(read(archive.open("k/obj.gz").orElseThrow())).isEqualTo("old");
         try (Stream<Path> files = Files.list(dir.resolve("k"))) {
             assertThat(files).extracting(p -> p.getFileName().toString()).containsExactly("obj.gz");
@@ -64,7 +64,7 @@ class LocalDirectoryArchiveTest {
 
     @Test
     void readerNeverSeesAHalfWrittenObject() throws Exception {
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir);
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir);
         CountDownLatch halfWritten = new CountDownLatch(1);
         CountDownLatch checked = new CountDownLatch(1);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -91,7 +91,7 @@ class LocalDirectoryArchiveTest {
 
     @Test
     void keysCannotEscapeTheArchiveDirectory() {
-        LocalDirectoryArchive archive = new LocalDirectoryArchive(dir.resolve("archive"));
+        LocalDirectoryStore archive = new LocalDirectoryStore(dir.resolve("archive"));
         for (String key : List.of("../outside.gz", "a/../../outside.gz", "/etc/passwd", "a\\..\\b", "a//b", "", "a/./b",
                 "nul\0byte")) {
             assertThatThrownBy(() -> archive.put(key, out -> out.write(1)))

@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -6,7 +6,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Turns the SDK's exceptions into one {@link ArchiveException} sentence naming bucket, key and cause. */
+/** Turns the SDK's exceptions into one {@link StorageException} sentence naming bucket, key and cause. */
 final class S3FailureTranslator {
 
     private final String bucket;
@@ -18,7 +18,7 @@ final class S3FailureTranslator {
         this.service = service;
     }
 
-    ArchiveException translate(String action, String key, SdkException e) {
+    StorageException translate(String action, String key, SdkException e) {
         String object = action + " s3://" + bucket + "/" + key + " failed: ";
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
@@ -28,15 +28,15 @@ final class S3FailureTranslator {
                 case 404 -> "NoSuchBucket".equals(code) ? "the bucket does not exist" : "not found";
                 default -> service + " answered HTTP " + s3.statusCode();
             };
-            return new ArchiveException(object + cause + " (" + detail + ")", e);
+            return new StorageException(object + cause + " (" + detail + ")", e);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            return new ArchiveException(object + service + " did not answer in time (" + firstLine(e.getMessage()) + ")", e);
+            return new StorageException(object + service + " did not answer in time (" + firstLine(e.getMessage()) + ")", e);
         }
         if (e instanceof SdkClientException) {
-            return new ArchiveException(object + service + " is unreachable (" + firstLine(e.getMessage()) + ")", e);
+            return new StorageException(object + service + " is unreachable (" + firstLine(e.getMessage()) + ")", e);
         }
-        return new ArchiveException(object + firstLine(e.getMessage()), e);
+        return new StorageException(object + firstLine(e.getMessage()), e);
     }
 
     private static String firstLine(String message) {

@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  *                              (throttling, 5xx, connection errors)
  * @param interceptors          observers of the SDK's requests (metrics, tests)
  */
-public record S3ArchiveOptions(
+public record S3StoreOptions(
         int partSize,
         Duration connectTimeout,
         Duration socketTimeout,
@@ -32,7 +32,7 @@ public record S3ArchiveOptions(
     public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
     public static final int DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 
-    public S3ArchiveOptions {
+    public S3StoreOptions {
         if (partSize < MIN_PART_SIZE) {
             throw new IllegalArgumentException("partSize must be at least " + MIN_PART_SIZE + " bytes (S3's minimum part size), got " + partSize);
         }
@@ -46,29 +46,29 @@ public record S3ArchiveOptions(
      * 8 MiB parts; connect 5 s; 60 s read silence; 3 min per attempt (an 8 MiB part at ~50 KB/s);
      * 10 min per call; 3 attempts (the SDK's standard).
      */
-    public static S3ArchiveOptions defaults() {
-        return new S3ArchiveOptions(DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60),
+    public static S3StoreOptions defaults() {
+        return new S3StoreOptions(DEFAULT_PART_SIZE, Duration.ofSeconds(5), Duration.ofSeconds(60),
                 Duration.ofMinutes(3), Duration.ofMinutes(10), 3, List.of());
     }
 
-    public S3ArchiveOptions withPartSize(int bytes) {
-        return new S3ArchiveOptions(bytes, connectTimeout, socketTimeout, apiCallAttemptTimeout, apiCallTimeout,
+    public S3StoreOptions withPartSize(int bytes) {
+        return new S3StoreOptions(bytes, connectTimeout, socketTimeout, apiCallAttemptTimeout, apiCallTimeout,
                 maxAttempts, interceptors);
     }
 
-    public S3ArchiveOptions withTimeouts(Duration connect, Duration socket, Duration attempt, Duration call) {
-        return new S3ArchiveOptions(partSize, connect, socket, attempt, call, maxAttempts, interceptors);
+    public S3StoreOptions withTimeouts(Duration connect, Duration socket, Duration attempt, Duration call) {
+        return new S3StoreOptions(partSize, connect, socket, attempt, call, maxAttempts, interceptors);
     }
 
-    public S3ArchiveOptions withMaxAttempts(int attempts) {
-        return new S3ArchiveOptions(partSize, connectTimeout, socketTimeout, apiCallAttemptTimeout, apiCallTimeout,
+    public S3StoreOptions withMaxAttempts(int attempts) {
+        return new S3StoreOptions(partSize, connectTimeout, socketTimeout, apiCallAttemptTimeout, apiCallTimeout,
                 attempts, interceptors);
     }
 
-    public S3ArchiveOptions withInterceptor(ExecutionInterceptor interceptor) {
+    public S3StoreOptions withInterceptor(ExecutionInterceptor interceptor) {
         var all = new ArrayList<>(interceptors);
         all.add(interceptor);
-        return new S3ArchiveOptions(partSize, connectTimeout, socketTimeout, apiCallAttemptTimeout, apiCallTimeout,
+        return new S3StoreOptions(partSize, connectTimeout, socketTimeout, apiCallAttemptTimeout, apiCallTimeout,
                 maxAttempts, all);
     }
 }

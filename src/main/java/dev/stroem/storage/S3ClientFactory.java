@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import dev.stroem.config.ArchiveConfig;
 import java.net.URI;
@@ -24,7 +24,7 @@ final class S3ClientFactory {
 
     private S3ClientFactory() {}
 
-    static S3Client build(ArchiveConfig config, S3ArchiveOptions options) {
+    static S3Client build(ArchiveConfig config, S3StoreOptions options) {
         // No credentialsProvider(...): the client then uses the SDK's default chain and owns (and closes) it.
         S3ClientBuilder builder = S3Client.builder()
                 .region(region(config))
@@ -64,7 +64,7 @@ final class S3ClientFactory {
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkClientException e) {
-            throw new ArchiveException("The S3 archive s3://" + config.bucket()
+            throw new StorageException("The S3 archive s3://" + config.bucket()
                     + " has no region: set log_storage.archive.region or the AWS_REGION environment variable.", e);
         }
     }

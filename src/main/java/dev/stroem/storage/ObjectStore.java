@@ -1,4 +1,4 @@
-package dev.stroem.logs.archive;
+package dev.stroem.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,14 +6,15 @@ import java.io.OutputStream;
 import java.util.Optional;
 
 /**
- * Where finished job logs are kept for good: the port behind which the S3 and local-directory
- * backends sit. Objects are opaque bytes (the engine stores gzip-compressed JSONL); keys come
- * from {@code ArchiveKey} and are already checked to stay inside the archive.
+ * The byte-storage port: opaque objects under keys, in an S3 bucket or a local directory. Job
+ * logs are archived through it (gzip-compressed JSONL); artifacts and task state build on it
+ * the same way. Callers make the keys ({@code logs.ArchiveKey} for logs) and check that they
+ * stay inside the store; the backends check again.
  *
- * <p>Every method throws {@link ArchiveException} when the backend cannot do what was asked
+ * <p>Every method throws {@link StorageException} when the backend cannot do what was asked
  * (unreachable, refused, corrupt); callers decide whether that is fatal or degrades.
  */
-public interface LogArchive {
+public interface ObjectStore {
 
     /** Writes the bytes that {@code content} produces under {@code key}; a reader never sees a partial object. */
     void put(String key, ContentWriter content);
@@ -24,7 +25,7 @@ public interface LogArchive {
     /** Deletes the object under {@code key}; deleting a missing object is not an error. */
     void delete(String key);
 
-    /** A short human description for logs and metrics, e.g. {@code s3://bucket/prefix} or {@code local:/mnt/archive}. */
+    /** A short human description for logs and metrics, e.g. {@code s3://bucket (S3 at …)} or {@code local:/mnt/archive}. */
     String describe();
 
     /** Produces an object's bytes into the stream the backend provides; the backend closes it. */
