@@ -13,12 +13,12 @@ import dev.stroem.jobs.RetentionSweeper;
 import dev.stroem.jobs.StepOutputReader;
 import dev.stroem.jobs.store.Database;
 import dev.stroem.jobs.store.JobStore;
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.jobs.store.WorkerStore;
 import dev.stroem.logs.JobLogReader;
 import dev.stroem.logs.LiveLogHub;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogArchiver;
-import dev.stroem.logs.archive.ArchiveQueue;
 import dev.stroem.logs.archive.ArchiveUploader;
 import dev.stroem.storage.ObjectStore;
 import dev.stroem.storage.ObjectStoreFactory;
@@ -50,20 +50,27 @@ import org.slf4j.LoggerFactory;
 public final class ServerApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerApp.class);
 
-    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    /** How often live log streams re-read whether their job's log is complete. */
+    static final Duration LIVE_LOG_ENDING_INTERVAL = Duration.ofSeconds(2);
+
+    /** What was opened, closed in reverse order; shared with {@link #start} so a failed start closes it too. */
+    private final Deque<AutoCloseable> closeables;
     private final WebServer web;
     private final Orchestrator orchestrator;
     private final JobStore jobs;
     private final RecoverySweeper recovery;
     private final RetentionSweeper retention;
 
-    private ServerApp(ServerConfig config, Path configDir, Clock clock) {
+    private ServerApp(ServerConfig config, Path configDir, Clock clock, Deque<AutoCloseable> closeables) {
+        this.closeables = closeables;
         var json = JsonMapper.create();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var storage = config.logStorageOrDefault();
 
+        String nodeId = java.util.UUID.randomUUID().toString();
         var db = own(Database.open(config.dbOrDefault().url()));
         jobs = new JobStore(db, json);
+        var logStates = new LogStateStore(db);
         var workers = new WorkerStore(db, json);
 
         var store = own(new LocalLogStore(Path.of(storage.localDirOrDefault())));
@@ -73,8 +80,7 @@ public final class ServerApp implements AutoCloseable {
             own(closeable);
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
-        ArchiveQueue archiveQueue = archive == null ? null : new ArchiveQueue(db.jdbi());
-        var refs = new JobLogRefs(jobs, archiveQueue);
+        var refs = new JobLogRefs(jobs, logStates);
         var reader = new JobLogReader(store, archive, prefix, JobLogReader.MergeSettings.defaults());
         var streamConfig = storage.streamOrDefault();
         var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytesOrDefault())));
@@ -86,12 +92,14 @@ public final class ServerApp implements AutoCloseable {
         LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix, reader);
         ArchiveUploader uploader = null;
         if (archive != null) {
-            uploader = new ArchiveUploader(archiveQueue, archiver, refs::of, metrics, clock, Duration.ofSeconds(2));
+            uploader = new ArchiveUploader(logStates, archiver, refs::of, nodeId, metrics, clock, Duration.ofSeconds(2));
         }
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
-        var logWriter = new JobLogWriter(store, jobs, archiveQueue, clock, wakeUploader);
-        var finalizer = own(new JobFinalizer(jobs, catalog, planner, store, logWriter, archive != null, wakeUploader,
-                new LiveLogEnding(jobs, hub), clock));
+        var logWriter = new JobLogWriter(store, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
+                wakeUploader);
+        var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
+        var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
+                wakeUploader, liveLogEnding, clock));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
                 json, clock);
 
@@ -105,17 +113,17 @@ public final class ServerApp implements AutoCloseable {
         var listen = Listen.parse(config.listenOrDefault());
         var auth = config.auth();
         List<String> apiTokens = auth == null || auth.apiTokens() == null ? List.of() : auth.apiTokens();
-        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archiveQueue, json);
+        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.readOrDefault().tailDefaultBytesOrDefault());
         var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
-        var streamApi = own(new LogStreamApi(jobs, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
+        var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
                 Duration.ofSeconds(streamConfig.pingIntervalSecsOrDefault()),
                 Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecsOrDefault())), metrics));
         web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
                 jobsApi, logsApi, workerApi, streamApi::configure));
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recoveryOrDefault(), metrics, clock);
-        retention = new RetentionSweeper(jobs, workers, store, archiver, config.retentionOrDefault(),
+        retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retentionOrDefault(),
                 RetentionSweeper.DEFAULT_BATCH, metrics, clock);
 
         finalizer.resumePending();
@@ -124,10 +132,10 @@ public final class ServerApp implements AutoCloseable {
         }
         own(recovery.start());
         own(retention.start());
+        own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
         try {
             web.start();
         } catch (RuntimeException e) {
-            close();
             throw PortInUseException.isBindFailure(e) ? new PortInUseException(listen.host(), listen.port(), e) : e;
         }
         log.info("Strøm server listening on http://{}:{} (database {}, logs in {}{})", listen.host(), web.port(),
@@ -148,7 +156,14 @@ public final class ServerApp implements AutoCloseable {
     public static ServerApp start(ServerConfig config, Path configDir, Clock clock) {
         var listen = Listen.parse(config.listenOrDefault());
         PortInUseException.checkFree(listen.host(), listen.port());
-        return new ServerApp(config, configDir, clock);
+        var opened = new ArrayDeque<AutoCloseable>();
+        try {
+            return new ServerApp(config, configDir, clock, opened);
+        } catch (RuntimeException | Error e) {
+            // Whatever was opened before the failure (the pool, log files, threads) is closed, not leaked.
+            closeAll(opened);
+            throw e;
+        }
     }
 
     private <T extends AutoCloseable> T own(T closeable) {
@@ -180,6 +195,10 @@ public final class ServerApp implements AutoCloseable {
 
     @Override
     public void close() {
+        closeAll(closeables);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
         while (!closeables.isEmpty()) {
             try {
                 closeables.pop().close();

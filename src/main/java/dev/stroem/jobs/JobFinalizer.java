@@ -1,6 +1,7 @@
 package dev.stroem.jobs;
 
 import dev.stroem.jobs.store.JobStore;
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.workflow.HookContext;
 import dev.stroem.workflow.HookEvent;
@@ -30,6 +31,7 @@ public final class JobFinalizer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JobFinalizer.class);
 
     private final JobStore jobs;
+    private final LogStateStore logStates;
     private final WorkspaceCatalog catalog;
     private final JobPlanner planner;
     private final LocalLogStore store;
@@ -41,7 +43,10 @@ public final class JobFinalizer implements AutoCloseable {
     private final ExecutorService executor;
     private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** Told when a job's finalisation is done (live log viewers close their streams then). */
+    /**
+     * Told when a job's finalisation is done (live log viewers close their streams then). Only a
+     * fast path: the durable log state is what counts, and {@link LiveLogEnding} re-reads it.
+     */
     @FunctionalInterface
     public interface FinalisedListener {
         /** Called on the finaliser's thread once the job's hooks fired and its log was closed; must be quick. */
@@ -50,21 +55,14 @@ public final class JobFinalizer implements AutoCloseable {
 
     /**
      * @param archivalQueued called after a job's archival was queued (wakes the uploader)
-     */
-    public JobFinalizer(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, LocalLogStore store,
-            JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued, Clock clock) {
-        this(jobs, catalog, planner, store, logs, archiveConfigured, archivalQueued, (jobId, status) -> {}, clock);
-    }
-
-    /**
-     * @param archivalQueued called after a job's archival was queued (wakes the uploader)
      * @param finalised      called after each job's finalisation
      */
-    public JobFinalizer(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, LocalLogStore store,
-            JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued, FinalisedListener finalised,
-            Clock clock) {
+    public JobFinalizer(JobStore jobs, LogStateStore logStates, WorkspaceCatalog catalog, JobPlanner planner,
+            LocalLogStore store, JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued,
+            FinalisedListener finalised, Clock clock) {
         this.finalised = finalised;
         this.jobs = jobs;
+        this.logStates = logStates;
         this.catalog = catalog;
         this.planner = planner;
         this.store = store;
@@ -109,7 +107,7 @@ public final class JobFinalizer implements AutoCloseable {
     /** Runs the finalisation of one job now, on the caller's thread. */
     void finalizeJob(String jobId) {
         var job = jobs.findJob(jobId).orElse(null);
-        if (job == null || !job.status().isTerminal() || jobs.isFinalised(jobId)) {
+        if (job == null || !job.status().isTerminal() || logStates.isFinalised(jobId)) {
             return; // a second run would repeat hook events and queue another archive generation
         }
         if (Job.SOURCE_HOOK.equals(job.sourceType())) {
@@ -156,7 +154,8 @@ public final class JobFinalizer implements AutoCloseable {
                 List<String> tags = workspace.action(hook.action()).map(a -> a.tags()).orElse(List.of());
                 createHookJob(job, hookName, hook.action(), rendered, tags);
             } catch (TemplateException | IllegalArgumentException e) {
-                logs.serverEvent(job.jobId(), "hooks", "Hook '" + hook.action() + "' could not start: " + e.getMessage());
+                logs.serverEvent(job.jobId(), ServerEventIds.hook(job.jobId(), hookName), "hooks",
+                        "Hook '" + hook.action() + "' could not start: " + e.getMessage());
             }
         }
     }
@@ -192,7 +191,8 @@ public final class JobFinalizer implements AutoCloseable {
                 .map(JobStep::errorMessage)
                 .findFirst()
                 .orElse(hookJob.errorMessage() == null ? hookJob.status().wireName() : hookJob.errorMessage());
-        logs.serverEvent(hookJob.sourceId(), "hooks", "Hook '" + hookJob.taskName() + "' failed: " + error);
+        logs.serverEvent(hookJob.sourceId(), ServerEventIds.hook(hookJob.sourceId(), hookJob.hookName()), "hooks",
+                "Hook '" + hookJob.taskName() + "' failed: " + error);
     }
 
     private HookContext hookContext(Job job) {

@@ -1,20 +1,19 @@
 package dev.stroem.jobs;
 
 import dev.stroem.jobs.store.JobStore;
+import dev.stroem.jobs.store.LogState;
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.logs.JobLogRef;
-import dev.stroem.logs.archive.ArchiveQueue;
-import dev.stroem.logs.archive.ArchiveState;
 import java.util.Optional;
 
-/** What the log engine needs to know about a job (archive key parts, terminal, archived size), from the database. */
+/** What the log engine needs to know about a job (archive key parts, terminal, archive record), from the database. */
 public final class JobLogRefs {
     private final JobStore jobs;
-    private final ArchiveQueue archives;
+    private final LogStateStore logStates;
 
-    /** {@code archives} is null when no archive is configured. */
-    public JobLogRefs(JobStore jobs, ArchiveQueue archives) {
+    public JobLogRefs(JobStore jobs, LogStateStore logStates) {
         this.jobs = jobs;
-        this.archives = archives;
+        this.logStates = logStates;
     }
 
     public Optional<JobLogRef> of(String jobId) {
@@ -22,9 +21,14 @@ public final class JobLogRefs {
     }
 
     public JobLogRef of(Job job) {
-        Long archivedBytes = archives == null ? null
-                : archives.find(job.jobId()).map(ArchiveState::archivedBytes).orElse(null);
+        var state = logStates.find(job.jobId()).orElse(null);
         return new JobLogRef(job.jobId(), job.workspace(), job.taskName(), job.createdAt(), job.status().isTerminal(),
-                archivedBytes);
+                state == null ? null : state.archivedBytes(), state == null ? null : state.key(),
+                state == null ? null : state.archivedLines());
+    }
+
+    /** The job's log state, for callers that also need the rest of it. */
+    public Optional<LogState> state(String jobId) {
+        return logStates.find(jobId);
     }
 }

@@ -1,43 +1,47 @@
 package dev.stroem.jobs;
 
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.logs.AppendResult;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.ServerEvents;
-import dev.stroem.logs.archive.ArchiveQueue;
-import dev.stroem.jobs.store.JobStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * Every write the server makes into a job's log: worker batches and server events. A line that
- * arrives after the job's log was queued for archival (a late worker batch, a hook that failed
- * later) re-queues the archival, so the archive always ends complete.
+ * arrives after the job's log was finalised (a late worker batch, a hook that failed later)
+ * requests another upload, so the archive always ends complete. The request is made for a
+ * retried batch too: when it failed after the write (a database error), the worker's retry is
+ * a duplicate, and it is the only chance left to make it.
  */
 public final class JobLogWriter {
     private final LocalLogStore store;
     private final ServerEvents events;
-    private final JobStore jobs;
-    private final ArchiveQueue archiveQueue;
+    private final UploadRequests uploads;
     private final Clock clock;
     private final Runnable archivalQueued;
 
-    /** {@code archiveQueue} is null when no archive is configured. */
-    public JobLogWriter(LocalLogStore store, JobStore jobs, ArchiveQueue archiveQueue, Clock clock) {
-        this(store, jobs, archiveQueue, clock, () -> {});
+    /** Asks for another upload of a finalised job's log; the seam a test injects a database failure through. */
+    @FunctionalInterface
+    public interface UploadRequests {
+        /** @return true when an upload was requested (the job's log is finalised and an archive is configured) */
+        boolean requestUpload(String jobId, Instant now);
+
+        /** Requests through the durable log state, or nothing when no archive is configured. */
+        static UploadRequests of(LogStateStore states, boolean archiveConfigured) {
+            return archiveConfigured ? states::requestUpload : (jobId, now) -> false;
+        }
     }
 
     /**
-     * @param archiveQueue   null when no archive is configured
-     * @param archivalQueued called after a re-archive was queued (wakes the uploader)
+     * @param archivalQueued called after a re-upload was requested (wakes the uploader)
      */
-    public JobLogWriter(LocalLogStore store, JobStore jobs, ArchiveQueue archiveQueue, Clock clock,
-            Runnable archivalQueued) {
+    public JobLogWriter(LocalLogStore store, UploadRequests uploads, Clock clock, Runnable archivalQueued) {
         this.store = store;
         this.events = new ServerEvents(store, clock);
-        this.jobs = jobs;
-        this.archiveQueue = archiveQueue;
+        this.uploads = uploads;
         this.clock = clock;
         this.archivalQueued = archivalQueued;
     }
@@ -45,23 +49,26 @@ public final class JobLogWriter {
     /** Appends a worker's batch; a repeated {@code batchId} is not written twice. */
     public AppendResult appendBatch(String jobId, String batchId, List<LogLine> lines) {
         var result = store.append(jobId, batchId, lines);
-        if (!result.duplicate()) {
-            requeueArchivalIfFinalised(jobId);
+        if (!lines.isEmpty()) {
+            requestUploadIfFinalised(jobId);
         }
         return result;
     }
 
-    /** Appends a server event {@code [source] message} ({@code step: "_server"}, {@code stream: "stderr"}). */
-    public void serverEvent(String jobId, String source, String message) {
-        events.write(jobId, source, message);
-        requeueArchivalIfFinalised(jobId);
+    /**
+     * Appends a server event {@code [source] message} ({@code step: "_server"}, {@code stream:
+     * "stderr"}) once: {@code eventId} is deterministic (e.g. {@code finalize:{job}:{hook}}), so a
+     * retried finalisation, recovery or orchestration step does not write its event twice.
+     */
+    public void serverEvent(String jobId, String eventId, String source, String message) {
+        events.write(jobId, eventId, source, message);
+        requestUploadIfFinalised(jobId);
     }
 
-    private void requeueArchivalIfFinalised(String jobId) {
-        // Checked after the write: if finalisation had not committed yet, its own archival
-        // request comes later and its upload reads the file after this line.
-        if (archiveQueue != null && jobs.isFinalised(jobId)) {
-            archiveQueue.request(jobId, Instant.ofEpochMilli(clock.millis()));
+    private void requestUploadIfFinalised(String jobId) {
+        // After the write: if finalisation had not committed yet, its own request comes later and
+        // its upload reads the file after this line.
+        if (uploads.requestUpload(jobId, Instant.ofEpochMilli(clock.millis()))) {
             archivalQueued.run();
         }
     }

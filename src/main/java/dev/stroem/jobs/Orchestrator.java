@@ -219,13 +219,15 @@ public final class Orchestrator {
      * @return false when the step had already ended (nothing is written then)
      */
     public boolean failStep(String jobId, String stepName, String source, String message) {
-        boolean open = jobs.steps(jobId).stream()
-                .anyMatch(s -> s.stepName().equals(stepName) && !s.status().isTerminal());
-        if (!open) {
+        var open = jobs.steps(jobId).stream()
+                .filter(s -> s.stepName().equals(stepName) && !s.status().isTerminal())
+                .findFirst();
+        if (open.isEmpty()) {
             return false;
         }
-        // Written before the step ends, so that it precedes the job's finalisation and archival.
-        logs.serverEvent(jobId, source, message);
+        // Written before the step ends, so that it precedes the job's finalisation and archival. The
+        // event id names this run of the step (when it became ready), so a retry writes it once.
+        logs.serverEvent(jobId, ServerEventIds.stepFailed(open.get()), source, message);
         var outcome = jobs.inJob(jobId, tx -> {
             if (!tx.finishStep(stepName, StepStatus.FAILED, null, message, null, now())) {
                 return StepEnd.ALREADY_ENDED;
@@ -247,19 +249,18 @@ public final class Orchestrator {
      * @return false when the step was started, ended or claimed by someone else meanwhile
      */
     public boolean requeueUnstarted(String jobId, String stepName, String workerId, String source, String message) {
-        boolean requeued = jobs.inJob(jobId, tx -> {
+        // The claim's time tells this claim from a later one of the same step: its event is written once.
+        var claimedAt = jobs.inJob(jobId, tx -> {
             var step = tx.step(stepName).orElse(null);
             if (step == null || step.status() != StepStatus.RUNNING || step.startedAt() != null
                     || !workerId.equals(step.workerId())) {
-                return false;
+                return Optional.<Instant>empty();
             }
             tx.requeueStep(stepName, now());
-            return true;
-        }).orElse(false);
-        if (requeued) {
-            logs.serverEvent(jobId, source, message);
-        }
-        return requeued;
+            return Optional.ofNullable(step.claimedAt()).or(() -> Optional.of(Instant.EPOCH));
+        }).flatMap(c -> c);
+        claimedAt.ifPresent(at -> logs.serverEvent(jobId, ServerEventIds.requeued(jobId, stepName, at), source, message));
+        return claimedAt.isPresent();
     }
 
     /** Cancels a pending or running job: its steps stop, and workers learn it from {@code /cancelled}. */
@@ -268,7 +269,7 @@ public final class Orchestrator {
         if (job.status().isTerminal()) {
             throw new JobConflictException("job " + jobId + " already ended (" + job.status().wireName() + ")");
         }
-        logs.serverEvent(jobId, "orchestrator", "Job cancelled by " + by);
+        logs.serverEvent(jobId, ServerEventIds.cancelled(jobId), "orchestrator", "Job cancelled by " + by);
         boolean ended = cancelSteps(jobId, "Cancelled by " + by, by);
         if (!ended) {
             throw new JobConflictException("job " + jobId + " ended before it could be cancelled");
@@ -281,7 +282,7 @@ public final class Orchestrator {
         if (jobs.findJob(jobId).map(j -> j.status().isTerminal()).orElse(true)) {
             return false;
         }
-        logs.serverEvent(jobId, "recovery", message);
+        logs.serverEvent(jobId, ServerEventIds.timedOut(jobId), "recovery", message);
         boolean ended = cancelSteps(jobId, message, "recovery");
         if (ended) {
             finalizer.submit(jobId);

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class RetentionSweeper implements AutoCloseable {
     private final WorkerStore workers;
     private final LocalLogStore store;
     private final LogArchiver archiver;
+    private final Function<Job, JobLogRef> refs;
     private final RetentionConfig config;
     private final int batch;
     private final Clock clock;
@@ -51,10 +53,11 @@ public final class RetentionSweeper implements AutoCloseable {
 
     /**
      * @param archiver the archive's archiver, null when no archive is configured
+     * @param refs     a job's log reference with its archive record (the key it was archived under)
      * @param config   a retention config with its defaults applied
      */
     public RetentionSweeper(JobStore jobs, WorkerStore workers, LocalLogStore store, LogArchiver archiver,
-            RetentionConfig config, int batch, MeterRegistry metrics, Clock clock) {
+            Function<Job, JobLogRef> refs, RetentionConfig config, int batch, MeterRegistry metrics, Clock clock) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive");
         }
@@ -62,6 +65,7 @@ public final class RetentionSweeper implements AutoCloseable {
         this.workers = workers;
         this.store = store;
         this.archiver = archiver;
+        this.refs = refs;
         this.config = config.withDefaults();
         this.batch = batch;
         this.clock = clock;
@@ -149,10 +153,8 @@ public final class RetentionSweeper implements AutoCloseable {
         String jobId = job.jobId();
         if (archiver != null) {
             try {
-                archiver.deleteArchived(new JobLogRef(jobId, job.workspace(), job.taskName(), job.createdAt(), true, null));
-            } catch (IllegalArgumentException e) {
-                // Names no key can be made of were never archived: nothing to delete there.
-                log.debug("job {} has no archive key: {}", jobId, e.getMessage());
+                // The key recorded when it was archived: the prefix may have changed since.
+                archiver.deleteArchived(refs.apply(job));
             } catch (RuntimeException e) {
                 log.warn("retention: cannot delete the archived log of job {}; the job is kept for the next round: {}",
                         jobId, e.getMessage());

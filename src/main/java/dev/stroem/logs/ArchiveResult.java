@@ -9,12 +9,13 @@ package dev.stroem.logs;
  * @param compressedBytes    size of the archived (gzip) object
  * @param mergedWithArchived true when the upload was the union of the local log and an earlier
  *                           archived log the local file no longer held in full
+ * @param lines              lines in the archived object
  */
 public record ArchiveResult(String key, boolean archived, long uncompressedBytes, long compressedBytes,
-                            boolean mergedWithArchived) {
+                            boolean mergedWithArchived, long lines) {
 
     public ArchiveResult(String key, boolean archived, long uncompressedBytes, long compressedBytes) {
-        this(key, archived, uncompressedBytes, compressedBytes, false);
+        this(key, archived, uncompressedBytes, compressedBytes, false, 0);
     }
 
     /**

@@ -97,9 +97,33 @@ public final class JobLogReader {
             return legacy;
         }
         if (archive != null) {
+            if (ref.archivedLines() != null && query.offset() >= ref.archivedLines()) {
+                // Past the end the archive record counts: nothing to decompress for (a resume at the end).
+                return new JobLogRead(LogSource.ARCHIVE, none(query).cursor());
+            }
             return archiveOnly(ref, query);
         }
         return none(query);
+    }
+
+    /**
+     * The number of lines a read of the whole log returns. Counted from the local log's index, or
+     * taken from the archive record for a log only the archive holds; read only when neither knows.
+     */
+    public long lineCount(JobLogRef ref) {
+        String jobId = SafeName.require("job id", ref.jobId());
+        boolean local = store.exists(jobId);
+        if (local && (archive == null || !ref.terminal()
+                || (ref.archivedBytes() != null && ref.archivedBytes() == store.size(jobId)))) {
+            return store.lineCount(jobId);
+        }
+        if (!local && ref.archivedLines() != null && !Files.exists(store.legacyPath(jobId))) {
+            return ref.archivedLines();
+        }
+        try (JobLogRead all = read(ref, LogQuery.all().withTail(0))) {
+            all.cursor().hasNext();
+            return all.cursor().nextOffset();
+        }
     }
 
     private JobLogRead local(String jobId, LogQuery query) {
@@ -120,7 +144,7 @@ public final class JobLogReader {
     }
 
     private JobLogRead archiveOnly(JobLogRef ref, LogQuery query) {
-        String key = ArchiveKey.of(prefix, ref);
+        String key = ref.archiveKeyFor(prefix);
         try {
             Optional<LineSource> lines = openArchive(key);
             if (lines.isEmpty()) {
@@ -159,7 +183,7 @@ public final class JobLogReader {
 
     /** The merged read, or null when there is no archived log; {@code strict} rethrows archive failures. */
     private JobLogRead merged(JobLogRef ref, LogQuery query, boolean strict) {
-        String key = ArchiveKey.of(prefix, ref);
+        String key = ref.archiveKeyFor(prefix);
         String jobId = ref.jobId();
         LineSource merged;
         try {
@@ -178,7 +202,7 @@ public final class JobLogReader {
             };
             try {
                 merged = MergedLog.open(archiveLines, () -> store.openLines(jobId), store.codec(),
-                        merge.spillDir(), merge.spillThresholdBytes());
+                        merge.spillDir(), merge.spillThresholdBytes(), strict);
             } finally {
                 if (pending[0] != null) {
                     pending[0].close();

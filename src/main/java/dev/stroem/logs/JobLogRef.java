@@ -12,9 +12,13 @@ import java.util.Objects;
  * @param createdAt     when the job was created (the archive key's date and time, in UTC)
  * @param terminal      whether the job reached a terminal state (completed, failed, cancelled)
  * @param archivedBytes size of the local log when it was last archived successfully, null when never
+ *                      (or when the archive holds lines the local log lacks)
+ * @param archiveKey    the key the log was archived under, prefix included, null when never archived:
+ *                      used instead of a key made from the current prefix, which may have changed since
+ * @param archivedLines lines in the archived log, null when unknown
  */
 public record JobLogRef(String jobId, String workspace, String taskName, Instant createdAt, boolean terminal,
-                        Long archivedBytes) {
+                        Long archivedBytes, String archiveKey, Long archivedLines) {
 
     public JobLogRef {
         Objects.requireNonNull(jobId, "jobId");
@@ -23,8 +27,19 @@ public record JobLogRef(String jobId, String workspace, String taskName, Instant
         Objects.requireNonNull(createdAt, "createdAt");
     }
 
+    /** A job whose log was never archived, or whose archive record is not at hand. */
+    public JobLogRef(String jobId, String workspace, String taskName, Instant createdAt, boolean terminal,
+            Long archivedBytes) {
+        this(jobId, workspace, taskName, createdAt, terminal, archivedBytes, null, null);
+    }
+
     /** The same job, terminal, with {@code archivedBytes} as the last successful archive left them. */
     public JobLogRef archived(long bytes) {
-        return new JobLogRef(jobId, workspace, taskName, createdAt, true, bytes);
+        return new JobLogRef(jobId, workspace, taskName, createdAt, true, bytes, archiveKey, archivedLines);
+    }
+
+    /** The key of the job's archived log: the recorded one, else the one {@code prefix} makes. */
+    public String archiveKeyFor(String prefix) {
+        return archiveKey != null ? archiveKey : ArchiveKey.of(prefix, this);
     }
 }

@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.LongAdder;
  * hub's own delivery threads.
  *
  * <h2>End of a job</h2>
- * {@link #jobEnded} (called when the job's finalisation is done) marks the feed ended at the
- * line count of that moment: viewers close once they have been sent that far.
+ * {@link #jobEnded} (called when the job's log is complete: after its finalisation, and again by
+ * a sweep that re-reads the durable log state of every followed job, see {@link #followedJobs})
+ * marks the feed ended at the line count of that moment: viewers close once they have been sent
+ * that far. Calling it again changes nothing.
  */
 public final class LiveLogHub implements LogAppendListener, AutoCloseable {
 
@@ -157,6 +159,11 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
     /** Jobs with at least one viewer following them. */
     public int watchedJobs() {
         return feeds.size();
+    }
+
+    /** The ids of the jobs with at least one viewer following them, now. */
+    public java.util.Set<String> followedJobs() {
+        return java.util.Set.copyOf(feeds.keySet());
     }
 
     @Override

@@ -50,16 +50,21 @@ public final class LogArchiver {
      * When the local file is not the one archived before (it was deleted and re-created by a late
      * line), the upload is the union of both, so re-archiving never drops archived lines.
      *
+     * <p>The key is the one recorded for the job when it was archived before (even if the
+     * prefix changed since), else the current prefix's.
+     *
      * @return the key and sizes; {@code archived == false} when the job has no local log
-     * @throws dev.stroem.storage.StorageException when the archive refuses or is unreachable
+     * @throws dev.stroem.storage.StorageException when the archive refuses or is unreachable, or
+     *         the earlier archive cannot be read in full for a union (nothing is written then)
      * @throws java.io.UncheckedIOException             when the local log cannot be read
      */
     public ArchiveResult archive(JobLogRef ref) {
-        String key = ArchiveKey.of(prefix, ref);
+        String key = ref.archiveKeyFor(prefix);
         if (!store.exists(ref.jobId())) {
             return new ArchiveResult(key, false, 0, 0);
         }
         long size = store.size(ref.jobId());
+        long lines = store.lineCount(ref.jobId());
         store.close(ref.jobId());
         if (reader != null && (ref.archivedBytes() == null || ref.archivedBytes() != size)) {
             var union = reader.unionWithArchive(ref);
@@ -76,11 +81,11 @@ public final class LogArchiver {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot read the log of job " + ref.jobId() + " to archive it", e);
         }
-        return new ArchiveResult(key, true, size, compressed[0]);
+        return new ArchiveResult(key, true, size, compressed[0], false, lines);
     }
 
     private ArchiveResult archiveUnion(String key, JobLogRead union) {
-        long[] sizes = {0, 0};
+        long[] sizes = {0, 0, 0};
         try (union) {
             archive.put(key, out -> {
                 CountingOutputStream counted = new CountingOutputStream(out);
@@ -90,14 +95,20 @@ public final class LogArchiver {
                 raw.flush();
                 sizes[0] = raw.count;
                 sizes[1] = counted.count;
+                sizes[2] = raw.newlines;
             });
         }
-        return new ArchiveResult(key, true, sizes[0], sizes[1], true);
+        return new ArchiveResult(key, true, sizes[0], sizes[1], true, sizes[2]);
     }
 
-    /** Deletes the job's archived log (retention); a missing object is fine. */
+    /**
+     * Deletes the job's archived log (retention) under the key recorded when it was archived; a
+     * job never archived has no object, and a missing object is fine.
+     */
     public void deleteArchived(JobLogRef ref) {
-        archive.delete(ArchiveKey.of(prefix, ref));
+        if (ref.archiveKey() != null) {
+            archive.delete(ref.archiveKey());
+        }
     }
 
     /** Gzips the first {@code size} bytes of {@code in} into {@code out}; returns the compressed size. */
@@ -121,6 +132,7 @@ public final class LogArchiver {
 
     private static final class CountingOutputStream extends FilterOutputStream {
         long count;
+        long newlines;
 
         CountingOutputStream(OutputStream out) {
             super(out);
@@ -134,12 +146,20 @@ public final class LogArchiver {
         public void write(int b) throws IOException {
             out.write(b);
             count++;
+            if (b == '\n') {
+                newlines++;
+            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             count += len;
+            for (int i = off; i < off + len; i++) {
+                if (b[i] == '\n') {
+                    newlines++;
+                }
+            }
         }
     }
 }

@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * lines go through an {@link ExternalSorter}. Either way the archive is read completely before
  * the first line is returned, so a corrupt archive ({@link StorageException}) is found while the
  * caller can still fall back to the local log. The one exception, an archive that fails on its
- * second read during a 2-way merge, ends the archive side there with a WARN.
+ * second read during a 2-way merge, ends the archive side there with a WARN for a reader, and
+ * fails the merge when it is {@code strict} (an upload of the union must never replace the
+ * archive with a part of it).
  */
 final class MergedLog {
 
@@ -39,11 +41,12 @@ final class MergedLog {
     /**
      * @throws StorageException when the archive cannot be read or holds something that is not a log line
      */
-    static LineSource open(Opener archive, Opener local, JsonlCodec codec, Path spillDir, long spillThresholdBytes)
-            throws IOException {
+    static LineSource open(Opener archive, Opener local, JsonlCodec codec, Path spillDir, long spillThresholdBytes,
+            boolean strict) throws IOException {
         boolean sorted = isSorted(local, LOCAL, codec) && isSorted(archive, ARCHIVE, codec);
         if (sorted) {
-            return new UnionOfSorted(new TwoWay(items(archive.open(), ARCHIVE, codec), items(local.open(), LOCAL, codec)));
+            return new UnionOfSorted(new TwoWay(items(archive.open(), ARCHIVE, codec), items(local.open(), LOCAL, codec),
+                    strict));
         }
         ExternalSorter sorter = new ExternalSorter(spillDir, spillThresholdBytes);
         try {
@@ -125,13 +128,15 @@ final class MergedLog {
     private static final class TwoWay implements ExternalSorter.ItemSource {
         private final LineItems archive;
         private final LineItems local;
+        private final boolean strict;
         private ExternalSorter.Item a;
         private ExternalSorter.Item b;
         private boolean archiveDone;
 
-        TwoWay(LineItems archive, LineItems local) {
+        TwoWay(LineItems archive, LineItems local, boolean strict) {
             this.archive = archive;
             this.local = local;
+            this.strict = strict;
         }
 
         @Override
@@ -140,6 +145,9 @@ final class MergedLog {
                 try {
                     a = archive.next();
                 } catch (StorageException | IOException e) {
+                    if (strict) {
+                        throw e;
+                    }
                     log.warn("Archived log failed while merging it with the local log; continuing with local lines only: {}",
                             e.toString());
                     a = null;

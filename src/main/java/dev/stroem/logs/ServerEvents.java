@@ -22,16 +22,18 @@ public final class ServerEvents {
     /**
      * Appends one server event to the job's log.
      *
+     * @param eventId the event's batch id, deterministic so that a retry of what reports it is
+     *                recognised and not written twice; null when the event may repeat
      * @param source  who reports it, e.g. {@code hooks}, {@code orchestrator}, {@code recovery}
      * @param message what happened
-     * @return where the line went
+     * @return where the line went (the first write's position for a repeated event id)
      */
-    public AppendResult write(String jobId, String source, String message) {
+    public AppendResult write(String jobId, String eventId, String source, String message) {
         if (source == null || source.isBlank()) {
             throw new IllegalArgumentException("a server event needs a source, e.g. \"hooks\"");
         }
         Objects.requireNonNull(message, "message");
         LogLine line = new LogLine(clock.instant(), LogStream.STDERR, LogLine.SERVER_STEP, "[" + source + "] " + message);
-        return store.append(jobId, List.of(line));
+        return store.append(jobId, eventId, List.of(line));
     }
 }

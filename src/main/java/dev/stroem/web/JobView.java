@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.stroem.jobs.Job;
 import dev.stroem.jobs.JobStep;
-import dev.stroem.logs.archive.ArchiveState;
+import dev.stroem.jobs.store.LogState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +29,7 @@ public record JobView(
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("cancelled_by") String cancelledBy,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("input") Map<String, Object> input,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("steps") List<StepView> steps,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("archive") ArchiveState archive,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("archive") LogState archive,
         @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("hook_jobs") List<JobView> hookJobs) {
 
     /** The summary used in lists. */
@@ -40,7 +40,7 @@ public record JobView(
     }
 
     /** The detail of {@code GET /api/jobs/{id}}. */
-    public static JobView detail(Job job, List<JobStep> steps, ArchiveState archive, List<Job> hookJobs) {
+    public static JobView detail(Job job, List<JobStep> steps, LogState archive, List<Job> hookJobs) {
         return new JobView(job.jobId(), job.workspace(), job.taskName(), "distributed", job.status().wireName(),
                 job.sourceType(), job.sourceId(), job.hookName(), job.createdAt(), job.startedAt(), job.completedAt(),
                 duration(job.startedAt(), job.completedAt()), job.errorMessage(), job.cancelledBy(), job.input(),

@@ -5,7 +5,7 @@ import dev.stroem.jobs.JobStatus;
 import dev.stroem.jobs.Orchestrator;
 import dev.stroem.jobs.store.JobFilter;
 import dev.stroem.jobs.store.JobStore;
-import dev.stroem.logs.archive.ArchiveQueue;
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.workflow.CatalogSnapshot;
 import dev.stroem.workflow.TaskDetailView;
 import dev.stroem.workflow.TaskSummaryView;
@@ -27,11 +27,11 @@ public final class JobsApi {
     private final WorkspaceCatalog catalog;
     private final Orchestrator orchestrator;
     private final JobStore jobs;
-    private final ArchiveQueue archives;
+    private final LogStateStore archives;
     private final RequestBodies bodies;
 
-    /** {@code archives} is null when no archive is configured. */
-    public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, ArchiveQueue archives,
+    /** {@code archives} is null when no archive is configured (the job detail then has no {@code archive}). */
+    public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, LogStateStore archives,
             com.fasterxml.jackson.databind.ObjectMapper json) {
         this.catalog = catalog;
         this.orchestrator = orchestrator;

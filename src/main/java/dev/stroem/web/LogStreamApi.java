@@ -78,10 +78,17 @@ public final class LogStreamApi implements AutoCloseable {
         }
     }
 
+    /** Whether nothing more will be written to a job's log (its durable log state says so). */
+    @FunctionalInterface
+    public interface LogCompletion {
+        boolean isComplete(String jobId);
+    }
+
     /** A checked request, handed from the before-upgrade handler to the socket. */
     record Prepared(Job job, StreamRequest request, boolean replay) {}
 
     private final JobStore jobs;
+    private final LogCompletion completion;
     private final JobLogRefs refs;
     private final JobLogReader reader;
     private final LocalLogStore store;
@@ -93,9 +100,10 @@ public final class LogStreamApi implements AutoCloseable {
     final Counter framesSent;
     final Counter unresponsiveDisconnects;
 
-    public LogStreamApi(JobStore jobs, JobLogRefs refs, JobLogReader reader, LocalLogStore store, LiveLogHub hub,
-            List<String> apiTokens, Settings settings, MeterRegistry metrics) {
+    public LogStreamApi(JobStore jobs, LogCompletion completion, JobLogRefs refs, JobLogReader reader,
+            LocalLogStore store, LiveLogHub hub, List<String> apiTokens, Settings settings, MeterRegistry metrics) {
         this.jobs = jobs;
+        this.completion = completion;
         this.refs = refs;
         this.reader = reader;
         this.store = store;
@@ -170,7 +178,7 @@ public final class LogStreamApi implements AutoCloseable {
                 throw new NotFoundResponse("job " + id + " has no step named \"" + step + "\"");
             }
         }
-        boolean replay = jobs.isLogComplete(id);
+        boolean replay = completion.isComplete(id);
         long start;
         if (from != null) {
             start = from;
@@ -207,10 +215,16 @@ public final class LogStreamApi implements AutoCloseable {
             return hub.replay(read, request, p.job().status().wireName(), socket);
         }
         var sub = hub.follow(request, socket);
-        // Finalised between the check before the upgrade and now: its signal may have come before we subscribed.
-        jobs.findJob(request.jobId())
-                .filter(j -> jobs.isLogComplete(j.jobId()))
-                .ifPresent(j -> hub.jobEnded(j.jobId(), j.status().wireName()));
+        try {
+            // Finalised between the check before the upgrade and now: its signal may have come before we subscribed.
+            if (completion.isComplete(request.jobId())) {
+                jobs.findJob(request.jobId()).ifPresent(j -> hub.jobEnded(j.jobId(), j.status().wireName()));
+            }
+        } catch (RuntimeException e) {
+            // The socket closes with 1011; the hub must not keep a viewer nobody will ever cancel.
+            sub.cancel();
+            throw e;
+        }
         return sub;
     }
 
@@ -234,10 +248,7 @@ public final class LogStreamApi implements AutoCloseable {
     }
 
     private long lineCountOf(Job job) {
-        try (JobLogRead read = reader.read(refs.of(job), LogQuery.all().withTail(0))) {
-            read.cursor().hasNext();
-            return read.cursor().nextOffset();
-        }
+        return reader.lineCount(refs.of(job));
     }
 
     private static Long position(String raw) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.config.RetentionConfig;
 import dev.stroem.jobs.store.Database;
 import dev.stroem.jobs.store.JobStore;
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.jobs.store.WorkerStore;
 import dev.stroem.logs.ArchiveKey;
 import dev.stroem.logs.JobLogRef;
@@ -13,7 +14,6 @@ import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogArchiver;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogStream;
-import dev.stroem.logs.archive.ArchiveQueue;
 import dev.stroem.storage.LocalDirectoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -37,7 +37,8 @@ class RetentionSweeperTest {
     private Database db;
     private JobStore jobs;
     private WorkerStore workers;
-    private ArchiveQueue queue;
+    private LogStateStore queue;
+    private JobLogRefs refs;
     private LocalLogStore store;
     private LogArchiver archiver;
     private Instant now;
@@ -47,7 +48,8 @@ class RetentionSweeperTest {
         db = Database.open("sqlite:" + dir.resolve("stroem.db"));
         jobs = new JobStore(db, new ObjectMapper());
         workers = new WorkerStore(db, new ObjectMapper());
-        queue = new ArchiveQueue(db.jdbi());
+        queue = new LogStateStore(db);
+        refs = new JobLogRefs(jobs, queue);
         store = new LocalLogStore(dir.resolve("logs"));
         archiver = new LogArchiver(store, new LocalDirectoryStore(dir.resolve("archive")), "");
         now = Instant.ofEpochMilli(clock.millis());
@@ -60,7 +62,7 @@ class RetentionSweeperTest {
     }
 
     private RetentionSweeper sweeper(RetentionConfig config, int batch) {
-        return new RetentionSweeper(jobs, workers, store, archiver, config, batch, new SimpleMeterRegistry(), clock);
+        return new RetentionSweeper(jobs, workers, store, archiver, refs::of, config, batch, new SimpleMeterRegistry(), clock);
     }
 
     private Job created(String id, Instant at) {
@@ -83,8 +85,13 @@ class RetentionSweeperTest {
             tx.finishJob(JobStatus.COMPLETED, null, null, ended);
             tx.markFinalised(true, ended);
         });
-        var result = archiver.archive(ref(job));
-        queue.markArchived(id, 1, result.key(), result.uncompressedBytes(), ended);
+        return archivedBy(archiver, job, ended);
+    }
+
+    private Job archivedBy(LogArchiver by, Job job, Instant ended) {
+        var result = by.archive(ref(job));
+        queue.claimDue("test", ended, Duration.ofMinutes(1), 100);
+        queue.markArchived(job.jobId(), "test", 1, result.key(), result.uncompressedBytes(), result.lines(), ended);
         return job;
     }
 
@@ -160,6 +167,28 @@ class RetentionSweeperTest {
         assertThat(nextRound).isEqualTo(new RetentionSweeper.Sweep(4, 0, 0));
         assertThat(blocked).allMatch(this::nowhere);
         assertThat(nowhere(after)).isTrue();
+    }
+
+    @Test
+    void defect6_afterArchivePrefixChanged_retentionDeletesTheObjectUnderTheRecordedKey() {
+        Instant ended = now.minus(Duration.ofDays(5));
+        var job = created("moved-prefix", ended.minusSeconds(60));
+        jobs.useJob(job.jobId(), tx -> {
+            tx.finishJob(JobStatus.COMPLETED, null, null, ended);
+            tx.markFinalised(true, ended);
+        });
+        var before = new LogArchiver(store, new LocalDirectoryStore(dir.resolve("archive")), "before/");
+        archivedBy(before, job, ended);
+        Path object = dir.resolve("archive").resolve(ArchiveKey.of("before/", ref(job)));
+        assertThat(object).exists();
+        // The operator changes archive.prefix: the sweeper's archiver now makes keys under after/.
+        archiver = new LogArchiver(store, new LocalDirectoryStore(dir.resolve("archive")), "after/");
+
+        var sweep = sweeper(new RetentionConfig(2L, null, null), 100).sweepOnce();
+
+        assertThat(sweep).isEqualTo(new RetentionSweeper.Sweep(1, 0, 0));
+        assertThat(object).as("the real object, not an orphan").doesNotExist();
+        assertThat(jobs.findJob(job.jobId())).isEmpty();
     }
 
     @Test

@@ -73,6 +73,59 @@ class JobLogReaderTest {
     }
 
     @Test
+    void defect6_afterArchivePrefixChanged_aJobArchivedBeforeIsReadFromItsRecordedKey() throws Exception {
+        store.append("job", List.of(out("s", "archived under the old prefix")));
+        ArchiveResult result = archiver.archive(ended);
+        store.delete("job");
+        var recorded = new JobLogRef("job", "ws", "task", ended.createdAt(), true, result.uncompressedBytes(),
+                result.key(), result.lines());
+        // The operator changed archive.prefix from logs/ to moved/.
+        var afterChange = new JobLogReader(store, archive, "moved/", JobLogReader.MergeSettings.defaults());
+
+        assertThat(read(afterChange, recorded, LogQuery.all()))
+                .isEqualTo(new Result(LogSource.ARCHIVE, List.of("archived under the old prefix")));
+    }
+
+    @Test
+    void defect11_theLineCountOfAnArchiveOnlyLog_comesFromItsRecord_withoutReadingTheArchive() {
+        store.append("job", List.of(out("s", "a"), out("s", "b"), out("s", "c")));
+        ArchiveResult result = archiver.archive(ended);
+        store.delete("job");
+        var recorded = new JobLogRef("job", "ws", "task", ended.createdAt(), true, result.uncompressedBytes(),
+                result.key(), result.lines());
+        var opens = new java.util.concurrent.atomic.AtomicInteger();
+        var counting = new dev.stroem.storage.ObjectStore() {
+            @Override
+            public void put(String key, ContentWriter content) {
+                archive.put(key, content);
+            }
+
+            @Override
+            public java.util.Optional<java.io.InputStream> open(String key) {
+                opens.incrementAndGet();
+                return archive.open(key);
+            }
+
+            @Override
+            public void delete(String key) {
+                archive.delete(key);
+            }
+
+            @Override
+            public String describe() {
+                return archive.describe();
+            }
+        };
+        var r = new JobLogReader(store, counting, "logs/", JobLogReader.MergeSettings.defaults());
+
+        // What skip_backfill=true on a finished job asks: where does the log end, then everything from there.
+        assertThat(r.lineCount(recorded)).isEqualTo(3);
+        assertThat(read(r, recorded, LogQuery.all().withOffset(3)).texts()).isEmpty();
+        assertThat(opens).as("archive reads").hasValue(0);
+        assertThat(read(r, recorded, LogQuery.all().withOffset(2)).texts()).containsExactly("c");
+    }
+
+    @Test
     void noLogAnywhereReadsEmptyWithSourceNone() {
         assertThat(read(reader, ended, LogQuery.all())).isEqualTo(new Result(LogSource.NONE, List.of()));
         assertThat(read(new JobLogReader(store), running, LogQuery.all())).isEqualTo(new Result(LogSource.NONE, List.of()));

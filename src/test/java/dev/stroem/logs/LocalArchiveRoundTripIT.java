@@ -35,7 +35,7 @@ class LocalArchiveRoundTripIT {
         for (int b = 0; b < 6; b++) {
             store.append(ref.jobId(), "batch-" + b, lines.subList(b * 500, b * 500 + 500));
         }
-        new ServerEvents(store, Clock.systemUTC()).write(ref.jobId(), "hooks", "on_success ran");
+        new ServerEvents(store, Clock.systemUTC()).write(ref.jobId(), null, "hooks", "on_success ran");
         byte[] liveBytes = Files.readAllBytes(logs.resolve(ref.jobId() + ".jsonl"));
 
         LocalDirectoryStore archive = new LocalDirectoryStore(archiveDir);

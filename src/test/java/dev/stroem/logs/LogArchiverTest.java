@@ -36,7 +36,8 @@ class LogArchiverTest {
         byte[] local = Files.readAllBytes(dir.resolve("logs/job-1.jsonl"));
         Path object = dir.resolve("archive/logs/default/hello-world/2025/02/12/2025-02-12T10-56-45_job-1.jsonl.gz");
         assertThat(result).isEqualTo(new ArchiveResult(
-                "logs/default/hello-world/2025/02/12/2025-02-12T10-56-45_job-1.jsonl.gz", true, local.length, Files.size(object)));
+                "logs/default/hello-world/2025/02/12/2025-02-12T10-56-45_job-1.jsonl.gz", true, local.length,
+                Files.size(object), false, 20 * 500));
         try (InputStream in = new GZIPInputStream(Files.newInputStream(object))) {
             assertThat(in.readAllBytes()).isEqualTo(local);
         }
@@ -76,9 +77,12 @@ class LogArchiverTest {
         LogArchiver archiver = new LogArchiver(store, archive, "");
         ArchiveResult result = archiver.archive(ref);
         assertThat(archive.open(result.key())).isPresent();
-        archiver.deleteArchived(ref);
+        var archived = new JobLogRef(ref.jobId(), ref.workspace(), ref.taskName(), ref.createdAt(), true,
+                result.uncompressedBytes(), result.key(), result.lines());
+        archiver.deleteArchived(archived);
         assertThat(archive.open(result.key())).isEmpty();
-        archiver.deleteArchived(ref); // already gone: fine
+        archiver.deleteArchived(archived); // already gone: fine
+        archiver.deleteArchived(ref); // never archived: no key recorded, nothing to delete
     }
 
     @Test
@@ -101,6 +105,35 @@ class LogArchiverTest {
         try (InputStream in = new GZIPInputStream(archive.open(again.key()).orElseThrow())) {
             assertThat(new String(in.readAllBytes())).contains("\"first\"", "\"second\"", "\"late\"");
         }
+    }
+
+    @Test
+    void defect1_reArchiveAbortsWhenTheArchiveResetsMidRead_andTheArchivedObjectStaysWhole() throws Exception {
+        LocalLogStore store = new LocalLogStore(dir.resolve("logs"));
+        LocalDirectoryStore real = new LocalDirectoryStore(dir.resolve("archive"));
+        var random = new java.util.Random(42);
+        List<LogLine> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            lines.add(new LogLine(TestLines.T0.plusMillis(i), LogStream.STDOUT, "s",
+                    "line " + i + " " + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong())));
+        }
+        store.append("job-1", lines);
+        ArchiveResult first = new LogArchiver(store, real, "").archive(ref);
+        assertThat(first.compressedBytes()).as("big enough to reset in the middle").isGreaterThan(300_000);
+        byte[] archivedBefore = Files.readAllBytes(dir.resolve("archive").resolve(first.key()));
+        // The local log is lost and a late line re-creates it: the re-archive must be the union.
+        store.delete("job-1");
+        store.append("job-1", List.of(new LogLine(TestLines.T0.plusSeconds(60), LogStream.STDERR, "_server", "late")));
+        // The union reads the archive twice (an order check, then the merge); the second read resets.
+        var resetting = new ResetMidReadObjectStore(real, 2, 100_000);
+        LogArchiver archiver = new LogArchiver(store, resetting, "", new JobLogReader(store, resetting, "",
+                JobLogReader.MergeSettings.defaults()));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> archiver.archive(ref.archived(first.uncompressedBytes())))
+                .hasStackTraceContaining("Connection reset");
+
+        assertThat(Files.readAllBytes(dir.resolve("archive").resolve(first.key())))
+                .as("not replaced by a truncated copy").isEqualTo(archivedBefore);
     }
 
     @Test

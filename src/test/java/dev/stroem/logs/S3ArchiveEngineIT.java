@@ -107,7 +107,7 @@ class S3ArchiveEngineIT {
                 at(5, LogStream.STDERR, "checkout", "warning: redirecting to https://example.org/repo.git/")));
         store.append(jobId, "b2", List.of(at(10, LogStream.STDOUT, "build", "compiling 42 files"),
                 at(11, LogStream.STDOUT, "build", "OUTPUT: {\"artifact\":\"app.jar\"}")));
-        new ServerEvents(store, Clock.systemUTC()).write(jobId, "hooks", "Hook 'notify' failed: Command exited with code 3");
+        new ServerEvents(store, Clock.systemUTC()).write(jobId, null, "hooks", "Hook 'notify' failed: Command exited with code 3");
     }
 
     private record Result(LogSource source, List<String> texts) {}

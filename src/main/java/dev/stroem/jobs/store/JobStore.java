@@ -6,7 +6,6 @@ import dev.stroem.jobs.JobStatus;
 import dev.stroem.jobs.JobStep;
 import dev.stroem.jobs.NewStep;
 import dev.stroem.jobs.StepStatus;
-import dev.stroem.logs.archive.ArchiveQueue;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +74,7 @@ public final class JobStore {
                     .bind("started_at", JsonColumns.millis(job.startedAt()))
                     .bind("completed_at", JsonColumns.millis(job.completedAt()))
                     .execute();
+            LogStateStore.created(h, job.jobId());
             var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
                     + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action) "
                     + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
@@ -251,33 +251,7 @@ public final class JobStore {
         }).isPresent();
     }
 
-    /** True once the job's hooks fired and its archival was queued: later lines mean a re-archive. */
-    public boolean isFinalised(String jobId) {
-        return db.jdbi().withHandle(h -> h.createQuery("SELECT finalize_state FROM jobs WHERE job_id = :id")
-                        .bind("id", jobId)
-                        .mapTo(String.class)
-                        .findOne())
-                .map("done"::equals)
-                .orElse(false);
-    }
-
     /** Hook jobs fired for a job. */
-    /**
-     * Whether nothing more will be written to the job's log: the job is finalised and so is every
-     * hook job it fired (a failing hook reports on the parent's log when the hook job is finalised).
-     */
-    public boolean isLogComplete(String jobId) {
-        return db.jdbi().withHandle(h -> h.createQuery("""
-                        SELECT COUNT(*) FROM jobs j
-                        WHERE j.job_id = :id AND j.finalize_state = 'done'
-                          AND NOT EXISTS (SELECT 1 FROM jobs hook
-                                          WHERE hook.source_type = 'hook' AND hook.source_id = j.job_id
-                                            AND (hook.finalize_state IS NULL OR hook.finalize_state <> 'done'))""")
-                        .bind("id", jobId)
-                        .mapTo(Integer.class)
-                        .one()) > 0;
-    }
-
     public List<Job> hookJobsOf(String jobId) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS
                         + " FROM jobs WHERE source_type = 'hook' AND source_id = :id ORDER BY created_at, hook_name")
@@ -330,8 +304,7 @@ public final class JobStore {
      * over (those an earlier batch of the same round kept).
      */
     public List<Job> terminalJobsEndedBefore(Instant cutoff, boolean skipPendingUploads, int skip, int limit) {
-        String uploads = skipPendingUploads ? "AND NOT EXISTS (SELECT 1 FROM log_archives a "
-                + "WHERE a.job_id = jobs.job_id AND a.state IN ('pending', 'failing')) " : "";
+        String uploads = skipPendingUploads ? "AND " + LogStateStore.noUploadPending() + " " : "";
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE status IN "
                         + "('completed', 'failed', 'cancelled') AND (finalize_state IS NULL OR finalize_state = 'done') "
                         + "AND completed_at < :cutoff " + uploads
@@ -343,11 +316,11 @@ public final class JobStore {
                 .list());
     }
 
-    /** Deletes a job row with its steps and archive-queue row. */
+    /** Deletes a job row with its steps and log state. */
     public void deleteJob(String jobId) {
         stepNames.remove(jobId);
         db.jdbi().useTransaction(h -> {
-            h.createUpdate("DELETE FROM log_archives WHERE job_id = :id").bind("id", jobId).execute();
+            h.createUpdate("DELETE FROM job_logs WHERE job_id = :id").bind("id", jobId).execute();
             h.createUpdate("DELETE FROM job_steps WHERE job_id = :id").bind("id", jobId).execute();
             h.createUpdate("DELETE FROM jobs WHERE job_id = :id").bind("id", jobId).execute();
         });
@@ -439,7 +412,7 @@ public final class JobStore {
             if (!status.isTerminal()) {
                 throw new IllegalArgumentException("not a terminal status: " + status);
             }
-            return h.createUpdate("UPDATE jobs SET status = :status, error_message = :error, cancelled_by = :by, "
+            boolean ended = h.createUpdate("UPDATE jobs SET status = :status, error_message = :error, cancelled_by = :by, "
                             + "completed_at = :now, finalize_state = 'hooks' "
                             + "WHERE job_id = :job AND status IN ('pending', 'running')")
                     .bind("status", status.wireName())
@@ -448,6 +421,10 @@ public final class JobStore {
                     .bind("now", now.toEpochMilli())
                     .bind("job", job.jobId())
                     .execute() == 1;
+            if (ended) {
+                LogStateStore.finalising(h, job.jobId());
+            }
+            return ended;
         }
 
         /** Records that hooks fired and, when an archive is configured, queues the job's log for archival. */
@@ -455,9 +432,7 @@ public final class JobStore {
             h.createUpdate("UPDATE jobs SET finalize_state = 'done' WHERE job_id = :job")
                     .bind("job", job.jobId())
                     .execute();
-            if (queueArchival) {
-                ArchiveQueue.request(h, job.jobId(), now);
-            }
+            LogStateStore.finalised(h, job.jobId(), queueArchival, now);
         }
 
         /** The rendered action stored with a hook job's step, if any. */

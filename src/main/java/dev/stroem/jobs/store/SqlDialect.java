@@ -11,10 +11,18 @@ sealed interface SqlDialect permits SqlDialect.Sqlite, SqlDialect.Postgres {
      */
     void lockJob(Handle handle, String jobId);
 
+    /** Appended to a SELECT of rows to claim: lets concurrent claimers pass over each other's rows. */
+    String skipLocked();
+
     /** SQLite runs every transaction as BEGIN IMMEDIATE, which already serialises writers. */
     record Sqlite() implements SqlDialect {
         @Override
         public void lockJob(Handle handle, String jobId) {}
+
+        @Override
+        public String skipLocked() {
+            return "";
+        }
     }
 
     /** Several servers may share one PostgreSQL: a row lock on the job serialises them. */
@@ -25,6 +33,11 @@ sealed interface SqlDialect permits SqlDialect.Sqlite, SqlDialect.Postgres {
                     .bind("id", jobId)
                     .mapTo(String.class)
                     .findOne();
+        }
+
+        @Override
+        public String skipLocked() {
+            return " FOR UPDATE SKIP LOCKED";
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.stroem.logs.archive;
 
+import dev.stroem.jobs.store.LogStateStore;
+import dev.stroem.logs.ArchiveResult;
 import dev.stroem.logs.JobLogRef;
 import dev.stroem.logs.LogArchiver;
 import io.micrometer.core.instrument.Counter;
@@ -8,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -17,21 +19,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works off the durable {@link ArchiveQueue}: uploads each queued job's log through the
- * {@link LogArchiver} and records the outcome. A failed upload is counted, its error kept, and
- * retried with exponential backoff — 5 s, 10 s, 20 s … capped at 15 minutes, forever, so an
- * archive outage of any length ends with every log archived. Survives restarts because the
- * queue lives in the database.
+ * The upload loop: claims due uploads from the durable log state ({@link LogStateStore}) with a
+ * lease, uploads each job's log through the {@link LogArchiver} and records the outcome. A failed
+ * upload is counted, its error kept, and retried with exponential backoff — 5 s, 10 s, 20 s …
+ * capped at 15 minutes, forever, so an archive outage of any length ends with every log archived.
+ * An upload that finds nothing to upload (no local log on this node, nothing archived before)
+ * is recorded as {@code missing}, never as archived, and retried the same way. Survives restarts
+ * and node deaths: the state lives in the database and a lease runs out.
  */
 public final class ArchiveUploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArchiveUploader.class);
     static final Duration FIRST_RETRY = Duration.ofSeconds(5);
     static final Duration MAX_RETRY = Duration.ofMinutes(15);
+    /** How long a claimed upload is this node's; another node may take it over after that. */
+    public static final Duration LEASE = Duration.ofMinutes(10);
     private static final int BATCH = 20;
 
-    private final ArchiveQueue queue;
+    private final LogStateStore states;
     private final LogArchiver archiver;
     private final Function<String, Optional<JobLogRef>> jobs;
+    private final String owner;
     private final Clock clock;
     private final Duration pollInterval;
     private final Semaphore wakeUp = new Semaphore(0);
@@ -42,13 +49,15 @@ public final class ArchiveUploader implements AutoCloseable {
     private volatile boolean running = true;
 
     /**
-     * @param jobs what the engine needs to know about a job, or empty when it no longer exists
+     * @param jobs  what the engine needs to know about a job, or empty when it no longer exists
+     * @param owner this node's name in the leases it takes
      */
-    public ArchiveUploader(ArchiveQueue queue, LogArchiver archiver, Function<String, Optional<JobLogRef>> jobs,
-            MeterRegistry metrics, Clock clock, Duration pollInterval) {
-        this.queue = queue;
+    public ArchiveUploader(LogStateStore states, LogArchiver archiver, Function<String, Optional<JobLogRef>> jobs,
+            String owner, MeterRegistry metrics, Clock clock, Duration pollInterval) {
+        this.states = states;
         this.archiver = archiver;
         this.jobs = jobs;
+        this.owner = owner;
         this.clock = clock;
         this.pollInterval = pollInterval;
         this.uploads = Counter.builder("stroem_archive_uploads").description("Job logs archived").register(metrics);
@@ -56,7 +65,7 @@ public final class ArchiveUploader implements AutoCloseable {
                 .register(metrics);
         this.uploadDuration = Timer.builder("stroem_archive_upload_duration").description("Time to archive one job log")
                 .register(metrics);
-        Gauge.builder("stroem_archive_queue_depth", queue, ArchiveQueue::depth)
+        Gauge.builder("stroem_archive_queue_depth", states, LogStateStore::pendingUploads)
                 .description("Job logs waiting to be (re-)archived").register(metrics);
         this.thread = new Thread(this::run, "archive-uploader");
         this.thread.setDaemon(true);
@@ -82,49 +91,75 @@ public final class ArchiveUploader implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                // The database may be briefly unavailable; the queue is durable, try again later.
-                log.warn("archive queue could not be read: {}", e.getMessage());
+                // The database may be briefly unavailable; the state is durable, try again later.
+                log.warn("archive uploads could not be claimed: {}", e.getMessage());
                 sleepQuietly();
             }
         }
     }
 
-    /** Uploads everything that is due now; returns how many uploads succeeded. */
+    /** Uploads everything that is due now and nobody else holds; returns how many uploads succeeded. */
     public int drainOnce() {
         int done = 0;
-        for (var entry : queue.due(clock.instant(), BATCH)) {
-            if (!running) {
-                break;
+        while (running) {
+            var claims = states.claimDue(owner, now(), LEASE, BATCH);
+            for (var claim : claims) {
+                if (running && upload(claim)) {
+                    done++;
+                }
             }
-            if (upload(entry)) {
-                done++;
+            if (claims.size() < BATCH) {
+                return done;
             }
         }
         return done;
     }
 
-    private boolean upload(ArchiveQueue.Entry entry) {
-        var ref = jobs.apply(entry.jobId());
+    private boolean upload(LogStateStore.Claim claim) {
+        var ref = jobs.apply(claim.jobId());
         if (ref.isEmpty()) {
-            return false;
+            return false; // deleted meanwhile, and its state with it
         }
         long started = System.nanoTime();
         try {
-            var result = archiver.archive(ref.get());
+            ArchiveResult result = archiver.archive(ref.get());
             uploadDuration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            queue.markArchived(entry.jobId(), entry.generation(), result.key(), result.archivedBytesForReads(), clock.instant());
+            if (!result.archived()) {
+                return nothingToUpload(claim, ref.get());
+            }
+            if (!states.markArchived(claim.jobId(), owner, claim.generation(), result.key(), result.archivedBytesForReads(),
+                    result.lines(), now())) {
+                log.warn("job {}: archived to {}, but this node's lease ran out meanwhile; the node that took it over records it",
+                        claim.jobId(), result.key());
+                return false;
+            }
             uploads.increment();
-            log.info("job {} log archived to {} ({} bytes, {} compressed)", entry.jobId(), result.key(),
+            log.info("job {} log archived to {} ({} bytes, {} compressed)", claim.jobId(), result.key(),
                     result.uncompressedBytes(), result.compressedBytes());
             return true;
         } catch (RuntimeException e) {
             failures.increment();
-            var delay = backoff(entry.attempts());
-            queue.markFailed(entry.jobId(), describe(e), clock.instant().plus(delay));
-            log.warn("archiving job {} failed (attempt {}), retrying in {}s: {}", entry.jobId(), entry.attempts() + 1,
+            var delay = backoff(claim.attempts());
+            states.markFailed(claim.jobId(), owner, false, describe(e), now().plus(delay));
+            log.warn("archiving job {} failed (attempt {}), retrying in {}s: {}", claim.jobId(), claim.attempts() + 1,
                     delay.toSeconds(), describe(e));
             return false;
         }
+    }
+
+    /** No local log here: fine when the archive already holds the log, else the log is missing. */
+    private boolean nothingToUpload(LogStateStore.Claim claim, JobLogRef ref) {
+        if (ref.archiveKey() != null) {
+            // Archived before and no line since on this node: the archive is as complete as it gets.
+            return states.markArchived(claim.jobId(), owner, claim.generation(), ref.archiveKey(), ref.archivedBytes(),
+                    ref.archivedLines(), now());
+        }
+        failures.increment();
+        var delay = backoff(claim.attempts());
+        String error = "no local log of job " + claim.jobId() + " on node " + owner + " and nothing archived before";
+        states.markFailed(claim.jobId(), owner, true, error, now().plus(delay));
+        log.warn("archiving job {}: {}; retrying in {}s", claim.jobId(), error, delay.toSeconds());
+        return false;
     }
 
     /** The wait before the next attempt after {@code attempts} earlier failures. */
@@ -132,6 +167,10 @@ public final class ArchiveUploader implements AutoCloseable {
         long factor = 1L << Math.min(attempts, 20);
         var delay = FIRST_RETRY.multipliedBy(factor);
         return delay.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay;
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
     }
 
     private static String describe(RuntimeException e) {

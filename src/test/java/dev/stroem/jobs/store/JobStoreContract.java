@@ -9,8 +9,6 @@ import dev.stroem.jobs.JobStep;
 import dev.stroem.jobs.NewStep;
 import dev.stroem.jobs.StepStatus;
 import dev.stroem.jobs.Worker;
-import dev.stroem.logs.archive.ArchiveQueue;
-import dev.stroem.logs.archive.ArchiveState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +33,7 @@ abstract class JobStoreContract {
     Database db;
     JobStore jobs;
     WorkerStore workers;
-    ArchiveQueue archives;
+    LogStateStore archives;
 
     /** A fresh, migrated database of the kind under test. */
     abstract Database openDatabase();
@@ -50,7 +48,7 @@ abstract class JobStoreContract {
         var json = new ObjectMapper();
         jobs = new JobStore(db, json);
         workers = new WorkerStore(db, json);
-        archives = new ArchiveQueue(db.jdbi());
+        archives = new LogStateStore(db);
     }
 
     @AfterAll
@@ -61,7 +59,7 @@ abstract class JobStoreContract {
     @BeforeEach
     void empty() {
         db.jdbi().useHandle(h -> {
-            h.execute("DELETE FROM log_archives");
+            h.execute("DELETE FROM job_logs");
             h.execute("DELETE FROM job_steps");
             h.execute("DELETE FROM jobs");
             h.execute("DELETE FROM workers");
@@ -241,73 +239,150 @@ abstract class JobStoreContract {
     }
 
     @Test
-    void endingAJobQueuesItsFinalisationThenItsArchival() {
+    void aJobsLogGoesFromLiveToFinalisingToArchivingWithTheJob() {
         jobs.createJob(newJob("j1", "t", T0), List.of());
+        assertThat(archives.find("j1").orElseThrow().state()).isEqualTo(LogState.LIVE);
         jobs.inJob("j1", tx -> tx.finishJob(JobStatus.COMPLETED, null, null, T0));
         assertThat(jobs.jobsToFinalize()).containsExactly("j1");
-        assertThat(archives.find("j1")).isEmpty();
+        assertThat(archives.find("j1").orElseThrow().state()).isEqualTo(LogState.FINALISING);
+        assertThat(archives.claimDue("node-a", T0.plusSeconds(1), Duration.ofMinutes(1), 10)).isEmpty();
 
-        jobs.useJob("j1", tx -> {
-            tx.markFinalised(true, T0.plusSeconds(1));
-        });
+        jobs.useJob("j1", tx -> tx.markFinalised(true, T0.plusSeconds(1)));
 
         assertThat(jobs.jobsToFinalize()).isEmpty();
-        assertThat(archives.due(T0.plusSeconds(1), 10)).containsExactly(new ArchiveQueue.Entry("j1", 1, 0));
-        assertThat(archives.find("j1").orElseThrow().state()).isEqualTo(ArchiveState.PENDING);
+        assertThat(archives.isFinalised("j1")).isTrue();
+        assertThat(archives.find("j1").orElseThrow().state()).isEqualTo(LogState.ARCHIVING);
+        assertThat(archives.claimDue("node-a", T0.plusSeconds(1), Duration.ofMinutes(1), 10))
+                .containsExactly(new LogStateStore.Claim("j1", 1, 0, null));
+    }
+
+    @Test
+    void withoutAnArchiveAFinalisedLogIsCompleteAndNeverDue() {
+        jobs.createJob(newJob("j1", "t", T0), List.of());
+        jobs.useJob("j1", tx -> {
+            tx.finishJob(JobStatus.FAILED, "x", null, T0);
+            tx.markFinalised(false, T0);
+        });
+        assertThat(archives.find("j1").orElseThrow().state()).isEqualTo(LogState.COMPLETE);
+        assertThat(archives.requestUpload("j1", T0.plusSeconds(1))).as("late line, no archive").isFalse();
+        assertThat(archives.claimDue("node-a", T0.plusSeconds(9), Duration.ofMinutes(1), 10)).isEmpty();
     }
 
     @Test
     void aJobsLogIsCompleteOnceItAndEveryHookJobItFiredAreFinalised() {
         jobs.createJob(newJob("parent", "t", T0), List.of());
         jobs.inJob("parent", tx -> tx.finishJob(JobStatus.COMPLETED, null, null, T0));
-        assertThat(jobs.isLogComplete("parent")).as("terminal, not finalised").isFalse();
+        assertThat(archives.isLogComplete("parent")).as("terminal, not finalised").isFalse();
 
         jobs.useJob("parent", tx -> tx.markFinalised(false, T0));
         jobs.createJob(new Job("hook", "default", "notify", JobStatus.PENDING, Map.of(), Job.SOURCE_HOOK, "parent",
                 "on_success[0]", null, null, null, T0, null, null), List.of());
-        assertThat(jobs.isLogComplete("parent")).as("hook job still to run").isFalse();
+        assertThat(archives.isLogComplete("parent")).as("hook job still to run").isFalse();
 
         jobs.inJob("hook", tx -> tx.finishJob(JobStatus.FAILED, "boom", null, T0));
         jobs.useJob("hook", tx -> tx.markFinalised(false, T0));
-        assertThat(jobs.isLogComplete("parent")).isTrue();
-        assertThat(jobs.isLogComplete("hook")).isTrue();
-        assertThat(jobs.isLogComplete("nope")).isFalse();
+        assertThat(archives.isLogComplete("parent")).isTrue();
+        assertThat(archives.isLogComplete("hook")).isTrue();
+        assertThat(archives.isLogComplete("nope")).isFalse();
+        assertThat(archives.completeAmong(List.of("parent", "hook", "nope")))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("parent", "completed", "hook", "failed"));
+    }
+
+    private void finishedAndQueued(String jobId) {
+        jobs.createJob(newJob(jobId, "t", T0), List.of());
+        jobs.useJob(jobId, tx -> {
+            tx.finishJob(JobStatus.COMPLETED, null, null, T0);
+            tx.markFinalised(true, T0);
+        });
     }
 
     @Test
-    void archiveQueueRetriesWithBackoffAndRearchivesNewerGenerations() {
-        jobs.createJob(newJob("j1", "t", T0), List.of());
-        archives.request("j1", T0);
-
-        archives.markFailed("j1", "S3 unreachable", T0.plusSeconds(30));
+    void uploadsRetryWithBackoffAndReArchiveNewerGenerations() {
+        finishedAndQueued("j1");
+        var lease = Duration.ofMinutes(10);
+        assertThat(archives.claimDue("a", T0, lease, 10)).hasSize(1);
+        assertThat(archives.markFailed("j1", "a", false, "S3 unreachable", T0.plusSeconds(30))).isTrue();
         var failing = archives.find("j1").orElseThrow();
-        assertThat(failing.state()).isEqualTo(ArchiveState.FAILING);
+        assertThat(failing.state()).isEqualTo(LogState.FAILING);
         assertThat(failing.attempts()).isEqualTo(1);
         assertThat(failing.lastError()).isEqualTo("S3 unreachable");
-        assertThat(archives.due(T0.plusSeconds(29), 10)).isEmpty();
+        assertThat(failing.leaseOwner()).isNull();
+        assertThat(archives.claimDue("a", T0.plusSeconds(29), lease, 10)).isEmpty();
 
         // A late line while failing keeps the backoff but bumps the generation.
-        archives.request("j1", T0.plusSeconds(5));
-        assertThat(archives.due(T0.plusSeconds(29), 10)).isEmpty();
-        assertThat(archives.due(T0.plusSeconds(30), 10)).containsExactly(new ArchiveQueue.Entry("j1", 2, 1));
+        assertThat(archives.requestUpload("j1", T0.plusSeconds(5))).isTrue();
+        assertThat(archives.claimDue("a", T0.plusSeconds(29), lease, 10)).isEmpty();
+        assertThat(archives.claimDue("a", T0.plusSeconds(30), lease, 10))
+                .containsExactly(new LogStateStore.Claim("j1", 2, 1, null));
 
-        // An upload of generation 2 finishes while generation 3 was requested: stays queued.
-        archives.request("j1", T0.plusSeconds(31));
-        archives.markArchived("j1", 2, "default/t/x.jsonl.gz", 1234L, T0.plusSeconds(32));
+        // An upload of generation 2 finishes while generation 3 was requested: stays due.
+        archives.requestUpload("j1", T0.plusSeconds(31));
+        assertThat(archives.markArchived("j1", "a", 2, "logs/default/t/x.jsonl.gz", 1234L, 7L, T0.plusSeconds(32))).isTrue();
         var stale = archives.find("j1").orElseThrow();
-        assertThat(stale.state()).isEqualTo(ArchiveState.PENDING);
+        assertThat(stale.state()).isEqualTo(LogState.ARCHIVING);
         assertThat(stale.archivedBytes()).isEqualTo(1234);
-        assertThat(archives.depth()).isEqualTo(1);
+        assertThat(archives.pendingUploads()).isEqualTo(1);
 
-        archives.markArchived("j1", 3, "default/t/x.jsonl.gz", 2048L, T0.plusSeconds(33));
+        assertThat(archives.claimDue("a", T0.plusSeconds(33), lease, 10))
+                .containsExactly(new LogStateStore.Claim("j1", 3, 0, "logs/default/t/x.jsonl.gz"));
+        archives.markArchived("j1", "a", 3, "logs/default/t/x.jsonl.gz", 2048L, 9L, T0.plusSeconds(33));
         var done = archives.find("j1").orElseThrow();
-        assertThat(done.state()).isEqualTo(ArchiveState.ARCHIVED);
-        assertThat(done.key()).isEqualTo("default/t/x.jsonl.gz");
+        assertThat(done.state()).isEqualTo(LogState.ARCHIVED);
+        assertThat(done.key()).isEqualTo("logs/default/t/x.jsonl.gz");
         assertThat(done.archivedAt()).isEqualTo(T0.plusSeconds(33));
+        assertThat(done.archivedLines()).isEqualTo(9);
         assertThat(done.attempts()).isZero();
         assertThat(done.lastError()).isNull();
-        assertThat(archives.depth()).isZero();
-        assertThat(archives.due(T0.plusSeconds(100), 10)).isEmpty();
+        assertThat(archives.pendingUploads()).isZero();
+        assertThat(archives.claimDue("a", T0.plusSeconds(100), lease, 10)).isEmpty();
+    }
+
+    @Test
+    void defect5_anUploadIsLeasedToOneNode_andAnotherTakesOverOnlyWhenTheLeaseRunsOut() {
+        finishedAndQueued("j1");
+        var lease = Duration.ofMinutes(10);
+        assertThat(archives.claimDue("node-a", T0, lease, 10)).extracting(LogStateStore.Claim::jobId).containsExactly("j1");
+        assertThat(archives.claimDue("node-b", T0.plusSeconds(1), lease, 10)).as("leased to node-a").isEmpty();
+
+        // node-a dies; after its lease node-b takes over, and node-a's late outcome is not recorded.
+        assertThat(archives.claimDue("node-b", T0.plus(lease).plusSeconds(1), lease, 10)).hasSize(1);
+        assertThat(archives.markArchived("j1", "node-a", 1, "k", 1L, 1L, T0.plus(lease))).isFalse();
+        assertThat(archives.find("j1").orElseThrow().leaseOwner()).isEqualTo("node-b");
+        assertThat(archives.markFailed("j1", "node-b", true, "no local log", T0.plus(lease).plusSeconds(30))).isTrue();
+        var missing = archives.find("j1").orElseThrow();
+        assertThat(missing.state()).as("nothing uploaded is never archived").isEqualTo(LogState.MISSING);
+        assertThat(missing.archivedAt()).isNull();
+    }
+
+    @Test
+    void defect5_concurrentClaimers_neverGetTheSameUpload() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            finishedAndQueued("j" + i);
+        }
+        var pool = Executors.newFixedThreadPool(4);
+        var start = new CountDownLatch(1);
+        var claimed = Collections.synchronizedList(new ArrayList<String>());
+        try {
+            var futures = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int n = 0; n < 4; n++) {
+                String owner = "node-" + n;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 20; round++) {
+                        archives.claimDue(owner, T0.plusSeconds(1), Duration.ofMinutes(10), 3)
+                                .forEach(c -> claimed.add(c.jobId()));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(claimed).hasSize(40).doesNotHaveDuplicates();
     }
 
     @Test
@@ -326,7 +401,8 @@ abstract class JobStoreContract {
         // Without an archive configured nothing will ever upload it.
         assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), false, 0, 10)).extracting(Job::jobId)
                 .containsExactly("old");
-        archives.markArchived("old", 1, "default/t/old.jsonl.gz", 10L, T0.plusSeconds(1));
+        archives.claimDue("a", T0.plusSeconds(1), Duration.ofMinutes(1), 10);
+        archives.markArchived("old", "a", 1, "default/t/old.jsonl.gz", 10L, 1L, T0.plusSeconds(1));
 
         assertThat(jobs.terminalJobsEndedBefore(T0.plusSeconds(2), true, 0, 10)).extracting(Job::jobId)
                 .containsExactly("old");

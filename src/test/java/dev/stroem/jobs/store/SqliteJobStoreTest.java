@@ -38,7 +38,7 @@ class SqliteJobStoreTest extends JobStoreContract {
         assertThat(reopened.steps("kept")).hasSize(4);
         jobs = reopened;
         workers = new WorkerStore(db, new com.fasterxml.jackson.databind.ObjectMapper());
-        archives = new dev.stroem.logs.archive.ArchiveQueue(db.jdbi());
+        archives = new LogStateStore(db);
         assertThat(List.of(db.isReachable())).containsExactly(true);
     }
 }

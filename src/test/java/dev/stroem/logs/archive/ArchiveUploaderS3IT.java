@@ -1,5 +1,7 @@
 package dev.stroem.logs.archive;
 
+import dev.stroem.jobs.store.LogState;
+import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.storage.S3ObjectStore;
 import dev.stroem.storage.S3ProxyServer;
 import dev.stroem.storage.S3StoreOptions;
@@ -78,18 +80,21 @@ class ArchiveUploaderS3IT {
                 null, null, created, null, null);
         jobs.createJob(job, List.of());
         store.append("job-1", List.of(new LogLine(created, LogStream.STDOUT, "say", "Hello World")));
-        var queue = new ArchiveQueue(db.jdbi());
-        queue.request("job-1", clock.instant());
+        var queue = new LogStateStore(db);
+        jobs.useJob("job-1", tx -> {
+            tx.finishJob(JobStatus.COMPLETED, null, null, clock.instant());
+            tx.markFinalised(true, clock.instant());
+        });
         var metrics = new SimpleMeterRegistry();
         var ref = new JobLogRef("job-1", "default", "hello", created, true, null);
-        var uploader = new ArchiveUploader(queue, new LogArchiver(store, archive, ""), id -> Optional.of(ref), metrics,
-                clock, Duration.ofHours(1));
+        var uploader = new ArchiveUploader(queue, new LogArchiver(store, archive, ""), id -> Optional.of(ref), "node-a",
+                metrics, clock, Duration.ofHours(1));
 
         s3.stop();
         assertThat(uploader.drainOnce()).isZero();
 
         var failing = queue.find("job-1").orElseThrow();
-        assertThat(failing.state()).isEqualTo(ArchiveState.FAILING);
+        assertThat(failing.state()).isEqualTo(LogState.FAILING);
         assertThat(failing.attempts()).isEqualTo(1);
         assertThat(failing.lastError()).contains("unreachable");
         assertThat(failing.nextAttemptAt()).isAfter(clock.instant());
@@ -108,7 +113,7 @@ class ArchiveUploaderS3IT {
 
         var archived = queue.find("job-1").orElseThrow();
         String key = "default/hello/2025/02/12/2025-02-12T10-56-45_job-1.jsonl.gz";
-        assertThat(archived.state()).isEqualTo(ArchiveState.ARCHIVED);
+        assertThat(archived.state()).isEqualTo(LogState.ARCHIVED);
         assertThat(archived.key()).isEqualTo(key);
         assertThat(archived.archivedAt()).isNotNull();
         assertThat(archived.attempts()).isZero();
