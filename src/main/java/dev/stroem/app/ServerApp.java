@@ -81,7 +81,7 @@ public final class ServerApp implements AutoCloseable {
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
         var refs = new JobLogRefs(jobs, logStates);
-        var reader = new JobLogReader(store, archive, prefix, JobLogReader.MergeSettings.defaults());
+        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.readOrDefault()));
         var streamConfig = storage.streamOrDefault();
         var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytesOrDefault())));
         store.addListener(hub);
@@ -103,8 +103,10 @@ public final class ServerApp implements AutoCloseable {
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
                 json, clock);
 
+        var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
+                Duration.ofSeconds(1).toNanos());
         for (var status : JobStatus.values()) {
-            Gauge.builder("stroem_jobs", jobs, j -> j.countByStatus().get(status))
+            Gauge.builder("stroem_jobs", statusCounts, c -> c.count(status))
                     .tag("status", status.wireName())
                     .description("Jobs by status")
                     .register(metrics);
@@ -164,6 +166,13 @@ public final class ServerApp implements AutoCloseable {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /** Where merged reads spill: {@code log_storage.read.merge_spill_dir}, else {@code java.io.tmpdir}. */
+    private static JobLogReader.MergeSettings mergeSettings(dev.stroem.config.LogReadConfig read) {
+        var defaults = JobLogReader.MergeSettings.defaults();
+        return read.mergeSpillDir() == null ? defaults
+                : new JobLogReader.MergeSettings(Path.of(read.mergeSpillDir()), defaults.spillThresholdBytes());
     }
 
     private <T extends AutoCloseable> T own(T closeable) {

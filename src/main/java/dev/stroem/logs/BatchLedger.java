@@ -22,7 +22,11 @@ import java.util.Map;
  *
  * <p>The sidecar is read lazily, on the first batch id the job sees after its state was loaded;
  * only the most recent {@code window} records are kept in memory (retries follow a timeout, so
- * they concern recent batches). Not thread-safe; guarded by the job's lock.
+ * they concern recent batches: a worker sends a step's batches one after the other and only ever
+ * retries the one not yet acknowledged). The file is bounded the same way: once it holds twice
+ * {@code window} records it is rewritten with the last {@code window} (atomically), so it never
+ * grows beyond {@code 2 × window} records. It is appended to through one open channel, closed
+ * with the job's write handle ({@link #closeFile()}). Not thread-safe; guarded by the job's lock.
  */
 final class BatchLedger {
 
@@ -58,6 +62,8 @@ final class BatchLedger {
     private final Path file;
     private final int window;
     private LinkedHashMap<String, Entry> recent;
+    private long recordsInFile;
+    private FileChannel out;
 
     BatchLedger(Path file, int window) {
         this.file = file;
@@ -72,10 +78,50 @@ final class BatchLedger {
     /** Appends the intent record to the sidecar (reaching the kernel before the data is written). */
     void record(Entry entry) throws IOException {
         LinkedHashMap<String, Entry> map = loaded();
-        Files.write(file, entry.toLine().getBytes(StandardCharsets.US_ASCII),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (out == null) {
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        var bytes = java.nio.ByteBuffer.wrap(entry.toLine().getBytes(StandardCharsets.US_ASCII));
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
+        }
+        recordsInFile++;
         map.remove(entry.batchId());
         map.put(entry.batchId(), entry);
+        if (recordsInFile > 2L * window) {
+            compact(map);
+        }
+    }
+
+    /** Rewrites the sidecar with the records still remembered (the last {@code window}). */
+    private void compact(LinkedHashMap<String, Entry> map) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        var text = new StringBuilder(map.size() * 120);
+        map.values().forEach(e -> text.append(e.toLine()));
+        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+        closeFile();
+        try {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        recordsInFile = map.size();
+    }
+
+    /** Closes the sidecar's channel (the job's handle was released); the next record opens it again. */
+    void closeFile() throws IOException {
+        if (out != null) {
+            FileChannel ch = out;
+            out = null;
+            ch.close();
+        }
+    }
+
+    /** Records in the sidecar file now. */
+    long recordsInFile() throws IOException {
+        loaded();
+        return recordsInFile;
     }
 
     private LinkedHashMap<String, Entry> loaded() throws IOException {
@@ -89,6 +135,7 @@ final class BatchLedger {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
                 String line;
                 while ((line = in.readLine()) != null) {
+                    recordsInFile++;
                     Entry e = Entry.parse(line);
                     if (e != null) {
                         map.remove(e.batchId());

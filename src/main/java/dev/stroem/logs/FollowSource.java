@@ -45,6 +45,12 @@ final class FollowSource implements LiveSource {
             catchUp = null;
         }
         if (page.next() <= position) {
+            if (feed.knownEnd() > position) {
+                // The log had these lines, the file no longer has them (deleted or replaced under us):
+                // waiting would wait for ever. The viewer reconnects and reads them wherever they are.
+                throw new IllegalStateException("the local log of job " + feed.jobId + " no longer holds line "
+                        + position + "; reconnect with from=" + position);
+            }
             return WAIT; // the file has nothing beyond the position either: the next append signals
         }
         return new Lines(page.jsonl(), page.next());

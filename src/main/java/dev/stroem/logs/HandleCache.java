@@ -6,22 +6,28 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Bounds the write handles the store keeps open: at most {@code capacity} at any moment, the
- * least recently used one closed to make room. A handle is only closed while its job's lock is
- * held (taken with {@code tryLock}, so two jobs making room for each other never deadlock), so
- * an eviction never cuts into another thread's write.
+ * least recently used one that is not in use closed to make room. A handle is only closed while
+ * its job's lock is held (taken with {@code tryLock}, so two jobs making room for each other never
+ * deadlock), so an eviction never cuts into another thread's write. When every open handle is in
+ * use, the caller waits until a job's lock is released ({@link #lockReleased()}) rather than spin.
  */
 final class HandleCache {
 
     private static final Logger log = LoggerFactory.getLogger(HandleCache.class);
 
+    /** Longest single wait for a handle to become evictable; only a safety net, releases notify. */
+    private static final long WAIT_MILLIS = 50;
+
     private final int capacity;
     private final LinkedHashMap<JobLogFile, Boolean> open = new LinkedHashMap<>(64, 0.75f, true);
+    /** Guarded by this: counts lock releases, so a waiter never misses one that came before it waited. */
+    private long releases;
+    private volatile int waiters;
 
     HandleCache(int capacity) {
         if (capacity < 1) {
@@ -53,6 +59,9 @@ final class HandleCache {
 
     /** Closes the job's handle if open, optionally fsyncing first. Call with {@code job.lock} held. */
     void release(JobLogFile job, boolean fsync) throws IOException {
+        if (job.ledger != null) {
+            job.ledger.closeFile();
+        }
         FileChannel ch = job.channel;
         if (ch == null) {
             return;
@@ -90,25 +99,47 @@ final class HandleCache {
         }
     }
 
+    /** A job's lock was released: a caller waiting for an evictable handle may find one now. Cheap when nobody waits. */
+    void lockReleased() {
+        if (waiters > 0) {
+            synchronized (this) {
+                releases++;
+                notifyAll();
+            }
+        }
+    }
+
     private void reserve(JobLogFile job) {
         while (true) {
-            List<JobLogFile> victims;
+            List<JobLogFile> candidates;
+            long seen;
             synchronized (this) {
                 if (open.size() < capacity) {
                     open.put(job, Boolean.TRUE);
                     return;
                 }
-                victims = new ArrayList<>(8);
-                for (JobLogFile candidate : open.keySet()) {
-                    victims.add(candidate);
-                    if (victims.size() == 8) {
-                        break;
+                // Least recently used first; every one of them, not a fixed few.
+                candidates = new ArrayList<>(open.keySet());
+                seen = releases;
+                waiters++;
+            }
+            try {
+                if (evictOne(candidates)) {
+                    continue;
+                }
+                // Every open handle is mid-write: their writes finish without needing us.
+                synchronized (this) {
+                    if (releases == seen && open.size() >= capacity) {
+                        wait(WAIT_MILLIS);
                     }
                 }
-            }
-            if (!evictOne(victims)) {
-                // Every candidate is mid-write; their writes finish without needing us.
-                LockSupport.parkNanos(20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for a log file handle", e);
+            } finally {
+                synchronized (this) {
+                    waiters--;
+                }
             }
         }
     }
@@ -125,6 +156,9 @@ final class HandleCache {
                 }
                 FileChannel ch = victim.channel;
                 victim.channel = null;
+                if (victim.ledger != null) {
+                    victim.ledger.closeFile();
+                }
                 if (ch != null) {
                     // The data already reached the kernel with each write; fsync is close(jobId)'s job.
                     ch.close();

@@ -22,6 +22,8 @@ final class JobLogFile {
 
     LineIndex lines;
     BatchLedger ledger;
+    /** False while the state was loaded by a read only: the first append then repairs what a crash left. */
+    boolean repaired;
     volatile FileChannel channel;
 
     JobLogFile(String jobId, Path dir) {

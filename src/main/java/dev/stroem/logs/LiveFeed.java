@@ -83,6 +83,11 @@ final class LiveFeed {
         end = Math.max(end, lines);
     }
 
+    /** Lines known to be in the log file (-1 until known). */
+    synchronized long knownEnd() {
+        return end;
+    }
+
     /** The job was finalised when its log held {@code lines} lines. */
     synchronized void markEnded(String status, long lines) {
         endStatus = status;

@@ -79,9 +79,16 @@ public final class LocalLogStore implements AutoCloseable {
             }
         }
 
-        /** 256 open files, an index entry every 1024 lines, 10,000 batch ids per job, 4096 tracked jobs. */
+        /**
+         * 256 open files, an index entry every 1024 lines, 1,000 batch ids per job (the
+         * {@code .batches} sidecar holds at most twice that), 4096 tracked jobs.
+         */
         public static Options defaults() {
-            return new Options(256, 1024, 10_000, 4096);
+            return new Options(256, 1024, 1_000, 4096);
+        }
+
+        public Options withBatchWindow(int n) {
+            return new Options(maxOpenFiles, indexInterval, n, maxTrackedJobs);
         }
 
         public Options withMaxOpenFiles(int n) {
@@ -227,6 +234,7 @@ public final class LocalLogStore implements AutoCloseable {
                 return new AppendResult(first, stored.size(), false);
             } finally {
                 job.lock.unlock();
+                handles.lockReleased();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the log of job " + jobId + ": " + e.getMessage(), e);
@@ -329,6 +337,9 @@ public final class LocalLogStore implements AutoCloseable {
             job.lock.lock();
             try {
                 handles.release(job, false);
+                if (job.ledger != null) {
+                    job.ledger.closeFile();
+                }
                 Files.deleteIfExists(job.jsonl);
                 Files.deleteIfExists(dir.resolve(jobId + ".log"));
                 Files.deleteIfExists(job.batches);
@@ -381,6 +392,7 @@ public final class LocalLogStore implements AutoCloseable {
                 return f.apply(job);
             } finally {
                 job.lock.unlock();
+                handles.lockReleased();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the log of job " + jobId + ": " + e.getMessage(), e);
@@ -439,7 +451,11 @@ public final class LocalLogStore implements AutoCloseable {
      * last line, or a batch whose intent record is there but whose bytes are only partly written.
      */
     private void ensureLoaded(JobLogFile job, boolean forWrite) throws IOException {
-        if (job.loaded()) {
+        if (job.loaded() && (job.repaired || !forWrite)) {
+            return;
+        }
+        if (!forWrite) {
+            loadForRead(job);
             return;
         }
         LineIndex lines = new LineIndex(options.indexInterval());
@@ -475,6 +491,29 @@ public final class LocalLogStore implements AutoCloseable {
         }
         job.lines = lines;
         job.ledger = new BatchLedger(job.batches, options.batchWindow());
+        job.repaired = true;
+    }
+
+    /**
+     * Loads a job's state for reading only: the file is opened read-only and never changed (a
+     * read-only {@code local_dir} still serves reads); a torn last line is left for the next
+     * append to repair and is simply not counted.
+     */
+    private void loadForRead(JobLogFile job) throws IOException {
+        LineIndex lines = new LineIndex(options.indexInterval());
+        try (FileChannel ch = FileChannel.open(job.jsonl, StandardOpenOption.READ)) {
+            long size = ch.size();
+            LineIndex saved = size >= SAVE_INDEX_FROM_BYTES ? loadIndex(job, ch, size) : null;
+            if (saved != null) {
+                lines = saved;
+            }
+            lines.scan(ch, size);
+        } catch (NoSuchFileException e) {
+            // no log yet: an empty index
+        }
+        job.lines = lines;
+        job.ledger = new BatchLedger(job.batches, options.batchWindow());
+        job.repaired = false;
     }
 
     private LineIndex loadIndex(JobLogFile job, FileChannel ch, long size) {

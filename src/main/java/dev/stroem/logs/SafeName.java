@@ -1,19 +1,22 @@
 package dev.stroem.logs;
 
 /**
- * Guards names that become part of a file path or an archive key: job ids, workspace, task and
- * step names. A safe name can never make a path leave {@code local_dir} or an archive key leave
- * the archive's {@code path}, whatever it holds.
+ * The one rule for names that become part of a file path, an archive key or a log line's step:
+ * job ids, workspace, task, action and step names. A safe name can never make a path leave
+ * {@code local_dir} or an archive key leave the archive's {@code path}, whatever it holds. The
+ * workflow loader refuses a workspace whose names break it (a load error naming the file), so
+ * a name that cannot be stored never reaches a running job.
  *
- * <p>Rejected: empty or blank names, names longer than {@value #MAX_LENGTH} characters, names
+ * <p>Rejected: empty or blank names, names longer than {@value #MAX_BYTES} bytes of UTF-8 (file
+ * systems allow 255 bytes per name, and suffixes are added), names
  * containing {@code ..}, {@code /}, {@code \}, NUL or any other control character, and absolute
  * paths (leading {@code /}, {@code \} or a drive letter such as {@code C:}). Names like
  * {@code say-hello}, {@code build_1}, {@code _server}, {@code default} or a UUID are fine.
  */
 public final class SafeName {
 
-    /** Longest accepted name; file systems refuse names beyond 255 bytes and we add suffixes. */
-    public static final int MAX_LENGTH = 200;
+    /** Longest accepted name in UTF-8 bytes; file systems refuse names beyond 255 bytes and we add suffixes. */
+    public static final int MAX_BYTES = 200;
 
     private SafeName() {}
 
@@ -36,15 +39,16 @@ public final class SafeName {
         return problem(value) == null;
     }
 
-    private static String problem(String value) {
+    /** Why {@code value} is not a safe name, as the end of a sentence ({@code "must not contain '/'"}), or null. */
+    public static String problem(String value) {
         if (value == null || value.isEmpty()) {
             return "must not be empty";
         }
         if (value.isBlank()) {
             return "must not be blank";
         }
-        if (value.length() > MAX_LENGTH) {
-            return "must not be longer than " + MAX_LENGTH + " characters";
+        if (value.length() > MAX_BYTES / 4 && value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BYTES) {
+            return "must not be longer than " + MAX_BYTES + " bytes (UTF-8)";
         }
         char first = value.charAt(0);
         if (first == '/' || first == '\\'
@@ -85,7 +89,7 @@ public final class SafeName {
             return "null";
         }
         StringBuilder sb = new StringBuilder(value.length() + 2).append('"');
-        int shown = Math.min(value.length(), MAX_LENGTH + 20);
+        int shown = Math.min(value.length(), MAX_BYTES + 20);
         for (int i = 0; i < shown; i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c)) {

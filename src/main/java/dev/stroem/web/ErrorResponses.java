@@ -5,13 +5,17 @@ import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into the contract's error body {@code {"error":"<sentence>"}}: Javalin's
- * {@link HttpResponseException}s keep their status, anything else is our bug and a 500.
+ * {@link HttpResponseException}s keep their status, anything else is our bug and a 500 whose
+ * body says no more than {@code {"error":"internal error","id":"<error id>"}}: the exception's
+ * class, message (SQL, paths) and stack go to the server log under that id, never to the client.
  */
 final class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
@@ -26,17 +30,23 @@ final class ErrorResponses {
             }
             write(ctx, e.getStatus(), message);
         });
-        routes.exception(Exception.class, (e, ctx) -> {
-            log.error("{} {} failed", ctx.method(), ctx.path(), e);
-            write(ctx, 500, "internal error: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
-        });
+        routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
         routes.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty()) {
                 write(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
             }
         });
         routes.error(405, ctx -> write(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    /** Answers 500 with an error id and logs the failure under it. */
+    static void internalError(Context ctx, Exception e) {
+        String id = UUID.randomUUID().toString();
+        log.error("{} {} failed (error id {})", ctx.method(), ctx.path(), id, e);
+        var body = new LinkedHashMap<String, String>();
+        body.put("error", "internal error");
+        body.put("id", id);
+        ctx.status(500).json(body);
     }
 
     static void write(Context ctx, int status, String message) {

@@ -113,9 +113,34 @@ public final class LogsApi {
             requireStep(job, step);
         }
         var query = LogQuery.all().withStep(step).withStream(streamParam(ctx));
-        ctx.header("Content-Disposition", "attachment; filename=\"" + job.jobId()
-                + (step == null ? "" : "-" + step) + ".jsonl\"");
+        ctx.header("Content-Disposition", contentDisposition(job.jobId() + (step == null ? "" : "-" + step) + ".jsonl"));
         streamNdjson(ctx, job, query);
+    }
+
+    /**
+     * {@code attachment} with the file name as RFC 6266 wants it: an ASCII fallback in quotes
+     * (quotes, backslashes, control and non-ASCII characters replaced by {@code _}) and the exact
+     * name in {@code filename*} (UTF-8, percent-encoded). A step name can hold any of these.
+     */
+    static String contentDisposition(String fileName) {
+        var ascii = new StringBuilder(fileName.length());
+        var encoded = new StringBuilder(fileName.length() * 3);
+        for (int i = 0; i < fileName.length(); i++) {
+            char c = fileName.charAt(i);
+            ascii.append(c < 0x20 || c >= 0x7f || c == '"' || c == '\\' ? '_' : c);
+        }
+        for (byte b : fileName.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int v = b & 0xff;
+            boolean attrChar = (v >= 'a' && v <= 'z') || (v >= 'A' && v <= 'Z') || (v >= '0' && v <= '9')
+                    || "!#$&+-.^_`|~".indexOf(v) >= 0;
+            if (attrChar) {
+                encoded.append((char) v);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(v >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(v & 0xf, 16)));
+            }
+        }
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 
     private void streamNdjson(Context ctx, Job job, LogQuery query) throws IOException {

@@ -10,6 +10,7 @@ import dev.stroem.jobs.store.WorkerStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -173,7 +174,14 @@ public final class WorkerApi {
                     ? new NotFoundResponse("no job with id " + jobId)
                     : new NotFoundResponse("job " + jobId + " has no step named \"" + batch.stepName() + "\"");
         }
-        var result = logs.appendBatch(jobId, batch.batchId(), batch.lines());
+        dev.stroem.logs.AppendResult result;
+        try {
+            result = logs.appendBatch(jobId, batch.batchId(), batch.lines());
+        } catch (IllegalArgumentException e) {
+            // A name the log store refuses (a job from before the workspace rule): the worker must
+            // not retry it for ever, so it is a client error, never a 500.
+            throw new HttpResponseException(422, e.getMessage());
+        }
         if (!result.duplicate()) {
             linesIngested.increment(result.count());
             bytesIngested.increment(batch.textBytes());

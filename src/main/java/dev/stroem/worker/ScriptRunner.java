@@ -22,6 +22,7 @@ public final class ScriptRunner {
     private final ObjectMapper json = new ObjectMapper();
     private final Path workDir;
     private final Duration killGrace;
+    private final Duration drainLimit;
     private final String setsid;
     private final String kill;
 
@@ -35,6 +36,12 @@ public final class ScriptRunner {
 
     /** With {@code processGroups} false, steps are ended through the descendants the JVM sees. */
     ScriptRunner(Path workDir, Duration killGrace, boolean processGroups) {
+        this(workDir, killGrace, processGroups, StepProcess.DRAIN_LIMIT);
+    }
+
+    /** With {@code drainLimit}: how long output may keep flowing after the step's script ended. */
+    ScriptRunner(Path workDir, Duration killGrace, boolean processGroups, Duration drainLimit) {
+        this.drainLimit = drainLimit;
         this.workDir = workDir;
         this.killGrace = killGrace;
         this.kill = onPath("kill").orElse(null);
@@ -73,7 +80,7 @@ public final class ScriptRunner {
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
-        return new StepProcess(step, process, tree, dir, killGrace, sink);
+        return new StepProcess(step, process, tree, dir, killGrace, drainLimit, sink);
     }
 
     private String inputJson(ClaimedStep step) {

@@ -62,6 +62,7 @@ public final class StepLog {
     private int droppedBatches;
     private int failuresInRow;
     private long lostAfterAbort;
+    private long droppedAfterClose;
 
     StepLog(LogShipper shipper, String jobId, String stepName) {
         this.shipper = shipper;
@@ -83,6 +84,13 @@ public final class StepLog {
         ShippedLine shipped = ShippedLine.of(line);
         lock.lock();
         try {
+            if (closed && !aborted) {
+                // The step is over; a line now can only come from a process it left behind.
+                if (droppedAfterClose++ == 0) {
+                    log.warn("Step '{}' of job {} printed after it ended; such lines are dropped", stepName, jobId);
+                }
+                return;
+            }
             if (aborted) {
                 if (lostAfterAbort++ == 0) {
                     log.warn("Step '{}' of job {} printed after the worker spooled its logs at shutdown; "
@@ -100,6 +108,16 @@ public final class StepLog {
                 seal();
                 changed.signalAll();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lines appended after {@link #close()} and dropped. */
+    long droppedAfterClose() {
+        lock.lock();
+        try {
+            return droppedAfterClose;
         } finally {
             lock.unlock();
         }

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -29,24 +31,31 @@ public final class StepProcess {
     private static final Logger log = LoggerFactory.getLogger(StepProcess.class);
 
     /** How long output may keep flowing after the tree was killed (pipes held by escaped processes). */
-    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
+    static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
 
     private final ClaimedStep step;
     private final Process process;
     private final ProcessTree tree;
     private final Path dir;
     private final Duration killGrace;
+    private final Duration drainLimit;
+    private final Consumer<LogLine> sink;
+    /** Set once the step is over: what an escaped process prints after that is counted and dropped. */
+    private final AtomicBoolean detached = new AtomicBoolean();
+    private final AtomicLong droppedAfterEnd = new AtomicLong();
     private final Thread stdout;
     private final Thread stderr;
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
 
     StepProcess(ClaimedStep step, Process process, ProcessTree tree, Path dir, Duration killGrace,
-            Consumer<LogLine> sink) {
+            Duration drainLimit, Consumer<LogLine> sink) {
         this.step = step;
         this.process = process;
         this.tree = tree;
         this.dir = dir;
         this.killGrace = killGrace;
+        this.drainLimit = drainLimit;
+        this.sink = sink;
         this.stdout = capture(process.getInputStream(), LogStream.STDOUT, sink);
         this.stderr = capture(process.getErrorStream(), LogStream.STDERR, sink);
     }
@@ -100,14 +109,24 @@ public final class StepProcess {
         return new StepOutcome(exitCode, exitCode == 0 ? null : "Command exited with code " + exitCode, null);
     }
 
+    /** Lines printed after the step ended (by a process that escaped its group) that were dropped. */
+    public long droppedAfterEnd() {
+        return droppedAfterEnd.get();
+    }
+
     private void drainOutput() throws InterruptedException {
-        stdout.join(DRAIN_LIMIT.toMillis());
-        stderr.join(DRAIN_LIMIT.toMillis());
+        stdout.join(drainLimit.toMillis());
+        stderr.join(drainLimit.toMillis());
         if (stdout.isAlive() || stderr.isAlive()) {
             // Only a process that escaped the step's group (its own setsid, say) still holds the
-            // pipes; what it prints from now on is not the step's output.
+            // pipes; what it prints from now on is not the step's output. The readers go on reading
+            // (a full pipe would block the escaped process), but the lines are counted and dropped,
+            // so the worker's memory does not grow with them.
+            detached.set(true);
+            sink.accept(new LogLine(now(), LogStream.STDERR, step.stepName(), "[worker] a process that left the "
+                    + "step's process group still holds its output; what it prints from now on is dropped"));
             log.warn("{}: a process outside the step's process group keeps its output open; "
-                    + "no longer reading it", step.describe());
+                    + "dropping what it prints from now on", step.describe());
         }
     }
 
@@ -115,7 +134,13 @@ public final class StepProcess {
         var splitter = new LineSplitter();
         Thread t = new Thread(() -> {
             try (in) {
-                splitter.split(in, text -> sink.accept(new LogLine(now(), stream, step.stepName(), text)));
+                splitter.split(in, text -> {
+                    if (detached.get()) {
+                        droppedAfterEnd.incrementAndGet();
+                    } else {
+                        sink.accept(new LogLine(now(), stream, step.stepName(), text));
+                    }
+                });
             } catch (IOException e) {
                 log.warn("Reading the {} of {} failed: {}", stream.wireName(), step.describe(), e.getMessage());
             }

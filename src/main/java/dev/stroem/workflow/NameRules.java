@@ -1,11 +1,13 @@
 package dev.stroem.workflow;
 
+import dev.stroem.logs.SafeName;
+
 /**
  * Names of workspaces, tasks, steps and actions end up in file names, archive keys and URLs, so they
- * must be usable as a single path segment.
+ * must be usable as a single path segment: {@link SafeName}'s rule, the one the log store applies,
+ * checked here when a workspace loads so that no job ever carries a name the log store refuses.
  */
 final class NameRules {
-    static final int MAX_LENGTH = 200;
     /** Step name of the server's own events in job logs. */
     static final String SERVER_STEP = "_server";
 
@@ -15,9 +17,6 @@ final class NameRules {
     static String unsafe(String name) {
         if (name == null || name.isBlank()) {
             return "name is empty";
-        }
-        if (name.length() > MAX_LENGTH) {
-            return "name is longer than " + MAX_LENGTH + " characters";
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
@@ -31,7 +30,8 @@ final class NameRules {
         if (name.contains("..") || name.equals(".")) {
             return "name '" + name + "' contains '..' or is '.', which is not allowed in names";
         }
-        return null;
+        String problem = SafeName.problem(name);
+        return problem == null ? null : "name '" + printable(name) + "' " + problem;
     }
 
     /** Steps have extra rules: loop-instance brackets, the server-events step and context roots. */

@@ -64,6 +64,18 @@ class ServerConfigLoadingTest {
     }
 
     @Test
+    void defect11_theMergeSpillDirectoryIsAConfigKey() {
+        ServerConfig config = load("""
+                worker_token: secret
+                log_storage:
+                  read:
+                    merge_spill_dir: /var/tmp/stroem-merge
+                """);
+        assertThat(config.logStorage().read().mergeSpillDir()).isEqualTo("/var/tmp/stroem-merge");
+        assertThat(load("worker_token: secret\n").logStorage().read().mergeSpillDir()).as("java.io.tmpdir").isNull();
+    }
+
+    @Test
     void specArchiveExampleForS3() {
         ServerConfig config = load("""
                 worker_token: x

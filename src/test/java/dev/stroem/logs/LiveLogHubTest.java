@@ -125,6 +125,27 @@ class LiveLogHubTest {
     }
 
     @Test
+    void defect3_aFollowerBehindTheRingWhoseLogFileWasDeleted_isEndedWithAReason_notLeftWaiting() throws Exception {
+        hub(1024, 1024);
+        String job = "deleted-under-us";
+        var watching = new RecordingSink();
+        hub.follow(new StreamRequest(job, 0, null, false), watching);
+        for (int b = 0; b < 20; b++) {
+            store.append(job, TestLines.batch("a", "line-" + b + "-", 20));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> watching.lines().size() == 400);
+        // local_dir is cleaned up behind the server's back while the job is still watched.
+        java.nio.file.Files.delete(store.jsonlPath(job));
+
+        var late = new RecordingSink();
+        hub.follow(new StreamRequest(job, 0, null, false), late);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> late.aborted != null);
+        assertThat(late.aborted.getMessage()).contains("no longer holds line 0", "from=0");
+        assertThat(late.finished).isFalse();
+    }
+
+    @Test
     void viewersSubscribingWhileBatchesAreAppendedGetEveryLineExactlyOnceInOrder() throws Exception {
         hub(4 * 1024, 2 * 1024); // a small ring and small frames: every path is taken
         for (int round = 0; round < 100; round++) {

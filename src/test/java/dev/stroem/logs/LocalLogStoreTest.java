@@ -272,6 +272,43 @@ class LocalLogStoreTest {
     }
 
     @Test
+    void defect9_readsNeverChangeTheFile_aTornTailIsRepairedOnlyByTheNextAppend() throws IOException {
+        LocalLogStore before = store();
+        before.append("job", batch("s", "whole", 2));
+        before.close();
+        Path file = dir.resolve("logs/job.jsonl");
+        Files.writeString(file, "{\"ts\":\"2025-02-12T10:56:45.000Z\",\"str", StandardOpenOption.APPEND);
+        byte[] onDisk = Files.readAllBytes(file);
+        var modified = Files.getLastModifiedTime(file);
+
+        LocalLogStore reader = store();
+        assertThat(reader.lineCount("job")).isEqualTo(2);
+        assertThat(TestLines.drain(reader.read("job", LogQuery.all()))).hasSize(2);
+        assertThat(reader.size("job")).isEqualTo(onDisk.length - "{\"ts\":\"2025-02-12T10:56:45.000Z\",\"str".length());
+
+        assertThat(Files.readAllBytes(file)).as("a read leaves the file as it is").isEqualTo(onDisk);
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(modified);
+        reader.append("job", List.of(out("s", "next")));
+        assertThat(fileLines(file)).extracting(l -> codec.decode(l).line()).containsExactly("whole0", "whole1", "next");
+    }
+
+    @Test
+    void defect9_theBatchLedgerIsBounded_andStillRecognisesRecentRetries() throws IOException {
+        LocalLogStore store = store(LocalLogStore.Options.defaults().withBatchWindow(10));
+        for (int b = 0; b < 55; b++) {
+            store.append("job", "batch-" + b, List.of(out("s", "line " + b)));
+        }
+
+        assertThat(Files.readAllLines(dir.resolve("logs/job.batches"))).as("at most twice the window").hasSizeLessThanOrEqualTo(20);
+        assertThat(store.append("job", "batch-54", List.of(out("s", "line 54"))).duplicate()).isTrue();
+        assertThat(store.append("job", "batch-46", List.of(out("s", "line 46"))).duplicate()).isTrue();
+        store.close();
+        LocalLogStore restarted = store(LocalLogStore.Options.defaults().withBatchWindow(10));
+        assertThat(restarted.append("job", "batch-50", List.of(out("s", "line 50"))).duplicate()).isTrue();
+        assertThat(restarted.lineCount("job")).isEqualTo(55);
+    }
+
+    @Test
     void partlyWrittenBatchIsRemovedSoItsRetryWritesItWhole() throws IOException {
         LocalLogStore before = store();
         before.append("job", "b1", batch("s", "one", 2));
@@ -285,7 +322,8 @@ class LocalLogStoreTest {
             ch.truncate(size - second.length + keep);
         }
         LocalLogStore after = store();
-        assertThat(after.lineCount("job")).isEqualTo(2);
+        // A read sees the whole lines on disk and changes nothing; the next append repairs.
+        assertThat(after.lineCount("job")).isEqualTo(4);
         AppendResult retry = after.append("job", "b2", batch("s", "two", 4));
         assertThat(retry).isEqualTo(new AppendResult(2, 4, false));
         assertThat(fileLines(file)).extracting(l -> codec.decode(l).line())

@@ -140,6 +140,11 @@ public final class TestServer implements AutoCloseable {
         return dir;
     }
 
+    /** The running server's job store, for a test that must create what the API cannot (an old job). */
+    public dev.stroem.jobs.store.JobStore jobs() {
+        return app.jobs();
+    }
+
     public Path logDir() {
         return dir.resolve("logs");
     }

@@ -93,6 +93,21 @@ class LogShipperIT {
     }
 
     @Test
+    void defect7_linesAppendedAfterTheStepLogClosed_areCountedAndDropped_notKeptInMemory() throws Exception {
+        shipper(SETTINGS);
+        StepLog step = shipper.openStep("job-1", "s");
+        append(step, List.of("kept"));
+
+        var done = step.close();
+        // A process that escaped the step's group keeps printing after the step ended.
+        append(step, numbered("after ", 1000));
+
+        assertThat(done.get(60, TimeUnit.SECONDS)).isEqualTo(ShipResult.DELIVERED);
+        assertThat(server.lines("job-1", "s")).containsExactly("kept");
+        assertThat(step.droppedAfterClose()).isEqualTo(1000);
+    }
+
+    @Test
     void linesShipLiveBeforeTheStepEnds() throws Exception {
         shipper(SETTINGS);
         StepLog step = shipper.openStep("job-1", "long-running");

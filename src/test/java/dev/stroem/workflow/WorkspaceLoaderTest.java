@@ -384,6 +384,26 @@ class WorkspaceLoaderTest {
     }
 
     @Test
+    void defect2_namesTheLogStoreWouldRefuse_areRefusedWhenTheWorkspaceLoads() {
+        String longTask = "é".repeat(101); // 101 characters, 202 bytes of UTF-8
+        ws.file("a.yaml", GREET_ACTION + """
+                tasks:
+                  ok:
+                    flow:
+                      "c:build": { action: greet }
+                  "%s":
+                    flow: { s: { action: greet } }
+                """.formatted(longTask));
+
+        assertThat(ws.problems()).containsExactly(
+                ".workflows/a.yaml: ok/c:build: step name 'c:build' must not be an absolute path",
+                ".workflows/a.yaml: " + longTask + ": task name '" + longTask
+                        + "' must not be longer than 200 bytes (UTF-8)");
+        assertThat(dev.stroem.logs.SafeName.isSafe("c:build")).isFalse();
+        assertThat(dev.stroem.logs.SafeName.isSafe(longTask)).isFalse();
+    }
+
+    @Test
     void stepNamesThatMeetInTemplatesClash() {
         ws.file("a.yaml", GREET_ACTION + """
                 tasks:
