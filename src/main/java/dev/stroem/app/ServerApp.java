@@ -68,7 +68,19 @@ public final class ServerApp implements AutoCloseable {
         var storage = config.logStorageOrDefault();
 
         String nodeId = java.util.UUID.randomUUID().toString();
+        var dbUrl = dev.stroem.jobs.store.DatabaseUrl.parse(config.dbOrDefault().url());
+        if (dbUrl.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.SQLITE) {
+            // One server per SQLite file: a second one refuses to start before touching it.
+            own(dev.stroem.cluster.SqliteServerLock.acquire(Path.of(dbUrl.jdbcUrl().substring("jdbc:sqlite:".length()))));
+        }
         var db = own(Database.open(config.dbOrDefault().url()));
+        // The leader runs recovery and retention; on SQLite (one server) this server always leads.
+        dev.stroem.cluster.LeaderGate leader = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES
+                ? own(new dev.stroem.cluster.PostgresLeader(db.url(), nodeId, Duration.ofSeconds(2)).start())
+                : dev.stroem.cluster.LeaderGate.singleNode();
+        Gauge.builder("stroem_leader_status", leader, l -> l.isLeader() ? 1 : 0)
+                .description("1 while this server is the leader (recovery, retention, scheduling), else 0")
+                .register(metrics);
         jobs = new JobStore(db, json);
         var logStates = new LogStateStore(db);
         var workers = new WorkerStore(db, json);
@@ -132,8 +144,8 @@ public final class ServerApp implements AutoCloseable {
         if (uploader != null) {
             own(uploader.start());
         }
-        own(recovery.start());
-        own(retention.start());
+        own(recovery.start(leader::isLeader));
+        own(retention.start(leader::isLeader));
         own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
         try {
             web.start();

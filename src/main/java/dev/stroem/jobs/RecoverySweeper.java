@@ -68,7 +68,16 @@ public final class RecoverySweeper implements AutoCloseable {
 
     /** Sweeps every {@code sweep_interval_secs}, the first time one interval from now. */
     public RecoverySweeper start() {
-        schedule.start(this::sweepOnce, interval, interval);
+        return start(() -> true);
+    }
+
+    /** Like {@link #start()}, sweeping only while {@code leader} says this server is the leader. */
+    public RecoverySweeper start(java.util.function.BooleanSupplier leader) {
+        schedule.start(() -> {
+            if (leader.getAsBoolean()) {
+                sweepOnce();
+            }
+        }, interval, interval);
         return this;
     }
 

@@ -89,9 +89,18 @@ public final class RetentionSweeper implements AutoCloseable {
      * one minute, whichever is shorter, so that a server restarted often still cleans up.
      */
     public RetentionSweeper start() {
+        return start(() -> true);
+    }
+
+    /** Like {@link #start()}, sweeping only while {@code leader} says this server is the leader. */
+    public RetentionSweeper start(java.util.function.BooleanSupplier leader) {
         if (enabled()) {
             Duration every = Duration.ofSeconds(config.intervalSecs());
-            schedule.start(this::sweepOnce, every.compareTo(FIRST_SWEEP_AT_MOST) < 0 ? every : FIRST_SWEEP_AT_MOST, every);
+            schedule.start(() -> {
+                if (leader.getAsBoolean()) {
+                    sweepOnce();
+                }
+            }, every.compareTo(FIRST_SWEEP_AT_MOST) < 0 ? every : FIRST_SWEEP_AT_MOST, every);
         }
         return this;
     }

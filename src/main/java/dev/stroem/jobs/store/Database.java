@@ -95,6 +95,11 @@ public final class Database implements AutoCloseable {
         return url.kind();
     }
 
+    /** The database's location as configured (the cluster room opens sessions of its own there). */
+    public DatabaseUrl url() {
+        return url;
+    }
+
     /** True when a trivial query succeeds: what {@code /healthz} reports. */
     public boolean isReachable() {
         try {
