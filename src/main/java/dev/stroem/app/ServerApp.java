@@ -133,8 +133,21 @@ public final class ServerApp implements AutoCloseable {
         var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
                 Duration.ofSeconds(streamConfig.pingIntervalSecsOrDefault()),
                 Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecsOrDefault())), metrics));
+        var healthDetail = new dev.stroem.web.HealthDetailApi(config.workerToken(), () -> {
+            var body = new java.util.LinkedHashMap<String, Object>();
+            boolean reachable = db.isReachable();
+            body.put("status", reachable ? "ok" : "unavailable");
+            body.put("db", reachable ? "ok" : "unreachable");
+            body.put("node", nodeId);
+            body.put("leader", leader.isLeader());
+            body.put("archive_queue_depth", archive == null ? null : logStates.pendingUploads());
+            return body;
+        });
         web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
-                jobsApi, logsApi, workerApi, streamApi::configure));
+                jobsApi, logsApi, workerApi, javalin -> {
+                    streamApi.configure(javalin);
+                    healthDetail.configure(javalin);
+                }));
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recoveryOrDefault(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retentionOrDefault(),

@@ -42,5 +42,23 @@ class HealthPostgresIT {
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.json().path("status").asText()).isEqualTo("unavailable");
         assertThat(answer.json().path("database").asText()).isEqualTo("unreachable");
+        assertThat(answer.json().path("db").asText()).as("the original's key").isEqualTo("unreachable");
+    }
+
+    @Test
+    void healthzDetailNeedsTheWorkerToken_andShowsTheLeaderAndNode() {
+        postgres = PostgresTestDatabase.create();
+        server = TestServer.in(dir, postgres.url()).start();
+
+        assertThat(server.api().get("/healthz/detail").status()).isEqualTo(401);
+        var detail = server.worker().http().get("/healthz/detail");
+
+        assertThat(detail.status()).isEqualTo(200);
+        assertThat(detail.json().path("db").asText()).isEqualTo("ok");
+        assertThat(detail.json().path("node").asText()).isNotBlank();
+        assertThat(detail.json().path("leader").asBoolean()).as("the only server leads").isTrue();
+        var minimal = server.api().get("/healthz").json();
+        assertThat(minimal.path("status").asText()).isEqualTo("ok");
+        assertThat(minimal.path("db").asText()).isEqualTo("ok");
     }
 }
