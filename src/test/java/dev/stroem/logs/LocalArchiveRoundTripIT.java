@@ -42,7 +42,9 @@ class LocalArchiveRoundTripIT {
         ArchiveResult archived = new LogArchiver(store, archive, "logs/").archive(ref);
         assertThat(archived.archived()).isTrue();
         assertThat(archiveDir.resolve(archived.key())).exists();
-        JobLogRef ended = ref.archived(archived.uncompressedBytes());
+        // What the log state records for an archived job: its size, its key and its line count.
+        JobLogRef ended = new JobLogRef(ref.jobId(), ref.workspace(), ref.taskName(), ref.createdAt(), true,
+                archived.uncompressedBytes(), archived.key(), archived.lines());
 
         // the server restarts and retention has removed the local copy
         store.close();
