@@ -49,8 +49,13 @@ public final class LogStateStore {
 
     // --- transitions inside the job's own transactions -----------------------------------------
 
+    /**
+     * The job row was just inserted: its log is live, or already complete for a job inserted
+     * finalised (a trigger fire recorded as skipped has nothing left to write).
+     */
     static void created(Handle h, String jobId) {
-        h.createUpdate("INSERT INTO job_logs (job_id, state, generation, attempts) VALUES (:job, 'live', 0, 0)")
+        h.createUpdate("INSERT INTO job_logs (job_id, state, generation, attempts) SELECT job_id, "
+                        + "CASE WHEN finalize_state = 'done' THEN 'complete' ELSE 'live' END, 0, 0 FROM jobs WHERE job_id = :job")
                 .bind("job", jobId)
                 .execute();
     }
