@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,8 +93,16 @@ class LiveLogFollowerTest {
     }
 
     private void sendLines(WsConnectContext ctx, int first, int next) {
-        send(ctx, Map.of("type", "lines", "first", first, "next", next, "data",
-                String.join("\n", lines(first, next)) + "\n"));
+        ctx.send(linesFrame(first, next));
+    }
+
+    private String linesFrame(int first, int next) {
+        try {
+            return json.writeValueAsString(Map.of("type", "lines", "first", first, "next", next, "data",
+                    String.join("\n", lines(first, next)) + "\n"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void send(WsConnectContext ctx, Map<String, Object> frame) {
@@ -253,8 +262,10 @@ class LiveLogFollowerTest {
     @Test
     void aServerThatStaysAwayAfterADropEndsTheFollowWithASentence() throws Exception {
         scripts.add(ctx -> {
-            sendLines(ctx, 0, 2);
-            new Thread(() -> standIn.stop()).start();
+            // Stop only once the frame is on the wire: ctx.send is asynchronous, and a stop racing
+            // it would drop the lines this test expects the follower to have printed.
+            Runnable stopServer = () -> new Thread(() -> standIn.stop()).start();
+            ctx.session.sendText(linesFrame(0, 2), Callback.from(stopServer, failure -> stopServer.run()));
         });
         startStandIn();
 
