@@ -23,4 +23,19 @@ public record JobStep(
         Instant completedAt,
         Integer exitCode,
         String errorMessage,
-        Map<String, Object> output) {}
+        Map<String, Object> output,
+        StepControl control) {
+
+    public JobStep {
+        control = control == null ? StepControl.NONE : control;
+    }
+
+    public JobStep(String jobId, String stepName, int position, String actionName, String actionType,
+            List<String> dependsOn, boolean continueOnFailure, Long timeoutSecs, List<String> requiredTags,
+            StepStatus status, String workerId, Instant readyAt, Instant claimedAt, Instant startedAt,
+            Instant completedAt, Integer exitCode, String errorMessage, Map<String, Object> output) {
+        this(jobId, stepName, position, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs, requiredTags,
+                status, workerId, readyAt, claimedAt, startedAt, completedAt, exitCode, errorMessage, output,
+                StepControl.NONE);
+    }
+}
