@@ -75,7 +75,7 @@ class DagEvaluationTest {
 
     static JobStep conditional(String name, String when, String... deps) {
         return new JobStep("j", name, 0, "a", "script", List.of(deps), false, null, List.of(), StepStatus.PENDING,
-                null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null,
                 new StepControl(when, null, false, null, StepControl.Retry.NONE));
     }
 
