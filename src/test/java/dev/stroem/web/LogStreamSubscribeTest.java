@@ -58,7 +58,8 @@ class LogStreamSubscribeTest {
                 Instant.parse("2026-12-01T10:00:00Z"), null, null);
         jobs.createJob(job, List.of(new NewStep("s", "s", "script", List.of(), false, null, List.of())));
         api = new LogStreamApi(jobs, LogStreamSubscribeTest::failingCompletionLookup, new JobLogRefs(jobs, states),
-                new JobLogReader(store), store, hub, List.of(),
+                new JobLogReader(store), store, hub,
+                RouteGuard.open(new TaskRefs(new dev.stroem.workflow.WorkspaceCatalog(Map.of(), dir), jobs)),
                 new LogStreamApi.Settings(Duration.ofHours(1), Duration.ofHours(1)), new SimpleMeterRegistry());
     }
 
