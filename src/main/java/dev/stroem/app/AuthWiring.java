@@ -8,6 +8,8 @@ import dev.stroem.auth.Authenticator;
 import dev.stroem.auth.PasswordHasher;
 import dev.stroem.auth.RefreshTokenStore;
 import dev.stroem.auth.Sessions;
+import dev.stroem.auth.TicketStore;
+import dev.stroem.auth.Tickets;
 import dev.stroem.auth.UserDirectory;
 import dev.stroem.auth.UserStore;
 import dev.stroem.config.AuthConfig;
@@ -31,7 +33,8 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
         var policy = AccessPolicy.of(config.acl());
         if (auth == null || !auth.usersEnabled()) {
             var tokens = auth == null ? List.<String>of() : auth.apiTokensOrEmpty();
-            var authenticator = new Authenticator(tokens, null, null);
+            var authenticator = tokens.isEmpty() ? Authenticator.open() : new Authenticator(tokens, null, null,
+                    new Tickets(new TicketStore(db), null, new SecureRandom(), clock));
             return new AuthWiring(authenticator, policy,
                     new AuthApi.ServerInfo(authenticator.required(), false, List.of(), false, VERSION), null);
         }
@@ -52,7 +55,8 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
                 .map(e -> new AuthApi.OidcProviderInfo(e.getKey(),
                         e.getValue().displayName() == null ? e.getKey() : e.getValue().displayName()))
                 .toList();
-        var authenticator = new Authenticator(auth.apiTokensOrEmpty(), accessTokens, apiKeys);
+        var authenticator = new Authenticator(auth.apiTokensOrEmpty(), accessTokens, apiKeys,
+                new Tickets(new TicketStore(db), users, random, clock));
         return new AuthWiring(authenticator, policy,
                 new AuthApi.ServerInfo(true, internal, oidc, policy.enabled(), VERSION),
                 new AuthApi.Users(sessions, apiKeys, directory));

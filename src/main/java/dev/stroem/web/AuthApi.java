@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.auth.ApiKey;
 import dev.stroem.auth.ApiKeys;
+import dev.stroem.auth.Authenticator;
 import dev.stroem.auth.Sessions;
 import dev.stroem.auth.TokenPair;
 import dev.stroem.auth.UserDirectory;
@@ -37,6 +38,9 @@ public final class AuthApi {
 
     record CreateKeyRequest(@JsonProperty("name") String name, @JsonProperty("expires_in_days") Integer expiresInDays) {}
 
+    record CreateUserRequest(@JsonProperty("email") String email, @JsonProperty("password") String password,
+            @JsonProperty("name") String name, @JsonProperty("groups") List<String> groups) {}
+
     record AdminRequest(@JsonProperty("is_admin") Boolean isAdmin) {}
 
     record GroupsRequest(@JsonProperty("groups") List<String> groups) {}
@@ -45,16 +49,21 @@ public final class AuthApi {
 
     private final ServerInfo info;
     private final Users users;
+    private final Authenticator authenticator;
     private final RequestBodies bodies;
 
-    public AuthApi(ServerInfo info, Users users, ObjectMapper json) {
+    public AuthApi(ServerInfo info, Users users, Authenticator authenticator, ObjectMapper json) {
         this.info = info;
         this.users = users;
+        this.authenticator = authenticator;
         this.bodies = new RequestBodies(json);
     }
 
     void register(RoutesConfig routes) {
         routes.get("/api/config", this::config, Access.PUBLIC);
+        if (info.authRequired()) {
+            routes.post("/api/auth/ticket", this::ticket, Access.SIGNED_IN);
+        }
         if (users == null) {
             return;
         }
@@ -66,6 +75,7 @@ public final class AuthApi {
         routes.get("/api/auth/api-keys", this::listKeys, Access.SIGNED_IN);
         routes.delete("/api/auth/api-keys/{prefix}", this::deleteKey, Access.SIGNED_IN);
         routes.get("/api/users", this::listUsers, Access.ADMIN);
+        routes.post("/api/users", this::createUser, Access.ADMIN);
         routes.get("/api/users/{user_id}", this::user, Access.ADMIN);
         routes.put("/api/users/{user_id}/admin", this::setAdmin, Access.ADMIN);
         routes.get("/api/users/{user_id}/groups", this::groups, Access.ADMIN);
@@ -81,6 +91,13 @@ public final class AuthApi {
         body.put("acl_enabled", info.aclEnabled());
         body.put("version", info.version());
         ctx.json(body);
+    }
+
+    /** Ours: a single-use ticket for the next live log WebSocket or raw download ({@code ?ticket=}). */
+    private void ticket(Context ctx) {
+        var issued = authenticator.issueTicket(RouteGuard.principal(ctx));
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(Map.of("ticket", issued.ticket(), "expires_at", issued.expiresAt().toString()));
     }
 
     private void login(Context ctx) {
@@ -168,6 +185,11 @@ public final class AuthApi {
         int offset = JobsApi.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         var items = users.directory().list(limit, offset).stream().map(AuthApi::userView).toList();
         ctx.json(Map.of("items", items, "total", users.directory().count()));
+    }
+
+    private void createUser(Context ctx) {
+        var req = bodies.read(ctx, CreateUserRequest.class, null);
+        ctx.json(userView(users.directory().create(req.email(), req.password(), req.name(), req.groups())));
     }
 
     private void user(Context ctx) {
