@@ -52,7 +52,9 @@ public final class JobsApi {
         routes.post("/api/jobs/{id}/cancel", this::cancel, Access.RUN_JOB);
     }
 
-    record ExecuteRequest(@JsonProperty("input") Map<String, Object> input) {}
+    /** {@code source_job_id}: the job this one re-runs (the UI's "Run again"), kept as lineage. */
+    record ExecuteRequest(@JsonProperty("input") Map<String, Object> input,
+            @JsonProperty("source_job_id") String sourceJobId) {}
 
     /** Under an ACL: only workspaces with a task the caller may see, counting only those tasks. */
     private void listWorkspaces(Context ctx) {
@@ -92,9 +94,13 @@ public final class JobsApi {
     }
 
     private void execute(Context ctx) {
-        var req = bodies.read(ctx, ExecuteRequest.class, new ExecuteRequest(Map.of()));
+        var req = bodies.read(ctx, ExecuteRequest.class, new ExecuteRequest(Map.of(), null));
+        String sourceJobId = blankToNull(req.sourceJobId());
+        if (sourceJobId != null && jobs.findJob(sourceJobId).isEmpty()) {
+            throw new BadRequestResponse("source_job_id: no job with id " + sourceJobId);
+        }
         String jobId = orchestrator.createJob(ctx.pathParam("ws"), ctx.pathParam("name"),
-                req.input() == null ? Map.of() : req.input(), dev.stroem.jobs.Job.SOURCE_API);
+                req.input() == null ? Map.of() : req.input(), dev.stroem.jobs.Job.SOURCE_API, sourceJobId);
         ctx.json(Map.of("job_id", jobId));
     }
 
@@ -121,7 +127,7 @@ public final class JobsApi {
         String id = ctx.pathParam("id");
         var job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         var archive = archives == null ? null : archives.find(id).orElse(null);
-        ctx.json(JobView.detail(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));
+        ctx.json(JobDetailView.of(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));
     }
 
     private void cancel(Context ctx) {
