@@ -1,6 +1,6 @@
 // Client of the public HTTP API (docs/api.md). One place for the bearer token, the 401
 // retry and turning `{"error": "..."}` bodies into exceptions a page can show.
-import { currentToken, requestToken } from './auth.js';
+import { currentToken, requestToken, usersMode } from './auth.js';
 
 export class ApiError extends Error {
   constructor(status, message, body) {
@@ -41,7 +41,7 @@ export async function apiFetch(path, { method = 'GET', json, signal, headers } =
       if (e.name === 'AbortError') throw e;
       throw new ApiError(0, 'Cannot reach the server. Is it running?', null);
     }
-    if (res.status === 401) {
+    if (res.status === 401 && !(usersMode() && rejectedBefore)) {
       const hadToken = !!currentToken();
       const token = await requestToken({ rejected: hadToken || rejectedBefore });
       if (!token) throw await errorFrom(res);

@@ -5,6 +5,7 @@ import dev.stroem.auth.AccessTokens;
 import dev.stroem.auth.ApiKeyStore;
 import dev.stroem.auth.ApiKeys;
 import dev.stroem.auth.Authenticator;
+import dev.stroem.auth.LoginThrottle;
 import dev.stroem.auth.PasswordHasher;
 import dev.stroem.auth.RefreshTokenStore;
 import dev.stroem.auth.Sessions;
@@ -43,7 +44,8 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
         var passwords = new PasswordHasher(random);
         var accessTokens = new AccessTokens(auth.jwtSecret(), clock);
         var apiKeys = new ApiKeys(new ApiKeyStore(db), users, random, clock);
-        var sessions = new Sessions(users, new RefreshTokenStore(db), accessTokens, passwords, auth.refreshSecret(), clock);
+        var sessions = new Sessions(users, new RefreshTokenStore(db), accessTokens, passwords,
+                new LoginThrottle(clock), auth.refreshSecret(), clock);
         var directory = new UserDirectory(users, passwords, clock);
         if (auth.initialUser() != null) {
             directory.seedInitialUser(auth.initialUser().email(), auth.initialUser().password());

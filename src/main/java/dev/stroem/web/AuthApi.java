@@ -46,6 +46,14 @@ public final class AuthApi {
     record GroupsRequest(@JsonProperty("groups") List<String> groups) {}
 
     static final int DEFAULT_USERS_LIMIT = 20;
+    /** The browser's refresh token: HttpOnly (no script reads it), Secure, SameSite=Strict, sent only to /api/auth. */
+    static final String REFRESH_COOKIE = "stroem_refresh";
+    /**
+     * A browser asks for the cookie session with this header ({@code X-Stroem-Refresh: cookie}): the
+     * refresh token then travels only in the cookie, never in a body a script could read. A
+     * cross-site form cannot set the header, so a cookie refresh cannot be forged from another site.
+     */
+    static final String COOKIE_MODE_HEADER = "X-Stroem-Refresh";
 
     private final ServerInfo info;
     private final Users users;
@@ -108,24 +116,48 @@ public final class AuthApi {
         if (req.password() == null) {
             throw new BadRequestResponse("password: required");
         }
-        tokens(ctx, users.sessions().login(req.email(), req.password()));
+        tokens(ctx, users.sessions().login(req.email(), req.password(), ctx.ip()));
     }
 
     private void refresh(Context ctx) {
-        tokens(ctx, users.sessions().refresh(refreshToken(ctx)));
+        String token = refreshToken(ctx);
+        try {
+            tokens(ctx, users.sessions().refresh(token));
+        } catch (dev.stroem.auth.AuthException e) {
+            if (cookieMode(ctx)) {
+                setCookie(ctx, "", 0);
+            }
+            throw e;
+        }
     }
 
     private void logout(Context ctx) {
         users.sessions().logout(refreshToken(ctx));
+        if (cookieMode(ctx)) {
+            setCookie(ctx, "", 0);
+        }
         ctx.json(Map.of("status", "ok"));
     }
 
+    /** The body's {@code refresh_token}, or in cookie mode the cookie's. */
     private String refreshToken(Context ctx) {
         var req = bodies.read(ctx, RefreshRequest.class, new RefreshRequest(null));
-        if (req.refreshToken() == null || req.refreshToken().isBlank()) {
-            throw new BadRequestResponse("refresh_token: required");
+        if (req.refreshToken() != null && !req.refreshToken().isBlank()) {
+            return req.refreshToken();
         }
-        return req.refreshToken();
+        if (cookieMode(ctx)) {
+            String cookie = ctx.cookie(REFRESH_COOKIE);
+            if (cookie == null || cookie.isBlank()) {
+                throw new dev.stroem.auth.AuthException(dev.stroem.auth.AuthException.Kind.UNAUTHENTICATED,
+                        "not signed in (no session cookie)");
+            }
+            return cookie;
+        }
+        throw new BadRequestResponse("refresh_token: required");
+    }
+
+    private static boolean cookieMode(Context ctx) {
+        return "cookie".equalsIgnoreCase(ctx.header(COOKIE_MODE_HEADER));
     }
 
     private static void tokens(Context ctx, TokenPair pair) {
@@ -133,8 +165,17 @@ public final class AuthApi {
         ctx.header("Cache-Control", "no-store");
         var body = new LinkedHashMap<String, Object>();
         body.put("access_token", pair.accessToken());
-        body.put("refresh_token", pair.refreshToken());
+        if (cookieMode(ctx)) {
+            setCookie(ctx, pair.refreshToken(), Sessions.REFRESH_TTL.toSeconds());
+        } else {
+            body.put("refresh_token", pair.refreshToken());
+        }
         ctx.json(body);
+    }
+
+    private static void setCookie(Context ctx, String value, long maxAgeSeconds) {
+        ctx.res().addHeader("Set-Cookie", REFRESH_COOKIE + "=" + value + "; Path=/api/auth; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; Secure; SameSite=Strict");
     }
 
     private void me(Context ctx) {
