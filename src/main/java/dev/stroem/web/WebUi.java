@@ -29,6 +29,8 @@ final class WebUi {
         routes.get("/jobs", WebUi::index);
         routes.get("/tasks", WebUi::index);
         routes.get("/tasks/*", WebUi::index);
+        routes.get("/login", WebUi::index);
+        routes.get("/login/callback", WebUi::index);
     }
 
     private static void index(Context ctx) {
