@@ -10,6 +10,7 @@ import dev.stroem.jobs.LiveLogEnding;
 import dev.stroem.jobs.Orchestrator;
 import dev.stroem.jobs.RecoverySweeper;
 import dev.stroem.jobs.RetentionSweeper;
+import dev.stroem.jobs.StepDispatcher;
 import dev.stroem.jobs.StepOutputReader;
 import dev.stroem.jobs.store.Database;
 import dev.stroem.jobs.store.JobStore;
@@ -81,7 +82,12 @@ public final class ServerApp implements AutoCloseable {
         Gauge.builder("stroem_leader_status", leader, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this server is the leader (recovery, retention, scheduling), else 0")
                 .register(metrics);
-        jobs = new JobStore(db, json);
+        // Wake-up hints between replicas (PostgreSQL) or within this one server (SQLite).
+        dev.stroem.cluster.ClusterHints hints = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES
+                ? own(new dev.stroem.cluster.PostgresHints(db.url(), nodeId).start())
+                : own(new dev.stroem.cluster.InProcessHints());
+        // A step made ready on any replica wakes the claims waiting for work on every replica.
+        jobs = new JobStore(db, json, () -> hints.publish(dev.stroem.cluster.ClusterHints.STEPS_READY, ""));
         var logStates = new LogStateStore(db);
         var workers = new WorkerStore(db, json);
 
@@ -129,7 +135,9 @@ public final class ServerApp implements AutoCloseable {
         List<String> apiTokens = auth == null || auth.apiTokens() == null ? List.of() : auth.apiTokens();
         var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.readOrDefault().tailDefaultBytesOrDefault());
-        var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
+        var dispatcher = new StepDispatcher(orchestrator, StepDispatcher.START_DEADLINE);
+        hints.subscribe(dev.stroem.cluster.ClusterHints.STEPS_READY, payload -> dispatcher.stepsReady());
+        var workerApi = new WorkerApi(orchestrator, dispatcher, jobs, workers, logWriter, json, metrics, clock);
         var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
                 Duration.ofSeconds(streamConfig.pingIntervalSecsOrDefault()),
                 Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecsOrDefault())), metrics));
@@ -160,6 +168,9 @@ public final class ServerApp implements AutoCloseable {
         own(recovery.start(leader::isLeader));
         own(retention.start(leader::isLeader));
         own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
+        // Owned after the web server, so closed before it: waiting claims are answered "no work"
+        // at shutdown instead of being cut off by the stopping server.
+        own(dispatcher.start());
         try {
             web.start();
         } catch (RuntimeException e) {
