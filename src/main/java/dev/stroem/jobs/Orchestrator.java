@@ -58,6 +58,15 @@ public final class Orchestrator {
      * @throws dev.stroem.workflow.InputException when the input does not fit the task's schema
      */
     public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType) {
+        return createJob(workspaceName, taskName, given, sourceType, null);
+    }
+
+    /**
+     * As {@link #createJob(String, String, Map, String)}, recording {@code sourceJobId} (may be
+     * null) as the job this one re-runs.
+     */
+    public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType,
+            String sourceJobId) {
         var workspace = catalog.snapshot().workspace(workspaceName)
                 .orElseThrow(() -> new JobNotFoundException("no workspace named \"" + workspaceName + "\""));
         var task = workspace.task(taskName)
@@ -70,7 +79,7 @@ public final class Orchestrator {
                 .toList();
         String jobId = UUID.randomUUID().toString();
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, null, null,
-                task.timeoutSeconds(), null, null, now(), null, null);
+                task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId);
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
         if (steps.isEmpty()) {
@@ -113,7 +122,10 @@ public final class Orchestrator {
                 .flatMap(r -> r)
                 .map(this::readRendered)
                 .orElseGet(() -> renderFromWorkflow(job, step));
-        jobs.useJob(step.jobId(), tx -> tx.markJobRunning(now()));
+        jobs.useJob(step.jobId(), tx -> {
+            tx.recordStepInput(step.stepName(), action.input());
+            tx.markJobRunning(now());
+        });
         return new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), step.stepName(), step.actionName(),
                 step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(), step.readyAt(),
                 claimedAt);
