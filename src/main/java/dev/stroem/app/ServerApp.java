@@ -80,6 +80,7 @@ public final class ServerApp implements AutoCloseable {
                 : dev.stroem.cluster.LeaderGate.singleNode();
         Gauge.builder("stroem_leader_status", leader, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this server is the leader (recovery, retention, scheduling), else 0")
+                .strongReference(true) // the single-node gate is held by nothing else
                 .register(metrics);
         // Wake-up hints between replicas (PostgreSQL) or within this one server (SQLite).
         dev.stroem.cluster.ClusterHints hints = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES
@@ -123,9 +124,12 @@ public final class ServerApp implements AutoCloseable {
         var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
                 Duration.ofSeconds(1).toNanos());
         for (var status : JobStatus.values()) {
+            // A gauge holds its object weakly by default: nothing else holds statusCounts, so once
+            // collected the gauge read NaN (seen as a red WorkerApiPostgresIT under load).
             Gauge.builder("stroem_jobs", statusCounts, c -> c.count(status))
                     .tag("status", status.wireName())
                     .description("Jobs by status")
+                    .strongReference(true)
                     .register(metrics);
         }
 

@@ -85,6 +85,7 @@ public final class WorkerApi {
                 .register(metrics);
         Gauge.builder("stroem_claims_waiting", dispatcher, StepDispatcher::waiting)
                 .description("Worker claims waiting for a step on this server (wait_secs)")
+                .strongReference(true)
                 .register(metrics);
     }
 
