@@ -77,7 +77,7 @@ public final class DevApp implements AutoCloseable {
         String url = "http://127.0.0.1:" + server.port();
         var workerConfig = new WorkerConfig(url, workerToken, "dev-worker", WorkerConfig.DEFAULT_MAX_CONCURRENT, 1L,
                 WorkerConfig.DEFAULT_HEARTBEAT_INTERVAL_SECS, List.of("script"), List.of(), work.toString(),
-                work.resolve("spool").toString(), 2L).withDefaults();
+                work.resolve("spool").toString(), 2L, null).withDefaults();
         // A developer pressing Ctrl-C wants the prompt back soon: running steps get 2 s, then are stopped.
         var options = WorkerOptions.defaults()
                 .withShutdownGrace(Duration.ofSeconds(workerConfig.shutdownGraceSecs()))

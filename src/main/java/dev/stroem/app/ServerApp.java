@@ -10,6 +10,7 @@ import dev.stroem.jobs.LiveLogEnding;
 import dev.stroem.jobs.Orchestrator;
 import dev.stroem.jobs.RecoverySweeper;
 import dev.stroem.jobs.RetentionSweeper;
+import dev.stroem.jobs.StepDispatcher;
 import dev.stroem.jobs.StepOutputReader;
 import dev.stroem.jobs.store.Database;
 import dev.stroem.jobs.store.JobStore;
@@ -79,8 +80,14 @@ public final class ServerApp implements AutoCloseable {
                 : dev.stroem.cluster.LeaderGate.singleNode();
         Gauge.builder("stroem_leader_status", leader, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this server is the leader (recovery, retention, scheduling), else 0")
+                .strongReference(true) // the single-node gate is held by nothing else
                 .register(metrics);
-        jobs = new JobStore(db, json);
+        // Wake-up hints between replicas (PostgreSQL) or within this one server (SQLite).
+        dev.stroem.cluster.ClusterHints hints = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES
+                ? own(new dev.stroem.cluster.PostgresHints(db.url(), nodeId).start())
+                : own(new dev.stroem.cluster.InProcessHints());
+        // A step made ready on any replica wakes the claims waiting for work on every replica.
+        jobs = new JobStore(db, json, () -> hints.publish(dev.stroem.cluster.ClusterHints.STEPS_READY, ""));
         var logStates = new LogStateStore(db);
         var workers = new WorkerStore(db, json);
 
@@ -117,9 +124,12 @@ public final class ServerApp implements AutoCloseable {
         var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
                 Duration.ofSeconds(1).toNanos());
         for (var status : JobStatus.values()) {
+            // A gauge holds its object weakly by default: nothing else holds statusCounts, so once
+            // collected the gauge read NaN (seen as a red WorkerApiPostgresIT under load).
             Gauge.builder("stroem_jobs", statusCounts, c -> c.count(status))
                     .tag("status", status.wireName())
                     .description("Jobs by status")
+                    .strongReference(true)
                     .register(metrics);
         }
 
@@ -129,7 +139,9 @@ public final class ServerApp implements AutoCloseable {
                 new dev.stroem.web.TaskRefs(catalog, jobs));
         var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.read().tailDefaultBytes());
-        var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
+        var dispatcher = new StepDispatcher(orchestrator, StepDispatcher.START_DEADLINE);
+        hints.subscribe(dev.stroem.cluster.ClusterHints.STEPS_READY, payload -> dispatcher.stepsReady());
+        var workerApi = new WorkerApi(orchestrator, dispatcher, jobs, workers, logWriter, json, metrics, clock);
         var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, guard, new LogStreamApi.Settings(
                 Duration.ofSeconds(streamConfig.pingIntervalSecs()),
                 Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecs())), metrics));
@@ -161,6 +173,9 @@ public final class ServerApp implements AutoCloseable {
         own(recovery.start(leader::isLeader));
         own(retention.start(leader::isLeader));
         own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
+        // Owned after the web server, so closed before it: waiting claims are answered "no work"
+        // at shutdown instead of being cut off by the stopping server.
+        own(dispatcher.start());
         try {
             web.start();
         } catch (RuntimeException e) {

@@ -84,7 +84,8 @@ public final class WorkerCommand implements Callable<Integer> {
         String spoolDir = c.spoolDir() != null ? c.spoolDir() : Path.of(workDir, "spool").toString();
         String name = c.workerName() != null ? c.workerName() : hostName();
         return new WorkerConfig(c.serverUrl(), c.workerToken(), name, c.maxConcurrent(), c.pollIntervalSecs(),
-                c.heartbeatIntervalSecs(), c.capabilities(), c.tags(), workDir, spoolDir, c.shutdownGraceSecs())
+                c.heartbeatIntervalSecs(), c.capabilities(), c.tags(), workDir, spoolDir, c.shutdownGraceSecs(),
+                c.claimWaitSecs())
                 .withDefaults();
     }
 

@@ -44,6 +44,9 @@ final class ConfigValidator {
         if (config.shutdownGraceSecs() != null && config.shutdownGraceSecs() < 0) {
             throw ConfigException.at("shutdown_grace_secs", "must be 0 or more, got " + config.shutdownGraceSecs());
         }
+        if (config.claimWaitSecs() != null && config.claimWaitSecs() < 0) {
+            throw ConfigException.at("claim_wait_secs", "must be 0 or more, got " + config.claimWaitSecs());
+        }
         if (config.capabilities().isEmpty()) {
             throw ConfigException.at("capabilities", "needs at least one capability, e.g. [script]");
         }

@@ -21,7 +21,8 @@ public record WorkerConfig(
         @JsonProperty("tags") List<String> tags,
         @JsonProperty("work_dir") String workDir,
         @JsonProperty("spool_dir") String spoolDir,
-        @JsonProperty("shutdown_grace_secs") Long shutdownGraceSecs) {
+        @JsonProperty("shutdown_grace_secs") Long shutdownGraceSecs,
+        @JsonProperty("claim_wait_secs") Long claimWaitSecs) {
 
     public static final int DEFAULT_MAX_CONCURRENT = 4;
     public static final long DEFAULT_POLL_INTERVAL_SECS = 1;
@@ -29,6 +30,12 @@ public record WorkerConfig(
     public static final List<String> DEFAULT_CAPABILITIES = List.of("script");
     /** On SIGTERM, how long running steps may go on before they are killed. */
     public static final long DEFAULT_SHUTDOWN_GRACE_SECS = 30;
+    /**
+     * How long one claim may wait at the server for a step (our extension; 0 = poll as the
+     * original worker does). Below the read timeouts of common proxies (60 s and more) and the
+     * server's own cap (25 s).
+     */
+    public static final long DEFAULT_CLAIM_WAIT_SECS = 20;
 
     public WorkerConfig {
         capabilities = capabilities == null ? null : Collections.unmodifiableList(new ArrayList<>(capabilities));
@@ -43,6 +50,7 @@ public record WorkerConfig(
                 capabilities == null ? DEFAULT_CAPABILITIES : capabilities,
                 tags == null ? List.of() : tags,
                 workDir, spoolDir,
-                shutdownGraceSecs == null ? DEFAULT_SHUTDOWN_GRACE_SECS : shutdownGraceSecs);
+                shutdownGraceSecs == null ? DEFAULT_SHUTDOWN_GRACE_SECS : shutdownGraceSecs,
+                claimWaitSecs == null ? DEFAULT_CLAIM_WAIT_SECS : claimWaitSecs);
     }
 }

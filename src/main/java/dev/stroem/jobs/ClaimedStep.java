@@ -1,8 +1,14 @@
 package dev.stroem.jobs;
 
+import java.time.Instant;
 import java.util.Map;
 
-/** A step handed to a worker, with its action rendered: what the worker API's claim answers. */
+/**
+ * A step handed to a worker, with its action rendered: what the worker API's claim answers.
+ *
+ * @param readyAt when the step became ready (for the ready → claimed time)
+ * @param claimedAt when this claim took it
+ */
 public record ClaimedStep(
         String jobId,
         String workspace,
@@ -13,4 +19,6 @@ public record ClaimedStep(
         String script,
         Map<String, String> env,
         Map<String, Object> input,
-        Long timeoutSecs) {}
+        Long timeoutSecs,
+        Instant readyAt,
+        Instant claimedAt) {}

@@ -8,6 +8,7 @@ import dev.stroem.workflow.RenderedAction;
 import dev.stroem.workflow.TemplateException;
 import dev.stroem.workflow.WorkspaceCatalog;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -100,11 +101,12 @@ public final class Orchestrator {
             if (!capabilities.contains(candidate.actionType()) || !tags.containsAll(candidate.requiredTags())) {
                 continue;
             }
-            if (!jobs.tryClaim(candidate.jobId(), candidate.stepName(), workerId, now())) {
+            Instant claimedAt = now();
+            if (!jobs.tryClaim(candidate.jobId(), candidate.stepName(), workerId, claimedAt)) {
                 continue;
             }
             try {
-                return Optional.of(render(candidate));
+                return Optional.of(render(candidate, claimedAt));
             } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
                 failStep(candidate.jobId(), candidate.stepName(), "orchestrator",
                         "Step '" + candidate.stepName() + "' could not start: " + e.getMessage());
@@ -118,7 +120,7 @@ public final class Orchestrator {
         return Optional.empty();
     }
 
-    private ClaimedStep render(JobStep step) {
+    private ClaimedStep render(JobStep step, Instant claimedAt) {
         var job = jobs.findJob(step.jobId()).orElseThrow(() -> new IllegalStateException("job vanished"));
         RenderedAction action = jobs.inJob(step.jobId(), tx -> tx.renderedAction(step.stepName()))
                 .flatMap(r -> r)
@@ -129,7 +131,8 @@ public final class Orchestrator {
             tx.markJobRunning(now());
         });
         return new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), step.stepName(), step.actionName(),
-                step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs());
+                step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(), step.readyAt(),
+                claimedAt);
     }
 
     private RenderedAction renderFromWorkflow(Job job, JobStep step) {
@@ -176,23 +179,28 @@ public final class Orchestrator {
         return map;
     }
 
-    /** A worker started a step it claimed. */
-    public void startStep(String jobId, String stepName, String workerId) {
-        boolean found = jobs.useJob(jobId, tx -> {
+    /**
+     * A worker started a step it claimed.
+     *
+     * @return the time from its claim to this start, when this call started it (empty when it had
+     *     started already, was cancelled meanwhile, or its claim time is unknown)
+     */
+    public Optional<Duration> startStep(String jobId, String stepName, String workerId) {
+        return jobs.inJob(jobId, tx -> {
             var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
             if (step.status().isTerminal()) {
-                return; // cancelled meanwhile: the worker learns it from /cancelled
+                return Optional.<Duration>empty(); // cancelled meanwhile: the worker learns it from /cancelled
             }
             if (step.status() != StepStatus.RUNNING || !workerId.equals(step.workerId())) {
                 throw new JobConflictException("step '" + stepName + "' is " + step.status().wireName()
                         + " and not claimed by worker " + workerId);
             }
-            tx.markStepStarted(stepName, now());
-            tx.markJobRunning(now());
-        });
-        if (!found) {
-            throw unknownJob(jobId);
-        }
+            Instant now = now();
+            tx.markStepStarted(stepName, now);
+            tx.markJobRunning(now);
+            return step.startedAt() != null || step.claimedAt() == null ? Optional.<Duration>empty()
+                    : Optional.of(Duration.between(step.claimedAt(), now));
+        }).orElseThrow(() -> unknownJob(jobId));
     }
 
     /**

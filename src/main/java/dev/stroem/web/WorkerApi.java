@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.stroem.jobs.ClaimedStep;
 import dev.stroem.jobs.JobLogWriter;
 import dev.stroem.jobs.Orchestrator;
+import dev.stroem.jobs.StepDispatcher;
 import dev.stroem.jobs.Worker;
 import dev.stroem.jobs.store.JobStore;
 import dev.stroem.jobs.store.WorkerStore;
@@ -13,9 +14,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +32,14 @@ import java.util.UUID;
 public final class WorkerApi {
     /** Largest accepted batch id; documented in docs/worker-api.md. */
     static final int MAX_BATCH_ID_LENGTH = 128;
+    /**
+     * Longest a claim waits for work ({@code wait_secs} is capped to it): below Jetty's 30 s idle
+     * timeout and the common proxies' read timeouts (docs/worker-api.md).
+     */
+    public static final long MAX_WAIT_SECS = 25;
 
     private final Orchestrator orchestrator;
+    private final StepDispatcher dispatcher;
     private final JobStore jobs;
     private final WorkerStore workers;
     private final JobLogWriter logs;
@@ -41,10 +50,14 @@ public final class WorkerApi {
     private final Counter bytesIngested;
     private final Timer ingestLatency;
     private final Counter claims;
+    private final Timer readyToClaimed;
+    private final Timer claimedToStarted;
 
-    public WorkerApi(Orchestrator orchestrator, JobStore jobs, WorkerStore workers, JobLogWriter logs,
-            com.fasterxml.jackson.databind.ObjectMapper json, MeterRegistry metrics, Clock clock) {
+    /** @param dispatcher where claims with {@code wait_secs} wait for work */
+    public WorkerApi(Orchestrator orchestrator, StepDispatcher dispatcher, JobStore jobs, WorkerStore workers,
+            JobLogWriter logs, com.fasterxml.jackson.databind.ObjectMapper json, MeterRegistry metrics, Clock clock) {
         this.orchestrator = orchestrator;
+        this.dispatcher = dispatcher;
         this.jobs = jobs;
         this.workers = workers;
         this.logs = logs;
@@ -58,6 +71,22 @@ public final class WorkerApi {
         this.ingestLatency = Timer.builder("stroem_log_ingest_latency")
                 .description("Time to validate, store and publish one worker log batch").register(metrics);
         this.claims = Counter.builder("stroem_step_claims").description("Steps handed to workers").register(metrics);
+        this.readyToClaimed = Timer.builder("stroem_step_ready_to_claimed")
+                .description("Time from a step becoming ready to a worker's claim taking it")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(metrics);
+        this.claimedToStarted = Timer.builder("stroem_step_claimed_to_started")
+                .description("Time from a worker's claim of a step to its report that the step started")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(metrics);
+        Gauge.builder("stroem_claims_waiting", dispatcher, StepDispatcher::waiting)
+                .description("Worker claims waiting for a step on this server (wait_secs)")
+                .strongReference(true)
+                .register(metrics);
     }
 
     void register(RoutesConfig routes, BearerTokens workerToken) {
@@ -76,8 +105,10 @@ public final class WorkerApi {
 
     record WorkerRef(@JsonProperty("worker_id") String workerId) {}
 
+    /** {@code wait_secs} is our extension: absent or 0 answers at once, as the original server does. */
     record ClaimRequest(@JsonProperty("worker_id") String workerId,
-            @JsonProperty("capabilities") List<String> capabilities, @JsonProperty("tags") List<String> tags) {}
+            @JsonProperty("capabilities") List<String> capabilities, @JsonProperty("tags") List<String> tags,
+            @JsonProperty("wait_secs") Long waitSecs) {}
 
     record CompleteRequest(@JsonProperty("exit_code") Integer exitCode, @JsonProperty("error") String error,
             @JsonProperty("output") Map<String, Object> output) {}
@@ -107,21 +138,44 @@ public final class WorkerApi {
     private void claim(Context ctx) {
         var req = bodies.read(ctx, ClaimRequest.class, null);
         String id = requireWorkerId(req.workerId());
+        if (req.waitSecs() != null && req.waitSecs() < 0) {
+            throw new BadRequestResponse("wait_secs: must be 0 or more, got " + req.waitSecs());
+        }
         var worker = workers.find(id).orElseThrow(() -> new NotFoundResponse("no worker with id " + id + ": register again"));
         var caps = req.capabilities() == null || req.capabilities().isEmpty() ? worker.capabilities() : req.capabilities();
         var tags = req.tags() == null ? worker.tags() : req.tags();
         workers.heartbeat(id, Instant.ofEpochMilli(clock.millis()));
-        var claimed = orchestrator.claim(id, caps, tags);
+        long waitSecs = req.waitSecs() == null ? 0 : Math.min(req.waitSecs(), MAX_WAIT_SECS);
+        if (waitSecs == 0) {
+            ctx.json(claimAnswer(orchestrator.claim(id, caps, tags), null));
+            return;
+        }
+        // Answered when a step is ready for this worker or the wait is over; no thread waits meanwhile.
+        var answer = dispatcher.claim(id, caps, tags, Duration.ofSeconds(waitSecs));
+        ctx.future(() -> answer.thenAccept(claimed -> ctx.json(claimAnswer(claimed, waitSecs))));
+    }
+
+    /**
+     * The claim's answer: the step, or the original's "no work" shape; a claim that waited says
+     * how long it could have ({@code wait_secs}), so a worker knows this server waits and asks again at once.
+     */
+    private Map<String, Object> claimAnswer(java.util.Optional<ClaimedStep> claimed, Long waitedSecs) {
         if (claimed.isEmpty()) {
             var none = new LinkedHashMap<String, Object>();
             none.put("job_id", null);
             none.put("step_name", null);
             none.put("action_spec", null);
-            ctx.json(none);
-            return;
+            if (waitedSecs != null) {
+                none.put("wait_secs", waitedSecs);
+            }
+            return none;
         }
+        var step = claimed.get();
         claims.increment();
-        ctx.json(claimResponse(claimed.get()));
+        if (step.readyAt() != null && step.claimedAt() != null && !step.claimedAt().isBefore(step.readyAt())) {
+            readyToClaimed.record(Duration.between(step.readyAt(), step.claimedAt()));
+        }
+        return claimResponse(step);
     }
 
     private static Map<String, Object> claimResponse(ClaimedStep s) {
@@ -144,7 +198,10 @@ public final class WorkerApi {
 
     private void start(Context ctx) {
         var req = bodies.read(ctx, WorkerRef.class, null);
-        orchestrator.startStep(ctx.pathParam("job_id"), ctx.pathParam("step"), requireWorkerId(req.workerId()));
+        String jobId = ctx.pathParam("job_id");
+        String step = ctx.pathParam("step");
+        orchestrator.startStep(jobId, step, requireWorkerId(req.workerId())).ifPresent(claimedToStarted::record);
+        dispatcher.started(jobId, step);
         ctx.json(Map.of());
     }
 

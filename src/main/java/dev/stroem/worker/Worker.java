@@ -57,6 +57,7 @@ public final class Worker {
     private final WorkerOptions options;
     private final ScriptRunner runner;
     private final Semaphore slots;
+    private final Duration claimWait;
     private final ExecutorService stepThreads;
     private final ScheduledExecutorService timers;
     private final Map<Task, Boolean> tasks = new ConcurrentHashMap<>();
@@ -68,6 +69,8 @@ public final class Worker {
     private volatile boolean killing;
     private volatile boolean heartbeatFailing;
     private volatile String workerId;
+    /** True while the poller waits at the server for a step: shutdown abandons that wait at once. */
+    private volatile boolean claimWaiting;
     private LogShipper shipper;
     private Thread poller;
 
@@ -80,6 +83,7 @@ public final class Worker {
         this.options = options;
         this.runner = new ScriptRunner(Path.of(config.workDir()), options.killGrace());
         this.slots = new Semaphore(config.maxConcurrent());
+        this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
         this.stepThreads = Executors.newFixedThreadPool(config.maxConcurrent(), r -> daemon(r, "worker-step-" + stepCount.incrementAndGet()));
         var timerCount = new AtomicInteger();
@@ -118,6 +122,11 @@ public final class Worker {
             return;
         }
         log.info("Shutting down: claiming no more steps");
+        if (claimWaiting) {
+            // A waiting claim holds no step yet: abandoning it loses nothing (a step the server
+            // handed out at this very moment is put back by its recovery, unstarted).
+            poller.interrupt();
+        }
         poller.join(options.requestTimeout().toMillis() + 1000);
         poller.interrupt();
         poller.join();
@@ -172,8 +181,14 @@ public final class Worker {
                 }
                 String id = workerId;
                 Optional<ClaimedStep> claimed;
+                long askedAt = System.nanoTime();
+                claimWaiting = true;
                 try {
-                    claimed = api.claim(id, config.capabilities(), config.tags());
+                    if (stopping()) {
+                        slots.release();
+                        break; // shutdown began after the loop's check: no new wait
+                    }
+                    claimed = api.claim(id, config.capabilities(), config.tags(), claimWait);
                 } catch (WorkerApiException e) {
                     slots.release();
                     if (e.status() == 404 && reRegister(id)) {
@@ -189,6 +204,8 @@ public final class Worker {
                     }
                     pause(stopClaiming, backoff.next());
                     continue;
+                } finally {
+                    claimWaiting = false;
                 }
                 if (failing) {
                     failing = false;
@@ -197,7 +214,13 @@ public final class Worker {
                 backoff.reset();
                 if (claimed.isEmpty()) {
                     slots.release();
-                    pause(stopClaiming, Duration.ofSeconds(config.pollIntervalSecs()));
+                    // A server that waited (as long as it was asked, or most of it) is asked again at
+                    // once; one that answered at once (the original, or one shutting down) after the
+                    // poll interval.
+                    long waited = System.nanoTime() - askedAt;
+                    if (claimWait.isZero() || waited < claimWait.toNanos() / 2) {
+                        pause(stopClaiming, Duration.ofSeconds(config.pollIntervalSecs()));
+                    }
                     continue;
                 }
                 dispatch(claimed.get());
@@ -438,6 +461,7 @@ public final class Worker {
         Objects.requireNonNull(c.tags(), "tags");
         Objects.requireNonNull(c.workDir(), "work_dir");
         Objects.requireNonNull(c.spoolDir(), "spool_dir");
+        Objects.requireNonNull(c.claimWaitSecs(), "claim_wait_secs");
         return c;
     }
 }

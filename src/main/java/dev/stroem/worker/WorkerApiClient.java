@@ -78,8 +78,26 @@ public final class WorkerApiClient {
     /** {@code POST /worker/jobs/claim}: a ready step, or empty when there is no work. */
     public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags)
             throws InterruptedException {
-        JsonNode answer = post("/worker/jobs/claim",
-                Map.of("worker_id", workerId, "capabilities", capabilities, "tags", tags));
+        return claim(workerId, capabilities, tags, Duration.ZERO);
+    }
+
+    /**
+     * {@code POST /worker/jobs/claim} with {@code wait_secs}: the server answers as soon as a step
+     * is ready for this worker, or with no work when {@code wait} is over (a server that does not
+     * wait, such as the original, answers at once). Interrupting the calling thread abandons the call.
+     */
+    public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags,
+            Duration wait) throws InterruptedException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("worker_id", workerId);
+        body.put("capabilities", capabilities);
+        body.put("tags", tags);
+        if (!wait.isZero()) {
+            body.put("wait_secs", wait.toSeconds());
+        }
+        JsonNode answer = send(request("/worker/jobs/claim", requestTimeout.plus(wait))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encode("/worker/jobs/claim", body))));
         if (answer.path("job_id").isNull() || answer.path("job_id").isMissingNode()) {
             return Optional.empty();
         }
@@ -124,20 +142,26 @@ public final class WorkerApiClient {
     }
 
     private JsonNode post(String path, Object body) throws InterruptedException {
-        byte[] bytes;
+        return send(request(path)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encode(path, body))));
+    }
+
+    private byte[] encode(String path, Object body) {
         try {
-            bytes = json.writeValueAsBytes(body);
+            return json.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot encode the request to " + path, e);
         }
-        return send(request(path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
     }
 
     private HttpRequest.Builder request(String path) {
+        return request(path, requestTimeout);
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
         return HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(requestTimeout)
+                .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .header("User-Agent", "stroem-worker/" + VERSION);

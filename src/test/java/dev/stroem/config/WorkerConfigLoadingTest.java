@@ -48,7 +48,7 @@ class WorkerConfigLoadingTest {
 
         assertThat(config).isEqualTo(new WorkerConfig("https://stroem.example.com", "w", "builder-1", 2, 5L, 10L,
                 java.util.List.of("script", "shell"), java.util.List.of("linux", "gpu"), "/var/stroem/work",
-                "/var/stroem/spool", 0L));
+                "/var/stroem/spool", 0L, WorkerConfig.DEFAULT_CLAIM_WAIT_SECS));
     }
 
     @Test

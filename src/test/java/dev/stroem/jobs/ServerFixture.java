@@ -147,7 +147,8 @@ final class ServerFixture implements AutoCloseable {
     /** Starts an in-process worker against this server. */
     Worker startWorker(String name) {
         var config = new WorkerConfig(url(), WORKER_TOKEN, name, 2, 1L, 1L, List.of("script"), List.of(),
-                dir.resolve("work-" + name).toString(), dir.resolve("spool-" + name).toString(), 30L);
+                dir.resolve("work-" + name).toString(), dir.resolve("spool-" + name).toString(), 30L,
+                WorkerConfig.DEFAULT_CLAIM_WAIT_SECS);
         var worker = new Worker(config, new WorkerApiClient(url(), WORKER_TOKEN, WORKER_OPTIONS.requestTimeout()),
                 WORKER_OPTIONS);
         try {

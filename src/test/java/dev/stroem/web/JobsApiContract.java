@@ -269,7 +269,8 @@ abstract class JobsApiContract extends ServerContract {
     void aRealWorkerRunsHelloWorldAndTheOutputReachesTheSecondStep() throws Exception {
         String jobId = execute("hello-world", Map.of("name", "World"));
         var config = new WorkerConfig(server.url(), TestServer.WORKER_TOKEN, "real-worker", 2, 1L, 1L,
-                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L);
+                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L,
+                WorkerConfig.DEFAULT_CLAIM_WAIT_SECS);
         var options = WorkerOptions.defaults();
         var real = new Worker(config, new WorkerApiClient(server.url(), TestServer.WORKER_TOKEN, Duration.ofSeconds(30)),
                 options);

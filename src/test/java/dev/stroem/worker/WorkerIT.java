@@ -54,7 +54,8 @@ class WorkerIT {
 
     private Worker worker(int maxConcurrent, WorkerOptions options) throws IOException {
         var config = new WorkerConfig(server.url(), WorkerApiTestServer.TOKEN, "test-worker", maxConcurrent, 1L, 1L,
-                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L);
+                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L,
+                WorkerConfig.DEFAULT_CLAIM_WAIT_SECS);
         var api = new WorkerApiClient(server.url(), WorkerApiTestServer.TOKEN, options.requestTimeout());
         var worker = new Worker(config, api, options);
         workers.add(worker);
@@ -143,7 +144,8 @@ class WorkerIT {
     @Test
     void registersAgainWhenTheServerForgetsTheWorker() throws Exception {
         Worker worker = worker(1, OPTIONS);
-        eventually().until(() -> server.registrations().size() == 1);
+        // The server records the registration before the worker has read its answer: wait for both.
+        eventually().until(() -> server.registrations().size() == 1 && worker.workerId().isPresent());
         String firstId = worker.workerId().orElseThrow();
 
         server.forgetWorkers();

@@ -37,15 +37,30 @@ public final class JobStore {
     private final JsonColumns columns;
     private final JobRows rows;
     private final StepControlColumns controls;
+    private final Runnable stepsReady;
     private final java.util.concurrent.ConcurrentHashMap<String, StepNames> stepNames = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record StepNames(Set<String> names, long loadedAt) {}
 
     public JobStore(Database db, ObjectMapper json) {
+        this(db, json, () -> {});
+    }
+
+    /**
+     * @param stepsReady called after every commit that made at least one step ready (a new job,
+     *     a dependency done, a requeue): waiting claims look for work then. Must be quick and not throw.
+     */
+    public JobStore(Database db, ObjectMapper json, Runnable stepsReady) {
         this.db = db;
         this.columns = new JsonColumns(json);
         this.controls = new StepControlColumns(columns);
         this.rows = new JobRows(columns);
+        this.stepsReady = stepsReady;
+    }
+
+    /** Tells {@link #stepsReady} once this handle's transaction committed (never for a rollback). */
+    private void afterCommitStepsReady(Handle h) {
+        h.afterCommit(stepsReady);
     }
 
     /** Inserts a pending job and its steps; steps without dependencies start out ready. */
@@ -107,6 +122,9 @@ public final class JobStore {
             }
             if (!steps.isEmpty()) {
                 batch.execute();
+            }
+            if (steps.stream().anyMatch(step -> step.dependsOn().isEmpty())) {
+                afterCommitStepsReady(h);
             }
         });
     }
@@ -394,12 +412,15 @@ public final class JobStore {
         }
 
         public void markStepReady(String stepName, Instant now) {
-            h.createUpdate("UPDATE job_steps SET status = 'ready', ready_at = :now "
+            int changed = h.createUpdate("UPDATE job_steps SET status = 'ready', ready_at = :now "
                             + "WHERE job_id = :job AND step_name = :step AND status = 'pending'")
                     .bind("now", now.toEpochMilli())
                     .bind("job", job.jobId())
                     .bind("step", stepName)
                     .execute();
+            if (changed > 0) {
+                afterCommitStepsReady(h);
+            }
         }
 
         public void markStepStarted(String stepName, Instant now) {
@@ -429,12 +450,15 @@ public final class JobStore {
 
         /** Puts a running step back to ready (its worker vanished before it started). */
         public void requeueStep(String stepName, Instant now) {
-            h.createUpdate("UPDATE job_steps SET status = 'ready', worker_id = NULL, claimed_at = NULL, "
+            int changed = h.createUpdate("UPDATE job_steps SET status = 'ready', worker_id = NULL, claimed_at = NULL, "
                             + "ready_at = :now WHERE job_id = :job AND step_name = :step AND status = 'running'")
                     .bind("now", now.toEpochMilli())
                     .bind("job", job.jobId())
                     .bind("step", stepName)
                     .execute();
+            if (changed > 0) {
+                afterCommitStepsReady(h);
+            }
         }
 
         public void markJobRunning(Instant now) {

@@ -1,0 +1,304 @@
+package dev.stroem.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How soon steps start: a real {@code stroem server} process and real {@code stroem worker}
+ * processes (the built jar) on this machine, SQLite, steps that run {@code echo}.
+ *
+ * <ol>
+ *   <li>Latency: a two-step job ({@code echo a}, then {@code echo b}), one at a time, idle
+ *       machine otherwise: from the job's creation to its completion (the server's own timestamps)
+ *       over {@code --runs} jobs, after 10 warm-up jobs.</li>
+ *   <li>Throughput: {@code --jobs} one-step jobs submitted as fast as the API takes them by 4
+ *       client threads, with the same workers running: jobs (= steps) per second from the first
+ *       creation to the last completion.</li>
+ * </ol>
+ *
+ * Per-step ready → claimed and claimed → started come from the database's timestamps
+ * ({@code job_steps.ready_at/claimed_at/started_at}, milliseconds) read after the run.
+ *
+ * <p>{@code --mode wait}: workers claim with {@code claim_wait_secs: 20} (the default);
+ * {@code --mode poll}: {@code claim_wait_secs: 0}, i.e. polling every {@code poll_interval_secs: 1}
+ * as before the waiting claims. Run both with {@code bench/run-dispatch.sh}.
+ */
+public final class DispatchBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "bench-worker-token";
+
+    private record Settings(Path jar, String mode, int runs, int jobs, int workers, int slots) {}
+
+    public static void main(String[] args) throws Exception {
+        var s = parse(args);
+        Path dir = Files.createTempDirectory("stroem-dispatch-bench");
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port;
+        writeWorkspace(dir);
+        Files.writeString(dir.resolve("server.yaml"), "listen: \"127.0.0.1:" + port + "\"\n"
+                + "db:\n  url: \"sqlite:" + dir.resolve("stroem.db") + "\"\n"
+                + "worker_token: \"" + TOKEN + "\"\n"
+                + "log_storage:\n  local_dir: \"" + dir.resolve("logs") + "\"\n"
+                + "workspaces:\n  default:\n    type: folder\n    path: \"" + dir.resolve("workspace") + "\"\n");
+        System.out.printf(Locale.ROOT, "Dispatch benchmark, mode %s: %d worker process(es) x %d slots, %d cores, %s%n",
+                s.mode(), s.workers(), s.slots(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+
+        var processes = new ArrayList<Process>();
+        try {
+            processes.add(start(s, dir, "server", "server", "--config", dir.resolve("server.yaml").toString()));
+            var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            awaitHealthy(http, url);
+            for (int i = 1; i <= s.workers(); i++) {
+                Path config = dir.resolve("worker-" + i + ".yaml");
+                Files.writeString(config, "server_url: \"" + url + "\"\nworker_token: \"" + TOKEN + "\"\n"
+                        + "worker_name: \"bench-" + i + "\"\nmax_concurrent: " + s.slots() + "\n"
+                        + "poll_interval_secs: 1\nclaim_wait_secs: " + (s.mode().equals("wait") ? 20 : 0) + "\n"
+                        + "work_dir: \"" + dir.resolve("work-" + i) + "\"\n");
+                processes.add(start(s, dir, "worker-" + i, "worker", "--config", config.toString()));
+            }
+
+            for (int i = 0; i < 10; i++) {
+                awaitCompleted(http, url, execute(http, url, "two-step"));
+            }
+            var latencies = new ArrayList<Long>();
+            var seen = new ArrayList<Long>();
+            var measured = new ArrayList<String>();
+            for (int i = 0; i < s.runs(); i++) {
+                long sent = System.nanoTime();
+                String jobId = execute(http, url, "two-step");
+                JsonNode job = awaitCompleted(http, url, jobId);
+                seen.add((System.nanoTime() - sent) / 1_000_000);
+                latencies.add(Duration.between(Instant.parse(job.path("created_at").asText()),
+                        Instant.parse(job.path("completed_at").asText())).toMillis());
+                measured.add(jobId);
+            }
+
+            var throughputJobs = new ArrayList<String>();
+            long submitStart = System.nanoTime();
+            ExecutorService submitters = Executors.newFixedThreadPool(4);
+            var next = new AtomicInteger();
+            var futures = new ArrayList<Future<List<String>>>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(submitters.submit(() -> {
+                    var mine = new ArrayList<String>();
+                    while (next.getAndIncrement() < s.jobs()) {
+                        mine.add(execute(http, url, "one-step"));
+                    }
+                    return mine;
+                }));
+            }
+            for (var f : futures) {
+                throughputJobs.addAll(f.get());
+            }
+            double submitSeconds = (System.nanoTime() - submitStart) / 1e9;
+            submitters.shutdown();
+            for (String jobId : throughputJobs) {
+                awaitCompleted(http, url, jobId);
+            }
+
+            stop(processes);
+            report(s, dir, measured, latencies, seen, throughputJobs, submitSeconds);
+        } finally {
+            stop(processes);
+        }
+    }
+
+    private static void report(Settings s, Path dir, List<String> latencyJobs, List<Long> latencies, List<Long> seen,
+            List<String> throughputJobs, double submitSeconds) throws Exception {
+        System.out.printf(Locale.ROOT, "two-step job, created -> completed (server timestamps), %d runs: p50 %d ms, "
+                + "p99 %d ms, max %d ms%n", latencies.size(), pct(latencies, 50), pct(latencies, 99), Collections.max(latencies));
+        System.out.printf(Locale.ROOT, "two-step job, execute sent -> client saw completed (polling GET every 5 ms): "
+                + "p50 %d ms, p99 %d ms%n", pct(seen, 50), pct(seen, 99));
+        try (var db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("stroem.db"))) {
+            var readyToClaimed = new ArrayList<Long>();
+            var claimedToStarted = new ArrayList<Long>();
+            steps(db, latencyJobs, readyToClaimed, claimedToStarted);
+            System.out.printf(Locale.ROOT, "  its %d steps: ready -> claimed p50 %d ms, p99 %d ms; claimed -> started "
+                    + "p50 %d ms, p99 %d ms%n", readyToClaimed.size(), pct(readyToClaimed, 50), pct(readyToClaimed, 99),
+                    pct(claimedToStarted, 50), pct(claimedToStarted, 99));
+
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            try (var q = db.prepareStatement("SELECT created_at, completed_at FROM jobs WHERE job_id = ?")) {
+                for (String jobId : throughputJobs) {
+                    q.setString(1, jobId);
+                    try (var rs = q.executeQuery()) {
+                        rs.next();
+                        first = Math.min(first, rs.getLong(1));
+                        last = Math.max(last, rs.getLong(2));
+                    }
+                }
+            }
+            double seconds = (last - first) / 1000.0;
+            var tReady = new ArrayList<Long>();
+            var tStarted = new ArrayList<Long>();
+            steps(db, throughputJobs, tReady, tStarted);
+            System.out.printf(Locale.ROOT, "%d one-step jobs: first created -> last completed %.2f s = %.0f steps/s "
+                            + "(submitted in %.2f s = %.0f jobs/s); ready -> claimed p50 %d ms, p99 %d ms%n",
+                    throughputJobs.size(), seconds, throughputJobs.size() / seconds, submitSeconds,
+                    throughputJobs.size() / submitSeconds, pct(tReady, 50), pct(tReady, 99));
+        }
+    }
+
+    private static void steps(java.sql.Connection db, List<String> jobIds, List<Long> readyToClaimed,
+            List<Long> claimedToStarted) throws Exception {
+        try (var q = db.prepareStatement("SELECT ready_at, claimed_at, started_at FROM job_steps WHERE job_id = ?")) {
+            for (String jobId : jobIds) {
+                q.setString(1, jobId);
+                try (var rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        readyToClaimed.add(rs.getLong(2) - rs.getLong(1));
+                        claimedToStarted.add(rs.getLong(3) - rs.getLong(2));
+                    }
+                }
+            }
+        }
+    }
+
+    private static long pct(List<Long> values, int p) {
+        var sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static void writeWorkspace(Path dir) throws IOException {
+        Path workflows = Files.createDirectories(dir.resolve("workspace").resolve(".workflows"));
+        Files.writeString(workflows.resolve("bench.yaml"), """
+                actions:
+                  echo-a:
+                    type: script
+                    script: echo a
+                  echo-b:
+                    type: script
+                    script: echo b
+                tasks:
+                  two-step:
+                    flow:
+                      first:
+                        action: echo-a
+                      second:
+                        action: echo-b
+                        depends_on: [first]
+                  one-step:
+                    flow:
+                      only:
+                        action: echo-a
+                """);
+    }
+
+    private static Process start(Settings s, Path dir, String name, String... args) throws IOException {
+        var command = new ArrayList<String>(List.of("java", "-jar", s.jar().toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectErrorStream(true)
+                .start();
+    }
+
+    private static void stop(List<Process> processes) throws InterruptedException {
+        // Workers first (they were started after the server), each with SIGTERM, then the server.
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            var p = processes.get(i);
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        processes.clear();
+    }
+
+    private static void awaitHealthy(HttpClient http, String url) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the server did not become healthy within 120 s");
+    }
+
+    private static String execute(HttpClient http, String url, String task) throws Exception {
+        var r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/workspaces/default/tasks/" + task + "/execute"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{}}")).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("execute answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body()).path("job_id").asText();
+    }
+
+    private static JsonNode awaitCompleted(HttpClient http, String url, String jobId) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        while (System.nanoTime() < until) {
+            var r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/jobs/" + jobId)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode job = JSON.readTree(r.body());
+            String status = job.path("status").asText();
+            if (status.equals("completed")) {
+                return job;
+            }
+            if (status.equals("failed") || status.equals("cancelled")) {
+                throw new IllegalStateException("job " + jobId + " " + status + ": " + job);
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException("job " + jobId + " did not complete within 300 s");
+    }
+
+    private static Settings parse(String[] args) {
+        Path jar = Path.of("target/stroem.jar");
+        String mode = "wait";
+        int runs = 100;
+        int jobs = 1000;
+        int workers = 2;
+        int slots = 4;
+        for (int i = 0; i < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--jar" -> jar = Path.of(v);
+                case "--mode" -> mode = v;
+                case "--runs" -> runs = Integer.parseInt(v);
+                case "--jobs" -> jobs = Integer.parseInt(v);
+                case "--workers" -> workers = Integer.parseInt(v);
+                case "--slots" -> slots = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (!mode.equals("wait") && !mode.equals("poll")) {
+            throw new IllegalArgumentException("--mode is wait or poll");
+        }
+        return new Settings(jar, mode, runs, jobs, workers, slots);
+    }
+}
