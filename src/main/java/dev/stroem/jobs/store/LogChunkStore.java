@@ -1,0 +1,123 @@
+package dev.stroem.jobs.store;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * A job's acknowledged log batches as chunks in the shared database ({@code log_chunks}), the
+ * source every replica reads a running job's log from (issue 12). All of its SQL is here.
+ *
+ * <p>{@link #append} stores a batch and records its batch id in one transaction: a batch is
+ * acknowledged only once its chunk is committed, and a retried batch id (a worker that did not
+ * hear the answer, possibly from another replica) gets the chunk stored the first time instead of
+ * a second one. A job's chunks are numbered {@code 1, 2, 3, …} without gaps and their line ranges
+ * are contiguous from line 0: appenders of one job are serialised by a row lock on the job's
+ * {@code job_logs} row on PostgreSQL (SQLite serialises every writer anyway). Readers catch up by
+ * sequence ({@link #after}); a missed wake-up hint costs latency, never lines.
+ */
+public final class LogChunkStore {
+    private final Database db;
+
+    public LogChunkStore(Database db) {
+        this.db = db;
+    }
+
+    /** One stored batch: lines {@code [firstLine, firstLine + lineCount)} of the job's log. */
+    public record Chunk(String jobId, long seq, long firstLine, int lineCount, String batchId, String jsonl) {
+        /** The index of the line after this chunk's last one. */
+        public long endLine() {
+            return firstLine + lineCount;
+        }
+    }
+
+    /** The chunk a batch is stored as, and whether it had been stored before (a retry). */
+    public record Appended(Chunk chunk, boolean duplicate) {}
+
+    /**
+     * Stores a batch of {@code lineCount} JSONL lines as the job's next chunk, or returns the chunk
+     * stored earlier under {@code batchId}.
+     *
+     * @throws IllegalArgumentException when the batch holds no line or its text does not end a line
+     */
+    public Appended append(String jobId, String batchId, int lineCount, String jsonl) {
+        if (lineCount <= 0 || jsonl.isEmpty() || jsonl.charAt(jsonl.length() - 1) != '\n') {
+            throw new IllegalArgumentException("a chunk holds at least one whole JSONL line");
+        }
+        return db.jdbi().inTransaction(h -> {
+            lockJobLog(h, jobId);
+            Optional<Chunk> earlier = h.createQuery("SELECT " + COLUMNS + " FROM log_chunks WHERE job_id = :job AND batch_id = :batch")
+                    .bind("job", jobId)
+                    .bind("batch", batchId)
+                    .map((rs, ctx) -> chunk(rs))
+                    .findOne();
+            if (earlier.isPresent()) {
+                return new Appended(earlier.get(), true);
+            }
+            var last = h.createQuery("SELECT seq, first_line + line_count AS end_line FROM log_chunks "
+                            + "WHERE job_id = :job ORDER BY seq DESC LIMIT 1")
+                    .bind("job", jobId)
+                    .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("end_line")})
+                    .findOne()
+                    .orElse(new long[] {0, 0});
+            var chunk = new Chunk(jobId, last[0] + 1, last[1], lineCount, batchId, jsonl);
+            h.createUpdate("INSERT INTO log_chunks (job_id, seq, first_line, line_count, batch_id, jsonl) "
+                            + "VALUES (:job, :seq, :first, :count, :batch, :jsonl)")
+                    .bind("job", jobId)
+                    .bind("seq", chunk.seq())
+                    .bind("first", chunk.firstLine())
+                    .bind("count", lineCount)
+                    .bind("batch", batchId)
+                    .bind("jsonl", jsonl)
+                    .execute();
+            return new Appended(chunk, false);
+        });
+    }
+
+    /** Up to {@code limit} of the job's chunks after sequence {@code afterSeq}, in order. */
+    public List<Chunk> after(String jobId, long afterSeq, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM log_chunks "
+                        + "WHERE job_id = :job AND seq > :after ORDER BY seq LIMIT :limit")
+                .bind("job", jobId)
+                .bind("after", afterSeq)
+                .bind("limit", limit)
+                .map((rs, ctx) -> chunk(rs))
+                .list());
+    }
+
+    /** The job's last chunk sequence, 0 when it has none. */
+    public long lastSeq(String jobId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM log_chunks WHERE job_id = :job")
+                .bind("job", jobId)
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /**
+     * Deletes the job's chunks up to and including {@code seq}: called once an archive holding
+     * them is confirmed. Returns how many were deleted.
+     */
+    public int deleteThrough(String jobId, long seq) {
+        return db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM log_chunks WHERE job_id = :job AND seq <= :seq")
+                .bind("job", jobId)
+                .bind("seq", seq)
+                .execute());
+    }
+
+    private static final String COLUMNS = "job_id, seq, first_line, line_count, batch_id, jsonl";
+
+    private static Chunk chunk(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Chunk(rs.getString("job_id"), rs.getLong("seq"), rs.getLong("first_line"), rs.getInt("line_count"),
+                rs.getString("batch_id"), rs.getString("jsonl"));
+    }
+
+    /** Serialises the appenders of one job across replicas (a no-op on SQLite, whose writers are serial). */
+    private void lockJobLog(Handle h, String jobId) {
+        if (db.kind() == DatabaseUrl.Kind.POSTGRES) {
+            h.createQuery("SELECT job_id FROM job_logs WHERE job_id = :job FOR UPDATE")
+                    .bind("job", jobId)
+                    .mapTo(String.class)
+                    .findOne();
+        }
+    }
+}
