@@ -3,7 +3,11 @@ package dev.stroem.jobs;
 import java.time.Instant;
 import java.util.Map;
 
-/** A job row: one run of a task (or of a hook, then {@code sourceType} is {@code hook}). */
+/**
+ * A job row: one run of a task (or of a hook, then {@code sourceType} is {@code hook}).
+ * {@code input} is the resolved input (defaults applied), {@code rawInput} what the caller sent;
+ * {@code sourceJobId} the job this one re-runs, if any.
+ */
 public record Job(
         String jobId,
         String workspace,
@@ -18,7 +22,17 @@ public record Job(
         String cancelledBy,
         Instant createdAt,
         Instant startedAt,
-        Instant completedAt) {
+        Instant completedAt,
+        Map<String, Object> rawInput,
+        String sourceJobId) {
+
+    /** A job without a recorded raw input or re-run lineage (hooks, tests). */
+    public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
+            String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
+            String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt) {
+        this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
+                cancelledBy, createdAt, startedAt, completedAt, null, null);
+    }
 
     public static final String SOURCE_API = "api";
     public static final String SOURCE_HOOK = "hook";

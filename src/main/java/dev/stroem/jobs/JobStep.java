@@ -23,4 +23,16 @@ public record JobStep(
         Instant completedAt,
         Integer exitCode,
         String errorMessage,
-        Map<String, Object> output) {}
+        Map<String, Object> output,
+        Map<String, Object> input) {
+
+    /** A step whose input has not been rendered yet (it is rendered when a worker claims it). */
+    public JobStep(String jobId, String stepName, int position, String actionName, String actionType,
+            List<String> dependsOn, boolean continueOnFailure, Long timeoutSecs, List<String> requiredTags,
+            StepStatus status, String workerId, Instant readyAt, Instant claimedAt, Instant startedAt,
+            Instant completedAt, Integer exitCode, String errorMessage, Map<String, Object> output) {
+        this(jobId, stepName, position, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs,
+                requiredTags, status, workerId, readyAt, claimedAt, startedAt, completedAt, exitCode, errorMessage,
+                output, null);
+    }
+}

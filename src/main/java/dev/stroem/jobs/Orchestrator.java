@@ -57,17 +57,32 @@ public final class Orchestrator {
      * @throws dev.stroem.workflow.InputException when the input does not fit the task's schema
      */
     public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType) {
-        return createJob(UUID.randomUUID().toString(), workspaceName, taskName, given, sourceType, null);
+        return createJob(workspaceName, taskName, given, sourceType, null);
+    }
+
+    /**
+     * As {@link #createJob(String, String, Map, String)}, recording {@code sourceJobId} (may be
+     * null) as the job this one re-runs.
+     */
+    public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType,
+            String sourceJobId) {
+        return createJob(UUID.randomUUID().toString(), workspaceName, taskName, given, sourceType, null, sourceJobId);
     }
 
     /**
      * Creates a job under a job id chosen by the caller (a trigger derives it from the fire, so that
-     * a fire retried after a crash finds its job instead of creating a second one).
+     * a fire retried after a crash finds its job instead of creating a second one), with the
+     * {@code sourceId} of what created it.
      *
      * @see #createJob(String, String, Map, String)
      */
     public String createJob(String jobId, String workspaceName, String taskName, Map<String, Object> given,
             String sourceType, String sourceId) {
+        return createJob(jobId, workspaceName, taskName, given, sourceType, sourceId, null);
+    }
+
+    private String createJob(String jobId, String workspaceName, String taskName, Map<String, Object> given,
+            String sourceType, String sourceId, String sourceJobId) {
         var workspace = catalog.snapshot().workspace(workspaceName)
                 .orElseThrow(() -> new JobNotFoundException("no workspace named \"" + workspaceName + "\""));
         var task = workspace.task(taskName)
@@ -79,7 +94,7 @@ public final class Orchestrator {
                         s.continueOnFailure(), s.timeoutSeconds(), s.action().tags()))
                 .toList();
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, sourceId, null,
-                task.timeoutSeconds(), null, null, now(), null, null);
+                task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId);
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
         if (steps.isEmpty()) {
@@ -96,7 +111,7 @@ public final class Orchestrator {
             String sourceType, String sourceId, String reason) {
         Instant now = now();
         jobs.createFinishedJob(new Job(jobId, workspaceName, taskName, JobStatus.SKIPPED, input, sourceType, sourceId,
-                null, null, reason, null, now, null, now));
+                null, null, reason, null, now, null, now, input, null));
         log.info("job {} recorded as skipped: {}/{} ({})", jobId, workspaceName, taskName, reason);
     }
 
@@ -133,7 +148,10 @@ public final class Orchestrator {
                 .flatMap(r -> r)
                 .map(this::readRendered)
                 .orElseGet(() -> renderFromWorkflow(job, step));
-        jobs.useJob(step.jobId(), tx -> tx.markJobRunning(now()));
+        jobs.useJob(step.jobId(), tx -> {
+            tx.recordStepInput(step.stepName(), action.input());
+            tx.markJobRunning(now());
+        });
         return new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), step.stepName(), step.actionName(),
                 step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs());
     }

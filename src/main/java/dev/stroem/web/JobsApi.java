@@ -50,7 +50,9 @@ public final class JobsApi {
         routes.post("/api/jobs/{id}/cancel", this::cancel);
     }
 
-    record ExecuteRequest(@JsonProperty("input") Map<String, Object> input) {}
+    /** {@code source_job_id}: the job this one re-runs (the UI's "Run again"), kept as lineage. */
+    record ExecuteRequest(@JsonProperty("input") Map<String, Object> input,
+            @JsonProperty("source_job_id") String sourceJobId) {}
 
     private void listTasks(Context ctx) {
         String ws = ctx.pathParam("ws");
@@ -67,9 +69,13 @@ public final class JobsApi {
     }
 
     private void execute(Context ctx) {
-        var req = bodies.read(ctx, ExecuteRequest.class, new ExecuteRequest(Map.of()));
+        var req = bodies.read(ctx, ExecuteRequest.class, new ExecuteRequest(Map.of(), null));
+        String sourceJobId = blankToNull(req.sourceJobId());
+        if (sourceJobId != null && jobs.findJob(sourceJobId).isEmpty()) {
+            throw new BadRequestResponse("source_job_id: no job with id " + sourceJobId);
+        }
         String jobId = orchestrator.createJob(ctx.pathParam("ws"), ctx.pathParam("name"),
-                req.input() == null ? Map.of() : req.input(), dev.stroem.jobs.Job.SOURCE_API);
+                req.input() == null ? Map.of() : req.input(), dev.stroem.jobs.Job.SOURCE_API, sourceJobId);
         ctx.json(Map.of("job_id", jobId));
     }
 
@@ -94,7 +100,7 @@ public final class JobsApi {
         String id = ctx.pathParam("id");
         var job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         var archive = archives == null ? null : archives.find(id).orElse(null);
-        ctx.json(JobView.detail(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));
+        ctx.json(JobDetailView.of(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));
     }
 
     private void cancel(Context ctx) {

@@ -33,7 +33,9 @@ final class JobRows {
                 rs.getString("cancelled_by"),
                 instant(rs, "created_at"),
                 instant(rs, "started_at"),
-                instant(rs, "completed_at"));
+                instant(rs, "completed_at"),
+                columns.map(rs.getString("raw_input")),
+                rs.getString("source_job_id"));
     }
 
     RowMapper<JobStep> step() {
@@ -55,7 +57,8 @@ final class JobRows {
                 instant(rs, "completed_at"),
                 nullableInt(rs, "exit_code"),
                 rs.getString("error_message"),
-                columns.map(rs.getString("output")));
+                columns.map(rs.getString("output")),
+                columns.map(rs.getString("input")));
     }
 
     RowMapper<Worker> worker() {

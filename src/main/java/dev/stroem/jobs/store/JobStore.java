@@ -23,10 +23,11 @@ import org.jdbi.v3.core.Handle;
  */
 public final class JobStore {
     private static final String JOB_COLUMNS = "job_id, workspace, task_name, status, input, source_type, source_id, "
-            + "hook_name, timeout_secs, error_message, cancelled_by, created_at, started_at, completed_at";
+            + "hook_name, timeout_secs, error_message, cancelled_by, created_at, started_at, completed_at, raw_input, "
+            + "source_job_id";
     private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
-            + "started_at, completed_at, exit_code, error_message, output";
+            + "started_at, completed_at, exit_code, error_message, output, input";
 
     /** How long remembered step names are trusted (a job deleted by another server is noticed after this). */
     private static final long STEP_NAMES_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
@@ -58,7 +59,8 @@ public final class JobStore {
         db.jdbi().useTransaction(h -> {
             h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
                             + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
-                            + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, NULL)")
+                            + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, :raw_input, "
+                            + ":source_job_id, NULL)")
                     .bind("job_id", job.jobId())
                     .bind("workspace", job.workspace())
                     .bind("task_name", job.taskName())
@@ -73,6 +75,8 @@ public final class JobStore {
                     .bind("created_at", JsonColumns.millis(job.createdAt()))
                     .bind("started_at", JsonColumns.millis(job.startedAt()))
                     .bind("completed_at", JsonColumns.millis(job.completedAt()))
+                    .bind("raw_input", columns.write(job.rawInput()))
+                    .bind("source_job_id", job.sourceJobId())
                     .execute();
             LogStateStore.created(h, job.jobId());
             var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
@@ -113,7 +117,7 @@ public final class JobStore {
         db.jdbi().useTransaction(h -> {
             h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
                             + ":task_name, :status, :input, :source_type, :source_id, NULL, NULL, :error_message, "
-                            + "NULL, :created_at, NULL, :completed_at, 'done')")
+                            + "NULL, :created_at, NULL, :completed_at, :raw_input, NULL, 'done')")
                     .bind("job_id", job.jobId())
                     .bind("workspace", job.workspace())
                     .bind("task_name", job.taskName())
@@ -124,6 +128,7 @@ public final class JobStore {
                     .bind("error_message", job.errorMessage())
                     .bind("created_at", JsonColumns.millis(job.createdAt()))
                     .bind("completed_at", JsonColumns.millis(job.completedAt()))
+                    .bind("raw_input", columns.write(job.rawInput()))
                     .execute();
             LogStateStore.created(h, job.jobId());
         });
@@ -470,6 +475,15 @@ public final class JobStore {
                     .bind("job", job.jobId())
                     .execute();
             LogStateStore.finalised(h, job.jobId(), queueArchival, now);
+        }
+
+        /** Records a step's input as rendered for the worker that claimed it (the API shows it). */
+        public void recordStepInput(String stepName, Map<String, Object> input) {
+            h.createUpdate("UPDATE job_steps SET input = :input WHERE job_id = :job AND step_name = :step")
+                    .bind("input", columns.write(input == null ? Map.of() : input))
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute();
         }
 
         /** The rendered action stored with a hook job's step, if any. */
