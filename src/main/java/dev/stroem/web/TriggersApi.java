@@ -16,9 +16,9 @@ public final class TriggersApi {
         this.listing = listing;
     }
 
-    /** Registers the routes; the public API's token check covers them (they are under {@code /api/}). */
+    /** Registers the routes; any caller the server accepts may list triggers, as it may list tasks. */
     public void register(RoutesConfig routes) {
-        routes.get("/api/workspaces/{ws}/triggers", this::list);
+        routes.get("/api/workspaces/{ws}/triggers", this::list, Access.SIGNED_IN);
     }
 
     private void list(Context ctx) {
