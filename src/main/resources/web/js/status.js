@@ -3,7 +3,7 @@
 // comes from CSS (::before, with empty alt text) so the element's text is exactly the status.
 import { h } from './dom.js';
 
-export const TERMINAL_JOB = new Set(['completed', 'failed', 'cancelled']);
+export const TERMINAL_JOB = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 
 export function statusBadge(status, testid) {
   const s = String(status || 'unknown');

@@ -52,6 +52,8 @@ public final class ServerApp implements AutoCloseable {
 
     /** How often live log streams re-read whether their job's log is complete. */
     static final Duration LIVE_LOG_ENDING_INTERVAL = Duration.ofSeconds(2);
+    /** The scheduler sleeps until the next fire, but at most this long (reloads, a new leader). */
+    static final Duration SCHEDULER_MAX_WAIT = Duration.ofSeconds(2);
 
     /** What was opened, closed in reverse order; shared with {@link #start} so a failed start closes it too. */
     private final Deque<AutoCloseable> closeables;
@@ -60,6 +62,7 @@ public final class ServerApp implements AutoCloseable {
     private final JobStore jobs;
     private final RecoverySweeper recovery;
     private final RetentionSweeper retention;
+    private final dev.stroem.triggers.CronScheduler scheduler;
 
     private ServerApp(ServerConfig config, Path configDir, Clock clock, Deque<AutoCloseable> closeables) {
         this.closeables = closeables;
@@ -121,6 +124,9 @@ public final class ServerApp implements AutoCloseable {
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
                 json, clock);
 
+        scheduler = new dev.stroem.triggers.CronScheduler(catalog, db, jobs, orchestrator, clock);
+        var triggersApi = new dev.stroem.web.TriggersApi(catalog, new dev.stroem.triggers.TriggerListing(scheduler, clock));
+
         var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
                 Duration.ofSeconds(1).toNanos());
         for (var status : JobStatus.values()) {
@@ -160,6 +166,7 @@ public final class ServerApp implements AutoCloseable {
                 jobsApi, logsApi, workerApi, javalin -> {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
+                    triggersApi.register(javalin.routes);
                 }));
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
@@ -172,6 +179,7 @@ public final class ServerApp implements AutoCloseable {
         }
         own(recovery.start(leader::isLeader));
         own(retention.start(leader::isLeader));
+        own(scheduler.start(leader::isLeader, SCHEDULER_MAX_WAIT));
         own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
         // Owned after the web server, so closed before it: waiting claims are answered "no work"
         // at shutdown instead of being cut off by the stopping server.
@@ -243,6 +251,11 @@ public final class ServerApp implements AutoCloseable {
     /** The retention sweeper, for a sweep on demand. */
     public RetentionSweeper retentionSweeper() {
         return retention;
+    }
+
+    /** The cron scheduler, for a round on demand. */
+    public dev.stroem.triggers.CronScheduler scheduler() {
+        return scheduler;
     }
 
     @Override

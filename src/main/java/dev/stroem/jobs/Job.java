@@ -36,4 +36,8 @@ public record Job(
 
     public static final String SOURCE_API = "api";
     public static final String SOURCE_HOOK = "hook";
+    /** Created by a scheduler trigger; {@code sourceId} is {@code {workspace}/{trigger}}. */
+    public static final String SOURCE_TRIGGER = "trigger";
+    /** Created by a webhook call; {@code sourceId} is {@code {workspace}/{trigger}}. */
+    public static final String SOURCE_WEBHOOK = "webhook";
 }

@@ -67,6 +67,23 @@ public final class Orchestrator {
      */
     public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType,
             String sourceJobId) {
+        return createJob(UUID.randomUUID().toString(), workspaceName, taskName, given, sourceType, null, sourceJobId);
+    }
+
+    /**
+     * Creates a job under a job id chosen by the caller (a trigger derives it from the fire, so that
+     * a fire retried after a crash finds its job instead of creating a second one), with the
+     * {@code sourceId} of what created it.
+     *
+     * @see #createJob(String, String, Map, String)
+     */
+    public String createJob(String jobId, String workspaceName, String taskName, Map<String, Object> given,
+            String sourceType, String sourceId) {
+        return createJob(jobId, workspaceName, taskName, given, sourceType, sourceId, null);
+    }
+
+    private String createJob(String jobId, String workspaceName, String taskName, Map<String, Object> given,
+            String sourceType, String sourceId, String sourceJobId) {
         var workspace = catalog.snapshot().workspace(workspaceName)
                 .orElseThrow(() -> new JobNotFoundException("no workspace named \"" + workspaceName + "\""));
         var task = workspace.task(taskName)
@@ -77,8 +94,7 @@ public final class Orchestrator {
                 .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
                         s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))
                 .toList();
-        String jobId = UUID.randomUUID().toString();
-        var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, null, null,
+        var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, sourceId, null,
                 task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId);
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
@@ -90,6 +106,18 @@ public final class Orchestrator {
             advance(jobId); // root conditions are decided at creation, as in the original
         }
         return jobId;
+    }
+
+    /**
+     * Records a job that never runs: a trigger fire skipped by its concurrency policy, kept for
+     * visibility as the original does. It is {@code skipped}, has no steps and is finalised at once.
+     */
+    public void recordSkipped(String jobId, String workspaceName, String taskName, Map<String, Object> input,
+            String sourceType, String sourceId, String reason) {
+        Instant now = now();
+        jobs.createFinishedJob(new Job(jobId, workspaceName, taskName, JobStatus.SKIPPED, input, sourceType, sourceId,
+                null, null, reason, null, now, null, now, input, null));
+        log.info("job {} recorded as skipped: {}/{} ({})", jobId, workspaceName, taskName, reason);
     }
 
     /**

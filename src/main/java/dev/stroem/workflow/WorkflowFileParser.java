@@ -29,7 +29,7 @@ final class WorkflowFileParser {
 
     /** Features of the original we do not run. Rejected, never ignored: ignoring them would change what a task does. */
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of(
-            "secrets", "connections", "connection_types", "triggers", "mcp_servers", "on_suspended", "libraries");
+            "secrets", "connections", "connection_types", "mcp_servers", "on_suspended", "libraries");
     private static final Set<String> UNSUPPORTED_ACTION_FIELDS = Set.of(
             "source", "image", "cmd", "command", "entrypoint", "manifest", "dependencies", "interpreter",
             "args", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
@@ -40,6 +40,7 @@ final class WorkflowFileParser {
 
     private final YAMLMapper yaml;
     private final TemplateEngine templates;
+    private final TriggerParser triggers = new TriggerParser(this);
 
     WorkflowFileParser(TemplateEngine templates) {
         this.templates = templates;
@@ -53,6 +54,7 @@ final class WorkflowFileParser {
     record ParsedFile(
             List<Action> actions,
             List<TaskDraft> tasks,
+            List<Trigger> triggers,
             Hooks hooks,
             Set<String> brokenActions,
             Set<String> brokenTasks,
@@ -67,6 +69,7 @@ final class WorkflowFileParser {
         var tasks = new ArrayList<TaskDraft>();
         var brokenActions = new HashSet<String>();
         var brokenTasks = new HashSet<String>();
+        var triggerList = new ArrayList<Trigger>();
         Hooks hooks = Hooks.NONE;
 
         JsonNode root;
@@ -74,14 +77,14 @@ final class WorkflowFileParser {
             root = yaml.readTree(content);
         } catch (JsonProcessingException e) {
             errors.add(WorkflowError.ofFile(file, line(e), syntaxMessage(e)));
-            return new ParsedFile(actions, tasks, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ParsedFile(actions, tasks, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
         }
         if (!root.isObject()) {
             errors.add(WorkflowError.ofFile(file, null, "a workflow file must be a mapping with 'actions:' and 'tasks:'"));
-            return new ParsedFile(actions, tasks, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
         }
 
         var hookLists = new LinkedHashMap<String, List<Hook>>();
@@ -105,17 +108,23 @@ final class WorkflowFileParser {
                         tasks.add(task);
                     }
                 });
+                case "triggers" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    Trigger trigger = triggers.parse(file, name, node, errors);
+                    if (trigger != null) {
+                        triggerList.add(trigger);
+                    }
+                });
                 case "on_success", "on_error", "on_cancel" -> {
                     List<Hook> parsed = parseHooks(file, null, key, value, errors);
                     hookLists.put(key, parsed == null ? List.of() : parsed);
                 }
                 default -> errors.add(WorkflowError.ofFile(file, null, UNSUPPORTED_TOP_LEVEL.contains(key)
                         ? "'" + key + "' is not supported by Strøm for the JVM"
-                        : "unknown top-level key '" + key + "' (expected actions, tasks, on_success, on_error, on_cancel)"));
+                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, on_success, on_error, on_cancel)"));
             }
         }
         hooks = new Hooks(hookLists.get("on_success"), hookLists.get("on_error"), hookLists.get("on_cancel"));
-        return new ParsedFile(actions, tasks, hooks, brokenActions, brokenTasks, errors);
+        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
     }
 
     // ---------------------------------------------------------------- actions
@@ -455,7 +464,7 @@ final class WorkflowFileParser {
         return node.properties();
     }
 
-    private <T> T bind(JsonNode node, Class<T> type, Set<String> unsupported, Problems problems) {
+    <T> T bind(JsonNode node, Class<T> type, Set<String> unsupported, Problems problems) {
         if (node == null || !node.isObject()) {
             problems.add("expected a mapping of fields, got " + (node == null || node.isNull() ? "nothing" : node.getNodeType().name().toLowerCase()));
             return null;

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param tasks valid tasks in file order
  * @param hooks workspace-level fallback hooks (top-level {@code on_success}/{@code on_error}/{@code
  *     on_cancel} of the workflow files, merged)
+ * @param triggers valid triggers (scheduler and webhook) by their key, in file order
  */
 public record Workspace(
         String name,
@@ -20,13 +21,29 @@ public record Workspace(
         Map<String, Action> actions,
         Map<String, Task> tasks,
         Hooks hooks,
-        List<WorkflowError> errors) {
+        List<WorkflowError> errors,
+        Map<String, Trigger> triggers) {
 
     public Workspace {
+        triggers = OrderedCopies.map(triggers);
         actions = OrderedCopies.map(actions);
         tasks = OrderedCopies.map(tasks);
         hooks = hooks == null ? Hooks.NONE : hooks;
         errors = OrderedCopies.list(errors);
+    }
+
+    /** A workspace without triggers. */
+    public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
+            List<WorkflowError> errors) {
+        this(name, root, actions, tasks, hooks, errors, Map.of());
+    }
+
+    /** The enabled webhook trigger with this URL name, if this workspace has one. */
+    public Optional<WebhookTrigger> webhook(String webhookName) {
+        return triggers.values().stream()
+                .filter(t -> t instanceof WebhookTrigger w && w.enabled() && w.webhookName().equals(webhookName))
+                .map(WebhookTrigger.class::cast)
+                .findFirst();
     }
 
     public Optional<Task> task(String taskName) {

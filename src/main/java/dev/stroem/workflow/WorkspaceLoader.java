@@ -92,6 +92,7 @@ public final class WorkspaceLoader {
         var drafts = new ArrayList<WorkflowFileParser.TaskDraft>();
         var taskFiles = new HashMap<String, String>();
         var fileHooks = new LinkedHashMap<String, Hooks>();
+        var triggerDrafts = new ArrayList<Trigger>();
         Path scanDir = scanDir(absolute);
 
         for (Path path : files) {
@@ -138,6 +139,7 @@ public final class WorkspaceLoader {
                 }
             }
             parsed.brokenTasks().forEach(broken -> taskFiles.putIfAbsent(broken, file));
+            triggerDrafts.addAll(parsed.triggers());
             fileHooks.put(file, parsed.hooks());
         }
 
@@ -152,9 +154,45 @@ public final class WorkspaceLoader {
                 tasks.put(resolved.name(), resolved);
             }
         }
+        var triggers = checkTriggers(triggerDrafts, tasks, taskFiles, errors);
         // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
         errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors);
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers);
+    }
+
+    /**
+     * Keeps the triggers whose key and webhook name are unique in the workspace and whose task
+     * loaded; the others are reported. (Across workspaces a webhook name may repeat: the first
+     * workspace in configuration order answers it, as in the original.)
+     */
+    private static Map<String, Trigger> checkTriggers(
+            List<Trigger> drafts, Map<String, Task> tasks, Map<String, String> taskFiles, List<WorkflowError> errors) {
+        var kept = new LinkedHashMap<String, Trigger>();
+        var webhookNames = new HashMap<String, String>();
+        for (Trigger trigger : drafts) {
+            String prefix = "trigger '" + NameRules.printable(trigger.name()) + "': ";
+            Trigger first = kept.get(trigger.name());
+            if (first != null) {
+                errors.add(WorkflowError.ofFile(trigger.file(), null, prefix + "trigger is already defined in " + first.file()));
+                continue;
+            }
+            if (!tasks.containsKey(trigger.task())) {
+                errors.add(WorkflowError.ofFile(trigger.file(), null, prefix + (taskFiles.containsKey(trigger.task())
+                        ? "targets task '" + trigger.task() + "', which has errors"
+                        : "targets unknown task '" + trigger.task() + "'")));
+                continue;
+            }
+            if (trigger instanceof WebhookTrigger webhook) {
+                String other = webhookNames.putIfAbsent(webhook.webhookName(), webhook.name());
+                if (other != null) {
+                    errors.add(WorkflowError.ofFile(trigger.file(), null, prefix + "webhook name '" + webhook.webhookName()
+                            + "' is already used by trigger '" + other + "'"));
+                    continue;
+                }
+            }
+            kept.put(trigger.name(), trigger);
+        }
+        return kept;
     }
 
     /** Workspace-level hooks may name an action of any file, so they are checked once all files are read. */

@@ -506,8 +506,6 @@ class WorkspaceLoaderTest {
                 """.replace("actions:\n", "") + """
                 secrets:
                   A: b
-                triggers:
-                  nightly: { type: scheduler, cron: "0 2 * * *", task: t }
                 tasks:
                   t:
                     flow:
@@ -526,7 +524,6 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: action python: language 'python' is not supported by Strøm for the JVM (only 'shell')",
                 ".workflows/a.yaml: action from-file: 'source' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: 'secrets' is not supported by Strøm for the JVM",
-                ".workflows/a.yaml: 'triggers' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/many: 'for_each' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: conn: 'input.key': 'secret' is not supported by Strøm for the JVM");

@@ -129,6 +129,44 @@ public final class JobStore {
         });
     }
 
+    /**
+     * Inserts a job that is over before it started (a skipped trigger fire): no steps, finalised,
+     * its log complete from the start.
+     */
+    public void createFinishedJob(Job job) {
+        if (!job.status().isTerminal()) {
+            throw new IllegalArgumentException("not a terminal status: " + job.status());
+        }
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
+                            + ":task_name, :status, :input, :source_type, :source_id, NULL, NULL, :error_message, "
+                            + "NULL, :created_at, NULL, :completed_at, :raw_input, NULL, 'done')")
+                    .bind("job_id", job.jobId())
+                    .bind("workspace", job.workspace())
+                    .bind("task_name", job.taskName())
+                    .bind("status", job.status().wireName())
+                    .bind("input", columns.write(job.input() == null ? Map.of() : job.input()))
+                    .bind("source_type", job.sourceType())
+                    .bind("source_id", job.sourceId())
+                    .bind("error_message", job.errorMessage())
+                    .bind("created_at", JsonColumns.millis(job.createdAt()))
+                    .bind("completed_at", JsonColumns.millis(job.completedAt()))
+                    .bind("raw_input", columns.write(job.rawInput()))
+                    .execute();
+            LogStateStore.created(h, job.jobId());
+        });
+    }
+
+    /** Pending and running jobs created by one source (a trigger's earlier fires), oldest first. */
+    public List<Job> activeJobsFrom(String sourceType, String sourceId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE source_type = :type "
+                        + "AND source_id = :id AND status IN ('pending', 'running') ORDER BY created_at")
+                .bind("type", sourceType)
+                .bind("id", sourceId)
+                .map(rows.job())
+                .list());
+    }
+
     public Optional<Job> findJob(String jobId) {
         return db.jdbi().withHandle(h -> findJob(h, jobId));
     }
@@ -365,7 +403,7 @@ public final class JobStore {
     public List<Job> terminalJobsEndedBefore(Instant cutoff, boolean skipPendingUploads, int skip, int limit) {
         String uploads = skipPendingUploads ? "AND " + LogStateStore.noUploadPending() + " " : "";
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE status IN "
-                        + "('completed', 'failed', 'cancelled') AND (finalize_state IS NULL OR finalize_state = 'done') "
+                        + "('completed', 'failed', 'cancelled', 'skipped') AND (finalize_state IS NULL OR finalize_state = 'done') "
                         + "AND completed_at < :cutoff " + uploads
                         + "ORDER BY completed_at, job_id LIMIT :limit OFFSET :skip")
                 .bind("cutoff", cutoff.toEpochMilli())
