@@ -63,9 +63,8 @@ public final class Database implements AutoCloseable {
             Flyway.configure()
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
-                    // Migrations are numbered by the issue that adds them (V15_1, V16_1, …) and independent
-                    // features land in any order: a database that already ran V16_1 must still take a V15_2
-                    // that landed after it, instead of refusing to start.
+                    // Migrations are numbered by issue (V12_1 may land after V15_1): a database
+                    // migrated by an earlier build still takes the lower-numbered ones it lacks.
                     .outOfOrder(true)
                     .load()
                     .migrate();
