@@ -147,6 +147,8 @@ public final class ServerApp implements AutoCloseable {
                 jobsApi, logsApi, workerApi, javalin -> {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
+                    new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
+                    new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
                 }));
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recoveryOrDefault(), metrics, clock);

@@ -161,7 +161,7 @@ public final class LogStreamApi implements AutoCloseable {
         if (!tokens.isEmpty()) {
             tokens.require(ctx, true);
         }
-        String id = ctx.pathParam("id");
+        String id = IdParams.jobId(ctx);
         Job job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         Long from = position(ctx.queryParam("from"));
         boolean skipBackfill = flag(ctx, "skip_backfill");

@@ -51,6 +51,7 @@ public final class WebServer implements AutoCloseable {
                     api.require(ctx, ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw"));
                 });
             }
+            IdParams.register(routes);
             workerApi.register(routes, workers);
             jobsApi.register(routes);
             logsApi.register(routes);
