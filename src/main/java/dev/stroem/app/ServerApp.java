@@ -38,7 +38,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,12 +124,13 @@ public final class ServerApp implements AutoCloseable {
         }
 
         var listen = Listen.parse(config.listenOrDefault());
-        var auth = config.auth();
-        List<String> apiTokens = auth == null || auth.apiTokens() == null ? List.of() : auth.apiTokens();
+        var authWiring = AuthWiring.create(config, db, clock);
+        var guard = new dev.stroem.web.RouteGuard(authWiring.authenticator(), authWiring.policy(),
+                new dev.stroem.web.TaskRefs(catalog, jobs));
         var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.readOrDefault().tailDefaultBytesOrDefault());
         var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
-        var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
+        var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, guard, new LogStreamApi.Settings(
                 Duration.ofSeconds(streamConfig.pingIntervalSecsOrDefault()),
                 Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecsOrDefault())), metrics));
         var healthDetail = new dev.stroem.web.HealthDetailApi(config.workerToken(), () -> {
@@ -143,7 +143,8 @@ public final class ServerApp implements AutoCloseable {
             body.put("archive_queue_depth", archive == null ? null : logStates.pendingUploads());
             return body;
         });
-        web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
+        web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, guard,
+                new dev.stroem.web.AuthApi(authWiring.info(), authWiring.users(), json), config.workerToken(),
                 jobsApi, logsApi, workerApi, javalin -> {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);

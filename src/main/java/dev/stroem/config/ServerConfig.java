@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The whole server configuration file (field names as in the original Strøm's server-config.yaml).
  * {@link ConfigLoader} returns it with every default applied ({@link #withDefaults()}); only
- * {@code auth} and the archive blocks inside {@code log_storage} stay null when absent.
+ * {@code auth}, {@code acl} and the archive blocks inside {@code log_storage} stay null when absent.
  */
 public record ServerConfig(
         @JsonProperty("listen") String listen,
@@ -18,13 +18,20 @@ public record ServerConfig(
         @JsonProperty("workspaces") Map<String, WorkspaceConfig> workspaces,
         @JsonProperty("recovery") RecoveryConfig recovery,
         @JsonProperty("retention") RetentionConfig retention,
-        @JsonProperty("auth") AuthConfig auth) {
+        @JsonProperty("auth") AuthConfig auth,
+        @JsonProperty("acl") AclConfig acl) {
 
     public static final String DEFAULT_LISTEN = "0.0.0.0:8080";
 
     public ServerConfig {
         // Keep the file's order: it is the order workspaces are listed in.
         workspaces = workspaces == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(workspaces));
+    }
+
+    /** Without {@code acl} (the form every caller used before the section existed). */
+    public ServerConfig(String listen, DbConfig db, String workerToken, LogStorageConfig logStorage,
+            Map<String, WorkspaceConfig> workspaces, RecoveryConfig recovery, RetentionConfig retention, AuthConfig auth) {
+        this(listen, db, workerToken, logStorage, workspaces, recovery, retention, auth, null);
     }
 
     public String listenOrDefault() {
@@ -54,6 +61,6 @@ public record ServerConfig(
     /** This configuration with every documented default filled in. */
     public ServerConfig withDefaults() {
         return new ServerConfig(listenOrDefault(), dbOrDefault(), workerToken, logStorageOrDefault(),
-                workspacesOrEmpty(), recoveryOrDefault(), retentionOrDefault(), auth);
+                workspacesOrEmpty(), recoveryOrDefault(), retentionOrDefault(), auth, acl);
     }
 }

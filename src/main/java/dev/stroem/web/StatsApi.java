@@ -37,8 +37,8 @@ public final class StatsApi {
 
     /** Registers the routes. */
     public void register(RoutesConfig routes) {
-        routes.get("/api/stats", this::stats);
-        routes.get("/api/workspaces/{ws}/tasks/{name}/stats", this::taskStats);
+        routes.get("/api/stats", this::stats, Access.SIGNED_IN);
+        routes.get("/api/workspaces/{ws}/tasks/{name}/stats", this::taskStats, Access.VIEW_TASK);
     }
 
     private void stats(Context ctx) {
