@@ -34,33 +34,17 @@ public record ServerConfig(
         this(listen, db, workerToken, logStorage, workspaces, recovery, retention, auth, null);
     }
 
-    public String listenOrDefault() {
-        return listen == null ? DEFAULT_LISTEN : listen;
-    }
-
-    public DbConfig dbOrDefault() {
-        return (db == null ? new DbConfig(null) : db).withDefaults();
-    }
-
-    public LogStorageConfig logStorageOrDefault() {
-        return (logStorage == null ? new LogStorageConfig(null, null, null, null) : logStorage).withDefaults();
-    }
-
-    public Map<String, WorkspaceConfig> workspacesOrEmpty() {
-        return workspaces == null ? Map.of() : workspaces;
-    }
-
-    public RecoveryConfig recoveryOrDefault() {
-        return (recovery == null ? new RecoveryConfig(null, null, null) : recovery).withDefaults();
-    }
-
-    public RetentionConfig retentionOrDefault() {
-        return (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults();
-    }
-
-    /** This configuration with every documented default filled in. */
+    /**
+     * This configuration with every documented default filled in: resolved once, when the file is
+     * loaded (and by {@code ServerApp.start} for configs built in code), so use sites read plain
+     * fields instead of repeating fallbacks. Applying it twice changes nothing.
+     */
     public ServerConfig withDefaults() {
-        return new ServerConfig(listenOrDefault(), dbOrDefault(), workerToken, logStorageOrDefault(),
-                workspacesOrEmpty(), recoveryOrDefault(), retentionOrDefault(), auth, acl);
+        return new ServerConfig(listen == null ? DEFAULT_LISTEN : listen,
+                (db == null ? new DbConfig(null) : db).withDefaults(), workerToken,
+                (logStorage == null ? new LogStorageConfig(null, null, null, null) : logStorage).withDefaults(),
+                workspaces == null ? Map.of() : workspaces,
+                (recovery == null ? new RecoveryConfig(null, null, null) : recovery).withDefaults(),
+                (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults(), auth, acl);
     }
 }

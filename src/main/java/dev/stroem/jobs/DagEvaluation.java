@@ -2,64 +2,158 @@ package dev.stroem.jobs;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What a job's steps imply once some of them have ended: which pending steps become ready,
- * which are skipped, and whether the job is now over. A pure function of the step rows.
+ * which are skipped or fail, and whether the job is now over. A function of the step rows and of
+ * the {@code when} conditions' verdicts.
  *
- * <p>Rules (the original Strøm's): a step is ready once all its dependencies completed; a
- * step with a failed, skipped or cancelled dependency is skipped, unless it has
- * {@code continue_on_failure}, in which case it runs once all its dependencies have ended. The
- * job completes when every step ended and no failure is intolerable; a failed step with
+ * <p>Rules (the original Strøm's):
+ * <ul>
+ *   <li>a dependency is satisfied when it completed or was skipped, or — for a step with
+ *       {@code continue_on_failure} — when it failed or was cancelled;
+ *   <li>a step with a failed or cancelled dependency is skipped unless it has
+ *       {@code continue_on_failure} (a skipped dependency does not do this);
+ *   <li>a step all of whose dependencies were skipped is skipped too (the cascade of a branch
+ *       that was not taken), unless it has {@code continue_on_failure};
+ *   <li>a step whose dependencies are satisfied is ready — when it has a {@code when}
+ *       condition, only if that renders truthy; falsy skips it, a render error fails it.
+ * </ul>
+ * The job completes when every step ended and no failure is intolerable; a failed step with
  * {@code continue_on_failure} is tolerable. Skipped steps do not decide the outcome: the
  * failure that caused them does.
+ *
+ * @param ready steps that become ready
+ * @param skipped steps that are skipped, in the order decided
+ * @param skipReasons the error message of a skipped step, for those that have one (a failed
+ *     dependency); a step skipped by its own condition or by a branch not taken has none, as in
+ *     the original
+ * @param failed steps that fail now, with their error message (a condition that cannot render)
+ * @param jobOutcome the job's end, once every step ended
  */
-public record DagEvaluation(List<String> ready, List<String> skipped, Optional<JobStatus> jobOutcome) {
+public record DagEvaluation(List<String> ready, List<String> skipped, Map<String, String> skipReasons,
+        Map<String, String> failed, Optional<JobStatus> jobOutcome) {
 
+    /** Error message of a step skipped because a dependency failed or was cancelled. */
+    public static final String DEPENDENCY_FAILED = "Skipped: a dependency did not complete";
+
+    /** Decides a step's {@code when} once its dependencies are satisfied. */
+    @FunctionalInterface
+    public interface Conditions {
+        Verdict evaluate(JobStep step);
+    }
+
+    /** A condition's verdict: run, skip, fail (with the message), or undecidable now (stays pending). */
+    public record Verdict(Kind kind, String error) {
+        public enum Kind { RUN, SKIP, FAIL, UNDECIDED }
+
+        public static final Verdict RUN = new Verdict(Kind.RUN, null);
+        public static final Verdict SKIP = new Verdict(Kind.SKIP, null);
+        public static final Verdict UNDECIDED = new Verdict(Kind.UNDECIDED, null);
+
+        public static Verdict fail(String error) {
+            return new Verdict(Kind.FAIL, error);
+        }
+    }
+
+    /** Without a way to evaluate conditions: steps with one stay pending. */
     public static DagEvaluation of(List<JobStep> steps) {
+        return of(steps, step -> Verdict.UNDECIDED);
+    }
+
+    public static DagEvaluation of(List<JobStep> steps, Conditions conditions) {
         var status = new HashMap<String, StepStatus>();
+        // Skips caused by a failure upstream say so, also further down a chain of skipped steps.
+        var failureSkips = new java.util.HashSet<String>();
         for (var s : steps) {
             status.put(s.stepName(), s.status());
+            if (s.status() == StepStatus.SKIPPED && DEPENDENCY_FAILED.equals(s.errorMessage())) {
+                failureSkips.add(s.stepName());
+            }
         }
         var ready = new ArrayList<String>();
         var skipped = new ArrayList<String>();
+        var reasons = new LinkedHashMap<String, String>();
+        var failed = new LinkedHashMap<String, String>();
         // Skips cascade through chains of pending steps, so settle until nothing changes.
         boolean changed = true;
         while (changed) {
             changed = false;
             for (var step : steps) {
-                if (status.get(step.stepName()) != StepStatus.PENDING) {
+                if (status.get(step.stepName()) != StepStatus.PENDING || step.control().loop() != null) {
                     continue;
                 }
-                var next = decide(step, status);
+                var dependencies = dependencies(step, status);
+                StepStatus next = StepStatus.PENDING;
+                if (dependencies == Dependencies.FAILED) {
+                    next = StepStatus.SKIPPED;
+                    reasons.put(step.stepName(), DEPENDENCY_FAILED);
+                } else if (dependencies == Dependencies.ALL_SKIPPED) {
+                    next = StepStatus.SKIPPED;
+                    if (step.dependsOn().stream().anyMatch(failureSkips::contains)) {
+                        reasons.put(step.stepName(), DEPENDENCY_FAILED);
+                    }
+                } else if (dependencies == Dependencies.SATISFIED) {
+                    var verdict = step.control().whenCondition() == null ? Verdict.RUN : conditions.evaluate(step);
+                    next = switch (verdict.kind()) {
+                        case RUN -> StepStatus.READY;
+                        case SKIP -> StepStatus.SKIPPED;
+                        case FAIL -> {
+                            failed.put(step.stepName(), verdict.error());
+                            yield StepStatus.FAILED;
+                        }
+                        case UNDECIDED -> StepStatus.PENDING;
+                    };
+                }
                 if (next != StepStatus.PENDING) {
                     status.put(step.stepName(), next);
-                    (next == StepStatus.READY ? ready : skipped).add(step.stepName());
+                    if (next == StepStatus.READY) {
+                        ready.add(step.stepName());
+                    } else if (next == StepStatus.SKIPPED) {
+                        skipped.add(step.stepName());
+                        if (reasons.containsKey(step.stepName())) {
+                            failureSkips.add(step.stepName());
+                        }
+                    }
                     changed = true;
                 }
             }
         }
-        return new DagEvaluation(ready, skipped, outcome(steps, status));
+        return new DagEvaluation(ready, skipped, reasons, failed, outcome(steps, status));
     }
 
-    private static StepStatus decide(JobStep step, Map<String, StepStatus> status) {
+    private enum Dependencies { WAITING, FAILED, ALL_SKIPPED, SATISFIED }
+
+    private static Dependencies dependencies(JobStep step, Map<String, StepStatus> status) {
         boolean allEnded = true;
-        boolean anyBad = false;
+        boolean anyFailed = false;
+        boolean allSkipped = !step.dependsOn().isEmpty();
         for (var dep : step.dependsOn()) {
             var s = status.get(dep);
             if (s == null || !s.isTerminal()) {
                 allEnded = false;
-            } else if (s != StepStatus.COMPLETED) {
-                anyBad = true;
+                allSkipped = false;
+            } else if (s == StepStatus.FAILED || s == StepStatus.CANCELLED) {
+                anyFailed = true;
+                allSkipped = false;
+            } else if (s != StepStatus.SKIPPED) {
+                allSkipped = false;
             }
         }
-        if (anyBad && !step.continueOnFailure()) {
-            return StepStatus.SKIPPED;
+        if (anyFailed && !step.continueOnFailure()) {
+            return Dependencies.FAILED;
         }
-        return allEnded ? StepStatus.READY : StepStatus.PENDING;
+        if (!allEnded) {
+            return Dependencies.WAITING;
+        }
+        if (allSkipped && !step.continueOnFailure()) {
+            return Dependencies.ALL_SKIPPED;
+        }
+        return Dependencies.SATISFIED;
     }
 
     private static Optional<JobStatus> outcome(List<JobStep> steps, Map<String, StepStatus> status) {

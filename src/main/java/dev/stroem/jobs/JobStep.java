@@ -24,7 +24,12 @@ public record JobStep(
         Integer exitCode,
         String errorMessage,
         Map<String, Object> output,
-        Map<String, Object> input) {
+        Map<String, Object> input,
+        StepControl control) {
+
+    public JobStep {
+        control = control == null ? StepControl.NONE : control;
+    }
 
     /** A step whose input has not been rendered yet (it is rendered when a worker claims it). */
     public JobStep(String jobId, String stepName, int position, String actionName, String actionType,
@@ -33,6 +38,6 @@ public record JobStep(
             Instant completedAt, Integer exitCode, String errorMessage, Map<String, Object> output) {
         this(jobId, stepName, position, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs,
                 requiredTags, status, workerId, readyAt, claimedAt, startedAt, completedAt, exitCode, errorMessage,
-                output, null);
+                output, null, StepControl.NONE);
     }
 }

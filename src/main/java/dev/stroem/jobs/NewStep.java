@@ -10,4 +10,21 @@ public record NewStep(
         List<String> dependsOn,
         boolean continueOnFailure,
         Long timeoutSecs,
-        List<String> requiredTags) {}
+        List<String> requiredTags,
+        StepControl control) {
+
+    public NewStep {
+        control = control == null ? StepControl.NONE : control;
+    }
+
+    public NewStep(String stepName, String actionName, String actionType, List<String> dependsOn,
+            boolean continueOnFailure, Long timeoutSecs, List<String> requiredTags) {
+        this(stepName, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs, requiredTags, StepControl.NONE);
+    }
+
+    /** Starts out ready: no dependencies and nothing to decide first (a condition, a loop to expand). */
+    public boolean readyAtCreation() {
+        return dependsOn.isEmpty() && control.whenCondition() == null && !control.isPlaceholder()
+                && control.loop() == null;
+    }
+}

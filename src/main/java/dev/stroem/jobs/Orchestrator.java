@@ -74,15 +74,19 @@ public final class Orchestrator {
         var input = planner.resolveTaskInput(task, given == null ? Map.of() : given);
         var steps = task.steps().stream()
                 .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
-                        s.continueOnFailure(), s.timeoutSeconds(), s.action().tags()))
+                        s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))
                 .toList();
         String jobId = UUID.randomUUID().toString();
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, null, null,
                 task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId);
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
-        if (steps.isEmpty()) {
-            advance(jobId);
+        if (steps.stream().allMatch(NewStep::readyAtCreation)) {
+            if (steps.isEmpty()) {
+                advance(jobId);
+            }
+        } else {
+            advance(jobId); // root conditions are decided at creation, as in the original
         }
         return jobId;
     }
@@ -335,20 +339,41 @@ public final class Orchestrator {
             return false;
         }
         var steps = tx.steps();
-        var eval = DagEvaluation.of(steps);
+        var eval = DagEvaluation.of(steps, conditions(tx.job(), steps));
         Instant now = now();
         for (var name : eval.ready()) {
             tx.markStepReady(name, now);
         }
         for (var name : eval.skipped()) {
-            tx.finishStep(name, StepStatus.SKIPPED, null, "Skipped: a dependency did not complete", null, now);
+            tx.finishStep(name, StepStatus.SKIPPED, null, eval.skipReasons().get(name), null, now);
         }
+        eval.failed().forEach((name, error) -> tx.finishStep(name, StepStatus.FAILED, null, error, null, now));
         if (eval.jobOutcome().isEmpty()) {
             return false;
         }
         var outcome = eval.jobOutcome().get();
-        String error = outcome == JobStatus.FAILED ? firstFailure(steps) : null;
+        // Steps this evaluation failed are not in the snapshot it started from.
+        String error = outcome == JobStatus.FAILED ? firstFailure(eval.failed().isEmpty() ? steps : tx.steps()) : null;
         return tx.finishJob(outcome, error, null, now);
+    }
+
+    /** Renders {@code when} conditions against the job's input and its completed steps' outputs. */
+    private DagEvaluation.Conditions conditions(Job job, List<JobStep> steps) {
+        var outputs = new HashMap<String, Object>();
+        for (var s : steps) {
+            if (s.status() == StepStatus.COMPLETED && s.control().loop() == null) {
+                outputs.put(s.stepName(), s.output());
+            }
+        }
+        return step -> {
+            try {
+                return planner.condition(step.control().whenCondition(), job.input(), outputs,
+                        "step '" + step.stepName() + "' when")
+                        ? DagEvaluation.Verdict.RUN : DagEvaluation.Verdict.SKIP;
+            } catch (TemplateException e) {
+                return DagEvaluation.Verdict.fail("when condition error: " + e.getMessage());
+            }
+        };
     }
 
     private static String firstFailure(List<JobStep> steps) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param dependsOn names of steps of the same task that must finish first, in YAML order
  * @param input step input templates (rendered when the step is claimed)
  * @param timeoutSeconds the step timeout, or null when none is set
+ * @param control {@code when}, {@code for_each}, {@code sequential} and {@code retry}
  */
 public record FlowStep(
         String name,
@@ -21,11 +22,18 @@ public record FlowStep(
         List<String> dependsOn,
         Map<String, Object> input,
         boolean continueOnFailure,
-        Long timeoutSeconds) {
+        Long timeoutSeconds,
+        FlowControl control) {
 
     public FlowStep {
         dependsOn = OrderedCopies.list(dependsOn);
         input = OrderedCopies.map(input);
+        control = control == null ? FlowControl.NONE : control;
+    }
+
+    public FlowStep(String name, String displayName, String description, Action action, List<String> dependsOn,
+            Map<String, Object> input, boolean continueOnFailure, Long timeoutSeconds) {
+        this(name, displayName, description, action, dependsOn, input, continueOnFailure, timeoutSeconds, FlowControl.NONE);
     }
 
     /** The name other steps' templates use for this step: dashes become underscores. */
@@ -42,6 +50,6 @@ public record FlowStep(
     }
 
     FlowStep withAction(Action resolved) {
-        return new FlowStep(name, displayName, description, resolved, dependsOn, input, continueOnFailure, timeoutSeconds);
+        return new FlowStep(name, displayName, description, resolved, dependsOn, input, continueOnFailure, timeoutSeconds, control);
     }
 }

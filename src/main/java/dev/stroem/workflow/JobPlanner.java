@@ -97,6 +97,18 @@ public final class JobPlanner {
     }
 
     /**
+     * Evaluates a step's {@code when}: renders it with {@code input} and the finished steps'
+     * outputs, as the step's input templates see them, and applies the original's truthiness.
+     *
+     * @throws TemplateException when it refers to something undefined or fails otherwise
+     */
+    public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs, String where) {
+        Map<String, Object> context = stepContext(stepOutputs);
+        context.put("input", jobInput == null ? Map.of() : jobInput);
+        return FlowControl.truthy(templates.render(expression, context, where));
+    }
+
+    /**
      * Renders a hook: its input against {@code hook.*}, then its action.
      *
      * @throws IllegalArgumentException when the hook's action is not in the workspace (it was

@@ -34,8 +34,7 @@ final class WorkflowFileParser {
             "source", "image", "cmd", "command", "entrypoint", "manifest", "dependencies", "interpreter",
             "args", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
             "max_tokens", "temperature", "tools", "max_turns", "interactive", "message");
-    private static final Set<String> UNSUPPORTED_STEP_FIELDS =
-            Set.of("when", "for_each", "sequential", "continue_when_skipped");
+    private static final Set<String> UNSUPPORTED_STEP_FIELDS = Set.of("continue_when_skipped");
     private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of("secret", "allow_custom", "multiple", "order");
     private static final Set<String> UNSUPPORTED_TASK_FIELDS = Set.of("on_suspended");
 
@@ -249,7 +248,11 @@ final class WorkflowFileParser {
             @JsonProperty("tags") List<String> tags,
             @JsonProperty("runner") String runner,
             @JsonProperty("language") String language,
-            @JsonProperty("output") JsonNode output) {}
+            @JsonProperty("output") JsonNode output,
+            @JsonProperty("when") JsonNode when,
+            @JsonProperty("for_each") JsonNode forEach,
+            @JsonProperty("sequential") Boolean sequential,
+            @JsonProperty("retry") JsonNode retry) {}
 
     private TaskDraft parseTask(String file, String name, JsonNode node, String inferredFolder, List<WorkflowError> errors) {
         int before = errors.size();
@@ -384,8 +387,14 @@ final class WorkflowFileParser {
         if (!ok[0]) {
             return null;
         }
+        FlowControl control = new FlowControlParser(templates).parse(raw.when(), raw.forEach(), raw.sequential(), raw.retry(),
+                "step '" + stepName + "'", tracking::add);
+        if (!ok[0]) {
+            return null;
+        }
         boolean continueOnFailure = Boolean.TRUE.equals(raw.continueOnFailure());
-        return new FlowStep(stepName, raw.name(), raw.description(), inline, dependsOn, stepInput, continueOnFailure, timeout);
+        return new FlowStep(stepName, raw.name(), raw.description(), inline, dependsOn, stepInput, continueOnFailure, timeout,
+                control);
     }
 
     private List<Hook> parseHooks(String file, String task, String event, JsonNode node, List<WorkflowError> errors) {

@@ -72,4 +72,84 @@ class DagEvaluationTest {
                 .contains(JobStatus.COMPLETED);
         assertThat(DagEvaluation.of(List.of()).jobOutcome()).isEqualTo(Optional.of(JobStatus.COMPLETED));
     }
+
+    static JobStep conditional(String name, String when, String... deps) {
+        return new JobStep("j", name, 0, "a", "script", List.of(deps), false, null, List.of(), StepStatus.PENDING,
+                null, null, null, null, null, null, null, null, null,
+                new StepControl(when, null, false, null, StepControl.Retry.NONE));
+    }
+
+    static DagEvaluation.Conditions verdicts(java.util.Map<String, DagEvaluation.Verdict> byStep) {
+        return step -> byStep.get(step.stepName());
+    }
+
+    @Test
+    void aFalseConditionSkipsTheStepWithoutAnErrorAndATrueOneMakesItReady() {
+        var eval = DagEvaluation.of(List.of(
+                step("setup", StepStatus.COMPLETED, false),
+                conditional("fast", "{{ fast }}", "setup"),
+                conditional("slow", "{{ slow }}", "setup")),
+                verdicts(java.util.Map.of("fast", DagEvaluation.Verdict.RUN, "slow", DagEvaluation.Verdict.SKIP)));
+
+        assertThat(eval.ready()).containsExactly("fast");
+        assertThat(eval.skipped()).containsExactly("slow");
+        assertThat(eval.skipReasons()).isEmpty();
+        assertThat(eval.jobOutcome()).isEmpty();
+    }
+
+    @Test
+    void aConvergenceStepRunsWhenOneBranchWasSkippedAndIsSkippedWhenAllWere() {
+        var oneTaken = DagEvaluation.of(List.of(
+                step("fast", StepStatus.COMPLETED, false),
+                step("slow", StepStatus.SKIPPED, false),
+                step("merge", StepStatus.PENDING, false, "fast", "slow")));
+        assertThat(oneTaken.ready()).containsExactly("merge");
+
+        var noneTaken = DagEvaluation.of(List.of(
+                step("fast", StepStatus.SKIPPED, false),
+                step("slow", StepStatus.SKIPPED, false),
+                step("merge", StepStatus.PENDING, false, "fast", "slow"),
+                step("after", StepStatus.PENDING, false, "merge")));
+        assertThat(noneTaken.skipped()).containsExactly("merge", "after");
+        assertThat(noneTaken.skipReasons()).isEmpty();
+        assertThat(noneTaken.jobOutcome()).contains(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void continueOnFailureRunsEvenWhenAllDependenciesWereSkipped() {
+        var eval = DagEvaluation.of(List.of(
+                step("a", StepStatus.SKIPPED, false),
+                step("report", StepStatus.PENDING, true, "a")));
+
+        assertThat(eval.ready()).containsExactly("report");
+    }
+
+    @Test
+    void aConditionThatCannotRenderFailsTheStepAndItsDependantsAreSkippedForTheFailure() {
+        var eval = DagEvaluation.of(List.of(
+                step("check", StepStatus.COMPLETED, false),
+                conditional("proceed", "{{ check.output.missing }}", "check"),
+                step("after", StepStatus.PENDING, false, "proceed"),
+                step("later", StepStatus.PENDING, false, "after")),
+                verdicts(java.util.Map.of("proceed", DagEvaluation.Verdict.fail("when condition error: boom"))));
+
+        assertThat(eval.failed()).containsExactly(java.util.Map.entry("proceed", "when condition error: boom"));
+        assertThat(eval.skipped()).containsExactly("after", "later");
+        assertThat(eval.skipReasons()).containsOnlyKeys("after", "later");
+        assertThat(eval.jobOutcome()).contains(JobStatus.FAILED);
+    }
+
+    @Test
+    void aConditionIsNotEvaluatedBeforeItsDependenciesAreSatisfiedNorWithoutAnEvaluator() {
+        var waiting = DagEvaluation.of(List.of(
+                step("a", StepStatus.RUNNING, false),
+                conditional("b", "{{ x }}", "a")),
+                step -> { throw new AssertionError("evaluated too early"); });
+        assertThat(waiting.ready()).isEmpty();
+
+        var undecided = DagEvaluation.of(List.of(conditional("root", "{{ x }}")));
+        assertThat(undecided.ready()).isEmpty();
+        assertThat(undecided.skipped()).isEmpty();
+        assertThat(undecided.jobOutcome()).isEmpty();
+    }
 }

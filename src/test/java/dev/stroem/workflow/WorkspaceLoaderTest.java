@@ -230,7 +230,8 @@ class WorkspaceLoaderTest {
 
         assertThat(ws.problems()).containsExactly(
                 ".workflows/a.yaml: t/s: unknown field 'depnds_on' (known: action, continue_on_failure, depends_on,"
-                        + " description, env, input, language, name, output, runner, script, tags, timeout, type)",
+                        + " description, env, for_each, input, language, name, output, retry, runner, script, sequential,"
+                        + " tags, timeout, type, when)",
                 ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: default, description, name, options, required, type)",
                 ".workflows/a.yaml: v: unknown field 'flw' (known: description, flow, folder, input, mode, name, on_cancel,"
                         + " on_error, on_success, timeout)");
@@ -510,7 +511,6 @@ class WorkspaceLoaderTest {
                 tasks:
                   t:
                     flow:
-                      maybe: { action: greet, when: "{{ true }}" }
                       many: { action: greet, for_each: [1, 2] }
                       agent: { type: agent, provider: x, prompt: y }
                   conn:
@@ -527,7 +527,6 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: action from-file: 'source' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: 'secrets' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: 'triggers' is not supported by Strøm for the JVM",
-                ".workflows/a.yaml: t/maybe: 'when' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/many: 'for_each' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: conn: 'input.key': 'secret' is not supported by Strøm for the JVM");

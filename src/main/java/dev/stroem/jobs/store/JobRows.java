@@ -13,9 +13,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** Row mappers of the job tables. */
 final class JobRows {
     private final JsonColumns columns;
+    private final StepControlColumns controls;
 
     JobRows(JsonColumns columns) {
         this.columns = columns;
+        this.controls = new StepControlColumns(columns);
     }
 
     RowMapper<Job> job() {
@@ -58,7 +60,8 @@ final class JobRows {
                 nullableInt(rs, "exit_code"),
                 rs.getString("error_message"),
                 columns.map(rs.getString("output")),
-                columns.map(rs.getString("input")));
+                columns.map(rs.getString("input")),
+                controls.read(rs));
     }
 
     RowMapper<Worker> worker() {

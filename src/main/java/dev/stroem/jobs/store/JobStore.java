@@ -27,7 +27,7 @@ public final class JobStore {
             + "source_job_id";
     private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
-            + "started_at, completed_at, exit_code, error_message, output, input";
+            + "started_at, completed_at, exit_code, error_message, output, input, " + StepControlColumns.NAMES;
 
     /** How long remembered step names are trusted (a job deleted by another server is noticed after this). */
     private static final long STEP_NAMES_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
@@ -36,6 +36,7 @@ public final class JobStore {
     private final Database db;
     private final JsonColumns columns;
     private final JobRows rows;
+    private final StepControlColumns controls;
     private final java.util.concurrent.ConcurrentHashMap<String, StepNames> stepNames = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record StepNames(Set<String> names, long loadedAt) {}
@@ -43,6 +44,7 @@ public final class JobStore {
     public JobStore(Database db, ObjectMapper json) {
         this.db = db;
         this.columns = new JsonColumns(json);
+        this.controls = new StepControlColumns(columns);
         this.rows = new JobRows(columns);
     }
 
@@ -80,12 +82,15 @@ public final class JobStore {
                     .execute();
             LogStateStore.created(h, job.jobId());
             var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
-                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action) "
+                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action, "
+                    + StepControlColumns.NAMES + ") "
                     + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
-                    + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action)");
+                    + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action, "
+                    + StepControlColumns.PARAMETERS + ")");
             int position = 0;
             for (var step : steps) {
-                boolean ready = step.dependsOn().isEmpty();
+                boolean ready = step.readyAtCreation();
+                controls.bind(batch, step.control());
                 batch.bind("job_id", job.jobId())
                         .bind("step_name", step.stepName())
                         .bind("position", position++)

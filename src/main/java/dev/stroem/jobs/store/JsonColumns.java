@@ -37,7 +37,15 @@ final class JsonColumns {
         return text == null ? List.of() : read(text, LIST);
     }
 
-    private <T> T read(String text, TypeReference<T> type) {
+    <T> T read(String text, Class<T> type) {
+        try {
+            return json.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt JSON column: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    <T> T read(String text, TypeReference<T> type) {
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {
