@@ -1,6 +1,6 @@
 // Client of the public HTTP API (docs/api.md). One place for the bearer token, the 401
 // retry and turning `{"error": "..."}` bodies into exceptions a page can show.
-import { currentToken, requestToken } from './auth.js';
+import { currentToken, requestToken, usersMode } from './auth.js';
 
 export class ApiError extends Error {
   constructor(status, message, body) {
@@ -41,7 +41,7 @@ export async function apiFetch(path, { method = 'GET', json, signal, headers } =
       if (e.name === 'AbortError') throw e;
       throw new ApiError(0, 'Cannot reach the server. Is it running?', null);
     }
-    if (res.status === 401) {
+    if (res.status === 401 && !(usersMode() && rejectedBefore)) {
       const hadToken = !!currentToken();
       const token = await requestToken({ rejected: hadToken || rejectedBefore });
       if (!token) throw await errorFrom(res);
@@ -77,19 +77,28 @@ export const api = {
   job: (id, o) => apiJson(`/api/jobs/${enc(id)}`, o),
   cancel: (id) => apiJson(`/api/jobs/${enc(id)}/cancel`, { method: 'POST' }),
   rawLogUrl: (id, step) => `/api/jobs/${enc(id)}/logs/raw${query({ step })}`,
-  /** WebSocket URL; the token goes in the query because browsers cannot set WS headers. */
-  streamUrl(id, params) {
+  /**
+   * WebSocket URL. Browsers cannot set headers on a WebSocket, so with auth on the URL carries a
+   * single-use ticket valid for seconds (never the token itself, which would end up in logs).
+   */
+  async streamUrl(id, params) {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const token = currentToken();
-    return `${proto}//${location.host}/api/jobs/${enc(id)}/logs/stream${query({ ...params, token: token || undefined })}`;
+    const ticket = currentToken() ? await newTicket() : undefined;
+    return `${proto}//${location.host}/api/jobs/${enc(id)}/logs/stream${query({ ...params, ticket })}`;
   },
 };
 
+/** A single-use ticket for the next WebSocket or download (POST /api/auth/ticket). */
+async function newTicket() {
+  const body = await apiJson('/api/auth/ticket', { method: 'POST' });
+  return body.ticket;
+}
+
 /**
  * A real download link (href stays readable for people and tests). The browser streams the file
- * to disk itself, whatever its size. With a token the click goes to the same URL plus `token=`
- * (the raw endpoint accepts it, as the WebSocket does): a link cannot send an Authorization
- * header, and fetching into a Blob instead would hold a multi-GB log in the tab's memory.
+ * to disk itself, whatever its size. With a token the click goes to the same URL plus a
+ * single-use `ticket=` (the raw endpoint accepts it, as the WebSocket does): a link cannot send an
+ * Authorization header, and fetching into a Blob instead would hold a multi-GB log in the tab's memory.
  */
 export function downloadLink(url, filename, label, attrs = {}) {
   const a = document.createElement('a');
@@ -99,14 +108,13 @@ export function downloadLink(url, filename, label, attrs = {}) {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'dataset') Object.assign(a.dataset, v); else a.setAttribute(k, v);
   }
-  a.addEventListener('click', (e) => {
-    const token = currentToken();
-    if (!token) return;
+  a.addEventListener('click', async (e) => {
+    if (!currentToken()) return;
     e.preventDefault();
-    const withToken = new URL(a.href, location.href);
-    withToken.searchParams.set('token', token);
+    const withTicket = new URL(a.href, location.href);
+    withTicket.searchParams.set('ticket', await newTicket());
     const tmp = document.createElement('a');
-    tmp.href = withToken.toString();
+    tmp.href = withTicket.toString();
     tmp.download = filename;
     document.body.appendChild(tmp);
     tmp.click();

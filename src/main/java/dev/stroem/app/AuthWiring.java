@@ -5,9 +5,12 @@ import dev.stroem.auth.AccessTokens;
 import dev.stroem.auth.ApiKeyStore;
 import dev.stroem.auth.ApiKeys;
 import dev.stroem.auth.Authenticator;
+import dev.stroem.auth.LoginThrottle;
 import dev.stroem.auth.PasswordHasher;
 import dev.stroem.auth.RefreshTokenStore;
 import dev.stroem.auth.Sessions;
+import dev.stroem.auth.TicketStore;
+import dev.stroem.auth.Tickets;
 import dev.stroem.auth.UserDirectory;
 import dev.stroem.auth.UserStore;
 import dev.stroem.config.AuthConfig;
@@ -31,7 +34,8 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
         var policy = AccessPolicy.of(config.acl());
         if (auth == null || !auth.usersEnabled()) {
             var tokens = auth == null ? List.<String>of() : auth.apiTokensOrEmpty();
-            var authenticator = new Authenticator(tokens, null, null);
+            var authenticator = tokens.isEmpty() ? Authenticator.open() : new Authenticator(tokens, null, null,
+                    new Tickets(new TicketStore(db), null, new SecureRandom(), clock));
             return new AuthWiring(authenticator, policy,
                     new AuthApi.ServerInfo(authenticator.required(), false, List.of(), false, VERSION), null);
         }
@@ -40,7 +44,8 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
         var passwords = new PasswordHasher(random);
         var accessTokens = new AccessTokens(auth.jwtSecret(), clock);
         var apiKeys = new ApiKeys(new ApiKeyStore(db), users, random, clock);
-        var sessions = new Sessions(users, new RefreshTokenStore(db), accessTokens, passwords, auth.refreshSecret(), clock);
+        var sessions = new Sessions(users, new RefreshTokenStore(db), accessTokens, passwords,
+                new LoginThrottle(clock), auth.refreshSecret(), clock);
         var directory = new UserDirectory(users, passwords, clock);
         if (auth.initialUser() != null) {
             directory.seedInitialUser(auth.initialUser().email(), auth.initialUser().password());
@@ -52,7 +57,8 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
                 .map(e -> new AuthApi.OidcProviderInfo(e.getKey(),
                         e.getValue().displayName() == null ? e.getKey() : e.getValue().displayName()))
                 .toList();
-        var authenticator = new Authenticator(auth.apiTokensOrEmpty(), accessTokens, apiKeys);
+        var authenticator = new Authenticator(auth.apiTokensOrEmpty(), accessTokens, apiKeys,
+                new Tickets(new TicketStore(db), users, random, clock));
         return new AuthWiring(authenticator, policy,
                 new AuthApi.ServerInfo(true, internal, oidc, policy.enabled(), VERSION),
                 new AuthApi.Users(sessions, apiKeys, directory));

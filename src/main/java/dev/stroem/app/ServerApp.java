@@ -144,7 +144,7 @@ public final class ServerApp implements AutoCloseable {
             return body;
         });
         web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, guard,
-                new dev.stroem.web.AuthApi(authWiring.info(), authWiring.users(), json), config.workerToken(),
+                new dev.stroem.web.AuthApi(authWiring.info(), authWiring.users(), authWiring.authenticator(), json), config.workerToken(),
                 jobsApi, logsApi, workerApi, javalin -> {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);

@@ -15,17 +15,44 @@ public final class Authenticator {
     private final List<byte[]> staticTokens;
     private final AccessTokens accessTokens;
     private final ApiKeys apiKeys;
+    private final Tickets tickets;
 
-    /** {@code accessTokens} and {@code apiKeys} are null when users are off (static tokens at most). */
-    public Authenticator(List<String> staticTokens, AccessTokens accessTokens, ApiKeys apiKeys) {
+    /**
+     * {@code accessTokens} and {@code apiKeys} are null when users are off (static tokens at most);
+     * {@code tickets} is null when nothing is required.
+     */
+    public Authenticator(List<String> staticTokens, AccessTokens accessTokens, ApiKeys apiKeys, Tickets tickets) {
         this.staticTokens = staticTokens.stream().map(t -> t.getBytes(StandardCharsets.UTF_8)).toList();
         this.accessTokens = accessTokens;
         this.apiKeys = apiKeys;
+        this.tickets = tickets;
     }
 
     /** No authentication at all: every request is {@link Principal#OPEN}. */
     public static Authenticator open() {
-        return new Authenticator(List.of(), null, null);
+        return new Authenticator(List.of(), null, null, null);
+    }
+
+    /**
+     * The principal a single-use ticket was issued to (WebSocket and download URLs, which cannot
+     * carry a header); empty when it is unknown, used or expired.
+     */
+    public Optional<Principal> redeemTicket(String ticket) {
+        if (!required()) {
+            return Optional.of(Principal.OPEN);
+        }
+        if (ticket == null || ticket.isEmpty() || tickets == null) {
+            return Optional.empty();
+        }
+        return tickets.redeem(ticket);
+    }
+
+    /** A ticket for {@code who}, for the next WebSocket or download only. */
+    public Tickets.Issued issueTicket(Principal who) {
+        if (tickets == null) {
+            throw AuthException.forbidden("this server needs no credentials, so there is no ticket to give");
+        }
+        return tickets.issue(who);
     }
 
     /** True when requests must present a credential. */

@@ -22,10 +22,12 @@ public final class Sessions {
     private final AccessTokens accessTokens;
     private final PasswordHasher passwords;
     private final SecretHash refreshHash;
+    private final LoginThrottle throttle;
     private final Clock clock;
 
     public Sessions(UserStore users, RefreshTokenStore refreshTokens, AccessTokens accessTokens, PasswordHasher passwords,
-            String refreshSecret, Clock clock) {
+            LoginThrottle throttle, String refreshSecret, Clock clock) {
+        this.throttle = throttle;
         this.users = users;
         this.refreshTokens = refreshTokens;
         this.accessTokens = accessTokens;
@@ -34,16 +36,20 @@ public final class Sessions {
         this.clock = clock;
     }
 
-    /** Email and password login; a new session (refresh token family). */
-    public TokenPair login(String email, String password) {
+    /** Email and password login from {@code clientAddress}; a new session (refresh token family). */
+    public TokenPair login(String email, String password, String clientAddress) {
+        throttle.check(email, clientAddress);
         var user = users.findByEmail(email);
         if (user.isEmpty() || user.get().passwordHash() == null) {
             passwords.verifyDecoy(password);
+            throttle.failed(email, clientAddress);
             throw AuthException.unauthenticated(BAD_LOGIN);
         }
         if (!passwords.verify(password, user.get().passwordHash())) {
+            throttle.failed(email, clientAddress);
             throw AuthException.unauthenticated(BAD_LOGIN);
         }
+        throttle.succeeded(email);
         return start(user.get());
     }
 

@@ -52,6 +52,31 @@ public final class UserDirectory {
         }
     }
 
+    /**
+     * Ours (the original creates users only from the config and through OIDC): an admin adds an
+     * email/password user, optionally in groups. 400 when the email is taken or a field is bad.
+     */
+    public Entry create(String email, String password, String name, List<String> groups) {
+        if (email == null || email.isBlank() || !email.contains("@")) {
+            throw new AuthException(AuthException.Kind.BAD_REQUEST, "email: expected an email address");
+        }
+        if (password == null || password.isEmpty()) {
+            throw new AuthException(AuthException.Kind.BAD_REQUEST, "password: required");
+        }
+        if (password.length() > 1024) {
+            throw new AuthException(AuthException.Kind.BAD_REQUEST, "password: at most 1024 characters");
+        }
+        var groupList = groups == null ? List.<String>of() : groups;
+        checkGroups(groupList);
+        var user = new User(UUID.randomUUID().toString(), UserStore.normalizeEmail(email), name, passwords.hash(password),
+                false, clock.instant());
+        if (!users.createIfAbsent(user)) {
+            throw new AuthException(AuthException.Kind.BAD_REQUEST, "email: a user with this email exists");
+        }
+        users.setGroups(user.userId(), groupList);
+        return entry(user.userId()).orElseThrow();
+    }
+
     /** The signed-in user as stored now. */
     public Entry me(Principal who) {
         if (!who.isUser()) {
@@ -94,6 +119,15 @@ public final class UserDirectory {
 
     /** Replaces a user's groups; every name is 1-64 letters, digits, {@code _} or {@code -}. */
     public List<String> setGroups(String userId, List<String> groups) {
+        checkGroups(groups);
+        if (users.find(userId).isEmpty()) {
+            throw notFound(userId);
+        }
+        users.setGroups(userId, groups);
+        return users.groupsOf(userId);
+    }
+
+    private static void checkGroups(List<String> groups) {
         for (int i = 0; i < groups.size(); i++) {
             String g = groups.get(i);
             if (g == null || !GROUP.matcher(g).matches()) {
@@ -101,11 +135,6 @@ public final class UserDirectory {
                         + "digits, \"_\" or \"-\", got " + (g == null ? "null" : "\"" + g + "\""));
             }
         }
-        if (users.find(userId).isEmpty()) {
-            throw notFound(userId);
-        }
-        users.setGroups(userId, groups);
-        return users.groupsOf(userId);
     }
 
     public List<String> allGroups() {

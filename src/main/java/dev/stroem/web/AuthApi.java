@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.auth.ApiKey;
 import dev.stroem.auth.ApiKeys;
+import dev.stroem.auth.Authenticator;
 import dev.stroem.auth.Sessions;
 import dev.stroem.auth.TokenPair;
 import dev.stroem.auth.UserDirectory;
@@ -37,24 +38,40 @@ public final class AuthApi {
 
     record CreateKeyRequest(@JsonProperty("name") String name, @JsonProperty("expires_in_days") Integer expiresInDays) {}
 
+    record CreateUserRequest(@JsonProperty("email") String email, @JsonProperty("password") String password,
+            @JsonProperty("name") String name, @JsonProperty("groups") List<String> groups) {}
+
     record AdminRequest(@JsonProperty("is_admin") Boolean isAdmin) {}
 
     record GroupsRequest(@JsonProperty("groups") List<String> groups) {}
 
     static final int DEFAULT_USERS_LIMIT = 20;
+    /** The browser's refresh token: HttpOnly (no script reads it), Secure, SameSite=Strict, sent only to /api/auth. */
+    static final String REFRESH_COOKIE = "stroem_refresh";
+    /**
+     * A browser asks for the cookie session with this header ({@code X-Stroem-Refresh: cookie}): the
+     * refresh token then travels only in the cookie, never in a body a script could read. A
+     * cross-site form cannot set the header, so a cookie refresh cannot be forged from another site.
+     */
+    static final String COOKIE_MODE_HEADER = "X-Stroem-Refresh";
 
     private final ServerInfo info;
     private final Users users;
+    private final Authenticator authenticator;
     private final RequestBodies bodies;
 
-    public AuthApi(ServerInfo info, Users users, ObjectMapper json) {
+    public AuthApi(ServerInfo info, Users users, Authenticator authenticator, ObjectMapper json) {
         this.info = info;
         this.users = users;
+        this.authenticator = authenticator;
         this.bodies = new RequestBodies(json);
     }
 
     void register(RoutesConfig routes) {
         routes.get("/api/config", this::config, Access.PUBLIC);
+        if (info.authRequired()) {
+            routes.post("/api/auth/ticket", this::ticket, Access.SIGNED_IN);
+        }
         if (users == null) {
             return;
         }
@@ -66,6 +83,7 @@ public final class AuthApi {
         routes.get("/api/auth/api-keys", this::listKeys, Access.SIGNED_IN);
         routes.delete("/api/auth/api-keys/{prefix}", this::deleteKey, Access.SIGNED_IN);
         routes.get("/api/users", this::listUsers, Access.ADMIN);
+        routes.post("/api/users", this::createUser, Access.ADMIN);
         routes.get("/api/users/{user_id}", this::user, Access.ADMIN);
         routes.put("/api/users/{user_id}/admin", this::setAdmin, Access.ADMIN);
         routes.get("/api/users/{user_id}/groups", this::groups, Access.ADMIN);
@@ -83,6 +101,13 @@ public final class AuthApi {
         ctx.json(body);
     }
 
+    /** Ours: a single-use ticket for the next live log WebSocket or raw download ({@code ?ticket=}). */
+    private void ticket(Context ctx) {
+        var issued = authenticator.issueTicket(RouteGuard.principal(ctx));
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(Map.of("ticket", issued.ticket(), "expires_at", issued.expiresAt().toString()));
+    }
+
     private void login(Context ctx) {
         var req = bodies.read(ctx, LoginRequest.class, null);
         if (req.email() == null || req.email().isBlank()) {
@@ -91,24 +116,48 @@ public final class AuthApi {
         if (req.password() == null) {
             throw new BadRequestResponse("password: required");
         }
-        tokens(ctx, users.sessions().login(req.email(), req.password()));
+        tokens(ctx, users.sessions().login(req.email(), req.password(), ctx.ip()));
     }
 
     private void refresh(Context ctx) {
-        tokens(ctx, users.sessions().refresh(refreshToken(ctx)));
+        String token = refreshToken(ctx);
+        try {
+            tokens(ctx, users.sessions().refresh(token));
+        } catch (dev.stroem.auth.AuthException e) {
+            if (cookieMode(ctx)) {
+                setCookie(ctx, "", 0);
+            }
+            throw e;
+        }
     }
 
     private void logout(Context ctx) {
         users.sessions().logout(refreshToken(ctx));
+        if (cookieMode(ctx)) {
+            setCookie(ctx, "", 0);
+        }
         ctx.json(Map.of("status", "ok"));
     }
 
+    /** The body's {@code refresh_token}, or in cookie mode the cookie's. */
     private String refreshToken(Context ctx) {
         var req = bodies.read(ctx, RefreshRequest.class, new RefreshRequest(null));
-        if (req.refreshToken() == null || req.refreshToken().isBlank()) {
-            throw new BadRequestResponse("refresh_token: required");
+        if (req.refreshToken() != null && !req.refreshToken().isBlank()) {
+            return req.refreshToken();
         }
-        return req.refreshToken();
+        if (cookieMode(ctx)) {
+            String cookie = ctx.cookie(REFRESH_COOKIE);
+            if (cookie == null || cookie.isBlank()) {
+                throw new dev.stroem.auth.AuthException(dev.stroem.auth.AuthException.Kind.UNAUTHENTICATED,
+                        "not signed in (no session cookie)");
+            }
+            return cookie;
+        }
+        throw new BadRequestResponse("refresh_token: required");
+    }
+
+    private static boolean cookieMode(Context ctx) {
+        return "cookie".equalsIgnoreCase(ctx.header(COOKIE_MODE_HEADER));
     }
 
     private static void tokens(Context ctx, TokenPair pair) {
@@ -116,8 +165,17 @@ public final class AuthApi {
         ctx.header("Cache-Control", "no-store");
         var body = new LinkedHashMap<String, Object>();
         body.put("access_token", pair.accessToken());
-        body.put("refresh_token", pair.refreshToken());
+        if (cookieMode(ctx)) {
+            setCookie(ctx, pair.refreshToken(), Sessions.REFRESH_TTL.toSeconds());
+        } else {
+            body.put("refresh_token", pair.refreshToken());
+        }
         ctx.json(body);
+    }
+
+    private static void setCookie(Context ctx, String value, long maxAgeSeconds) {
+        ctx.res().addHeader("Set-Cookie", REFRESH_COOKIE + "=" + value + "; Path=/api/auth; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; Secure; SameSite=Strict");
     }
 
     private void me(Context ctx) {
@@ -168,6 +226,11 @@ public final class AuthApi {
         int offset = JobsApi.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         var items = users.directory().list(limit, offset).stream().map(AuthApi::userView).toList();
         ctx.json(Map.of("items", items, "total", users.directory().count()));
+    }
+
+    private void createUser(Context ctx) {
+        var req = bodies.read(ctx, CreateUserRequest.class, null);
+        ctx.json(userView(users.directory().create(req.email(), req.password(), req.name(), req.groups())));
     }
 
     private void user(Context ctx) {

@@ -29,6 +29,7 @@ public final class JobsApi {
     private final JobStore jobs;
     private final LogStateStore archives;
     private final RequestBodies bodies;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     /** {@code archives} is null when no archive is configured (the job detail then has no {@code archive}). */
     public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, LogStateStore archives,
@@ -38,10 +39,11 @@ public final class JobsApi {
         this.jobs = jobs;
         this.archives = archives;
         this.bodies = new RequestBodies(json);
+        this.json = json;
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/workspaces", ctx -> ctx.json(catalog.snapshot().views()), Access.SIGNED_IN);
+        routes.get("/api/workspaces", this::listWorkspaces, Access.SIGNED_IN);
         // Any accepted caller may ask for a reload: it changes nothing but how soon edits are seen.
         routes.post("/api/workspaces/{ws}/refresh", this::refresh, Access.SIGNED_IN);
         routes.get("/api/tasks", this::listAllTasks, Access.SIGNED_IN);
@@ -57,16 +59,42 @@ public final class JobsApi {
     record ExecuteRequest(@JsonProperty("input") Map<String, Object> input,
             @JsonProperty("source_job_id") String sourceJobId) {}
 
+    /** Under an ACL: only workspaces with a task the caller may see, counting only those tasks. */
+    private void listWorkspaces(Context ctx) {
+        var visibility = Visibility.of(ctx);
+        if (visibility.unrestricted()) {
+            ctx.json(snapshot().views());
+            return;
+        }
+        var shown = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+        for (var view : snapshot().views()) {
+            var workspace = snapshot().workspace(view.name());
+            long visible = workspace.map(w -> w.tasks().values().stream()
+                    .filter(t -> visibility.canSee(w.name(), t.folder(), t.name())).count()).orElse(0L);
+            if (visible > 0) {
+                var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.valueToTree(view);
+                node.put("tasks_count", visible);
+                shown.add(node);
+            }
+        }
+        ctx.json(shown);
+    }
+
     private void listTasks(Context ctx) {
         String ws = ctx.pathParam("ws");
         var workspace = snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
-        ctx.json(workspace.tasks().values().stream().map(t -> TaskSummaryView.of(ws, t)).toList());
+        var visibility = Visibility.of(ctx);
+        ctx.json(workspace.tasks().values().stream().filter(t -> visibility.canSee(ws, t.folder(), t.name()))
+                .map(t -> TaskSummaryView.of(ws, t)).toList());
     }
 
     /** Every task of every workspace, workspace by workspace (the original's Tasks page). */
     private void listAllTasks(Context ctx) {
+        var visibility = Visibility.of(ctx);
         ctx.json(snapshot().workspaces().values().stream()
-                .flatMap(w -> w.tasks().values().stream().map(t -> TaskSummaryView.of(w.name(), t)))
+                .flatMap(w -> w.tasks().values().stream()
+                        .filter(t -> visibility.canSee(w.name(), t.folder(), t.name()))
+                        .map(t -> TaskSummaryView.of(w.name(), t)))
                 .toList());
     }
 
@@ -122,7 +150,9 @@ public final class JobsApi {
                 blankToNull(ctx.queryParam("search")));
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
-        var page = jobs.listJobs(filter, limit, offset);
+        var visibility = Visibility.of(ctx);
+        var page = visibility.unrestricted() ? jobs.listJobs(filter, limit, offset)
+                : jobs.listJobs(filter, visibility.visible(jobs.tasksWithJobs()), limit, offset);
         ctx.json(Map.of("items", page.items().stream().map(JobView::summary).toList(), "total", page.total()));
     }
 

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class RouteGuard {
     private static final Logger log = LoggerFactory.getLogger(RouteGuard.class);
     private static final String PRINCIPAL = "stroem.principal";
+    static final String TICKET = "ticket";
 
     private final Authenticator authenticator;
     private final AccessPolicy policy;
@@ -73,6 +74,7 @@ public final class RouteGuard {
             return;
         }
         Principal who = authenticate(ctx);
+        new Visibility(who, policy, tasks).attach(ctx);
         switch (access) {
             case SIGNED_IN, PUBLIC -> { }
             case ADMIN -> {
@@ -106,35 +108,46 @@ public final class RouteGuard {
     }
 
     private Principal authenticate(Context ctx) {
-        String credential = credential(ctx);
-        var who = authenticator.authenticate(credential);
-        if (who.isEmpty()) {
-            throw new UnauthorizedResponse(credential == null
-                    ? "missing bearer token: send \"Authorization: Bearer <token>\""
-                    : "invalid or expired token");
+        Principal who;
+        String credential = bearer(ctx);
+        String ticket = ticketAllowed(ctx) ? ctx.queryParam(TICKET) : null;
+        if (credential == null && ticket != null && !ticket.isEmpty()) {
+            who = authenticator.redeemTicket(ticket)
+                    .orElseThrow(() -> new UnauthorizedResponse("invalid, used or expired ticket: ask for a new one "
+                            + "(POST /api/auth/ticket)"));
+        } else {
+            who = authenticator.authenticate(credential).orElseThrow(() -> new UnauthorizedResponse(credential == null
+                    ? "missing bearer token: send \"Authorization: Bearer <token>\"" + (ticketAllowed(ctx)
+                            ? " or a ticket (POST /api/auth/ticket, then ?ticket=)" : "")
+                    : "invalid or expired token"));
         }
-        ctx.attribute(PRINCIPAL, who.get());
-        return who.get();
+        ctx.attribute(PRINCIPAL, who);
+        return who;
     }
 
-    /** Public routes still know who calls when a valid credential comes along (logout, me). */
+    /** Public routes still know who calls when a valid credential comes along. */
     private void authenticateIfPresent(Context ctx) {
-        var who = authenticator.authenticate(credential(ctx));
-        who.ifPresent(p -> ctx.attribute(PRINCIPAL, p));
+        String credential = bearer(ctx);
+        if (credential != null) {
+            authenticator.authenticate(credential).ifPresent(p -> ctx.attribute(PRINCIPAL, p));
+        }
     }
 
-    private static String credential(Context ctx) {
+    private static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String value = header.substring(7).trim();
             return value.isEmpty() ? null : value;
         }
-        // Browsers cannot set headers on a WebSocket or a plain download link.
-        if (ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw")) {
-            String query = ctx.queryParam("token");
-            return query == null || query.isEmpty() ? null : query;
-        }
         return null;
+    }
+
+    /**
+     * Browsers cannot set headers on a WebSocket or a plain download link: those two take a
+     * single-use ticket in the URL instead (never a long-lived token, which would end up in logs).
+     */
+    private static boolean ticketAllowed(Context ctx) {
+        return ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw");
     }
 
     private static Access declared(Context ctx) {

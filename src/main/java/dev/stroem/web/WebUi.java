@@ -29,6 +29,8 @@ final class WebUi {
         routes.get("/jobs", WebUi::index);
         routes.get("/tasks", WebUi::index);
         routes.get("/tasks/*", WebUi::index);
+        routes.get("/login", WebUi::index);
+        routes.get("/login/callback", WebUi::index);
     }
 
     /** Paths that are never pages: an unknown one there stays a JSON 404. */

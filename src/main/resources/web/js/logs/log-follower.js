@@ -45,7 +45,7 @@ export class LogFollower {
     this.o.onState?.(state, { next: this.next, attempt: this.attempt, ...info });
   }
 
-  _connect() {
+  async _connect() {
     if (this.stopped || this.ended) return;
     const params = { control: 'true' };
     if (this.next > 0) params.from = this.next;
@@ -53,7 +53,9 @@ export class LogFollower {
     this._state(this.attempt === 0 ? 'connecting' : 'reconnecting', { connecting: true });
     let ws;
     try {
-      ws = new WebSocket(api.streamUrl(this.o.jobId, params));
+      const url = await api.streamUrl(this.o.jobId, params);
+      if (this.stopped || this.ended) return;
+      ws = new WebSocket(url);
     } catch (e) {
       this._retry(false);
       return;

@@ -110,6 +110,18 @@ abstract class AuthFlowContract extends ServerContract {
     }
 
     @Test
+    void repeatedFailedLoginsOfAnAccountAreRefusedWith429() {
+        for (int i = 0; i < dev.stroem.auth.LoginThrottle.ACCOUNT_LIMIT; i++) {
+            assertError(api.post("/api/auth/login", Map.of("email", ADMIN, "password", "guess-" + i)), 401, "invalid");
+        }
+        // Even the right password is not checked now: a guesser learns nothing more.
+        var blocked = api.post("/api/auth/login", Map.of("email", ADMIN, "password", ADMIN_PASSWORD));
+        assertError(blocked, 429, "too many failed logins");
+        assertThat(blocked.header("Retry-After")).isPresent();
+        assertThat(Long.parseLong(blocked.header("Retry-After").orElseThrow())).isPositive();
+    }
+
+    @Test
     void forgedOrMalformedBearerTokensAreRefused() {
         var real = login(ADMIN, ADMIN_PASSWORD).get("access");
         String[] parts = real.split("\\.");

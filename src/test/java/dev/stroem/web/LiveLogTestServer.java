@@ -188,6 +188,11 @@ final class LiveLogTestServer implements AutoCloseable {
         return body.get("job_id").asText();
     }
 
+    /** A single-use ticket for a stream or download URL ({@code POST /api/auth/ticket} with the API token). */
+    String ticket() {
+        return call("POST", "/api/auth/ticket", apiToken, "", 200).get("ticket").asText();
+    }
+
     void cancel(String jobId) {
         call("POST", "/api/jobs/" + jobId + "/cancel", apiToken, "", 200);
     }

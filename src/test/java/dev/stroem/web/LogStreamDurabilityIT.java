@@ -36,19 +36,27 @@ class LogStreamDurabilityIT {
     }
 
     @Test
-    void withApiTokensTheStreamNeedsOneInTheHeaderOrTheQuery() throws Exception {
+    void withApiTokensTheStreamNeedsOneInTheHeaderOrASingleUseTicketInTheQuery() throws Exception {
         String job = server.createJob(LiveLogTestServer.TASK);
         String path = "/api/jobs/" + job + "/logs/stream";
         try (var none = RawUpgrade.open(server.port(), path, Map.of());
-             var wrong = RawUpgrade.open(server.port(), path + "?token=nope", Map.of())) {
+             var wrong = RawUpgrade.open(server.port(), path + "?ticket=nope", Map.of());
+             var tokenInUrl = RawUpgrade.open(server.port(), path + "?token=" + TOKEN, Map.of())) {
             assertThat(none.status).isEqualTo(401);
             assertThat(new ObjectMapper().readTree(none.body()).get("error").asText()).contains("bearer token");
             assertThat(wrong.status).isEqualTo(401);
+            // A long-lived token in a URL ends up in access logs: it is not accepted there.
+            assertThat(tokenInUrl.status).isEqualTo(401);
         }
-        try (var byQuery = RawUpgrade.open(server.port(), path + "?token=" + TOKEN, Map.of());
+        String ticket = server.ticket();
+        try (var byTicket = RawUpgrade.open(server.port(), path + "?ticket=" + ticket, Map.of());
              var byHeader = RawUpgrade.open(server.port(), path, AUTH)) {
-            assertThat(byQuery.status).isEqualTo(101);
+            assertThat(byTicket.status).isEqualTo(101);
             assertThat(byHeader.status).isEqualTo(101);
+        }
+        try (var again = RawUpgrade.open(server.port(), path + "?ticket=" + ticket, Map.of())) {
+            assertThat(again.status).as("a ticket is used up by its first use").isEqualTo(401);
+            assertThat(new ObjectMapper().readTree(again.body()).get("error").asText()).contains("ticket");
         }
         server.cancel(job);
     }
@@ -66,7 +74,7 @@ class LogStreamDurabilityIT {
         assertThat(expected).hasSize(502);
         Files.delete(server.logDir().resolve(job + ".jsonl"));
 
-        try (var client = StreamClient.connect(server.streamUri(job, "token=" + TOKEN + "&control=true"))) {
+        try (var client = StreamClient.connect(server.streamUri(job, "ticket=" + server.ticket() + "&control=true"))) {
             assertThat(client.closeCode()).isEqualTo(1000);
             assertThat(client.envelopeLines()).isEqualTo(expected);
             JsonNode end = client.envelopes().get(client.envelopes().size() - 1);

@@ -36,6 +36,7 @@ public final class TestServer implements AutoCloseable {
         private Path archiveDir;
         private String listen = "127.0.0.1:0";
         private final StringBuilder extraYaml = new StringBuilder();
+        private final java.util.Map<String, String> extraWorkflows = new java.util.LinkedHashMap<>();
 
         private Config(Path dir, String dbUrl) {
             this.dir = dir;
@@ -44,6 +45,12 @@ public final class TestServer implements AutoCloseable {
 
         public Config apiTokens(String... tokens) {
             apiTokens.addAll(List.of(tokens));
+            return this;
+        }
+
+        /** A further workflow file in the {@code default} workspace. */
+        public Config workflowFile(String fileName, String yaml) {
+            extraWorkflows.put(fileName, yaml);
             return this;
         }
 
@@ -79,6 +86,9 @@ public final class TestServer implements AutoCloseable {
         public Path write() {
             try {
                 TestWorkflows.write(dir.resolve("workspaces"));
+                for (var extra : extraWorkflows.entrySet()) {
+                    Files.writeString(dir.resolve("workspaces/default/.workflows").resolve(extra.getKey()), extra.getValue());
+                }
                 var yaml = new StringBuilder();
                 yaml.append("listen: \"").append(listen).append("\"\n");
                 yaml.append("db:\n  url: \"").append(dbUrl).append("\"\n");

@@ -124,7 +124,23 @@ public final class JobStore {
 
     /** Jobs matching the filter, newest first. */
     public JobPage listJobs(JobFilter filter, int limit, int offset) {
+        return listJobs(filter, null, limit, offset);
+    }
+
+    /**
+     * A page of jobs and their total, both restricted to jobs of {@code onlyTasks} when it is not
+     * null (the tasks a caller may see under the ACL).
+     */
+    public JobPage listJobs(JobFilter filter, java.util.Collection<TaskKey> onlyTasks, int limit, int offset) {
         var where = new ArrayList<String>();
+        var only = onlyTasks == null ? null : List.copyOf(onlyTasks);
+        if (only != null) {
+            var any = new ArrayList<String>();
+            for (int i = 0; i < only.size(); i++) {
+                any.add("(workspace = :only_ws" + i + " AND task_name = :only_task" + i + ")");
+            }
+            where.add(any.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", any) + ")");
+        }
         if (filter.workspace() != null) {
             where.add("workspace = :workspace");
         }
@@ -143,17 +159,33 @@ public final class JobStore {
         }
         String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
         return db.jdbi().withHandle(h -> {
-            var items = bindFilter(h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs" + clause
-                            + " ORDER BY created_at DESC, job_id DESC LIMIT :limit OFFSET :offset"), filter)
+            var items = bindOnly(bindFilter(h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs" + clause
+                            + " ORDER BY created_at DESC, job_id DESC LIMIT :limit OFFSET :offset"), filter), only)
                     .bind("limit", limit)
                     .bind("offset", offset)
                     .map(rows.job())
                     .list();
-            long total = bindFilter(h.createQuery("SELECT COUNT(*) FROM jobs" + clause), filter)
+            long total = bindOnly(bindFilter(h.createQuery("SELECT COUNT(*) FROM jobs" + clause), filter), only)
                     .mapTo(Long.class)
                     .one();
             return new JobPage(items, total);
         });
+    }
+
+    private static org.jdbi.v3.core.statement.Query bindOnly(org.jdbi.v3.core.statement.Query q, List<TaskKey> only) {
+        if (only != null) {
+            for (int i = 0; i < only.size(); i++) {
+                q.bind("only_ws" + i, only.get(i).workspace()).bind("only_task" + i, only.get(i).taskName());
+            }
+        }
+        return q;
+    }
+
+    /** Every (workspace, task) that has jobs: what the ACL is evaluated on to filter job lists. */
+    public List<TaskKey> tasksWithJobs() {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT DISTINCT workspace, task_name FROM jobs")
+                .map((rs, ctx) -> new TaskKey(rs.getString("workspace"), rs.getString("task_name")))
+                .list());
     }
 
     private static org.jdbi.v3.core.statement.Query bindFilter(org.jdbi.v3.core.statement.Query q, JobFilter f) {
