@@ -167,6 +167,8 @@ public final class ServerApp implements AutoCloseable {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
                     triggersApi.register(javalin.routes);
+                    new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
+                    new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
                 }));
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);

@@ -58,7 +58,7 @@ public final class ApiClient {
     }
 
     /** {@code POST /api/workspaces/{ws}/tasks/{task}/execute}: the new job's id. */
-    public String execute(String workspace, String task, Map<String, String> input) {
+    public String execute(String workspace, String task, Map<String, ?> input) {
         byte[] body;
         try {
             body = json.writeValueAsBytes(Map.of("input", input));
@@ -83,6 +83,16 @@ public final class ApiClient {
         query.put("status", status);
         query.put("limit", Integer.toString(limit));
         return send(request("/api/jobs" + query(query)).GET());
+    }
+
+    /** {@code GET /api/workspaces}: the workspaces with their counts. */
+    public JsonNode workspaces() {
+        return send(request("/api/workspaces").GET());
+    }
+
+    /** {@code GET /api/tasks}, or {@code GET /api/workspaces/{ws}/tasks} when {@code workspace} is set. */
+    public JsonNode tasks(String workspace) {
+        return send(request(workspace == null ? "/api/tasks" : "/api/workspaces/" + segment(workspace) + "/tasks").GET());
     }
 
     /** {@code GET /api/jobs/{id}}: the job with its steps. */
@@ -244,7 +254,7 @@ public final class ApiClient {
         } catch (URISyntaxException e) {
             // Falls through to the sentence below.
         }
-        throw new CliException("--server (or STROEM_SERVER) must be an http:// or https:// URL such as "
+        throw new CliException("--server (or STROEM_SERVER / STROEM_URL) must be an http:// or https:// URL such as "
                 + "http://localhost:8080, not \"" + url + "\"");
     }
 

@@ -38,7 +38,9 @@ public final class JobsCommand implements Callable<Integer> {
         if (limit < 1 || limit > 500) {
             throw new CliException("--limit expects a number from 1 to 500, not " + limit);
         }
-        JsonNode page = server.client().jobs(workspace, task, status, limit);
+        // A task name is unique only within its workspace; the server wants both (as the original).
+        String ws = workspace == null && task != null ? "default" : workspace;
+        JsonNode page = server.client().jobs(ws, task, status, limit);
         var out = spec.commandLine().getOut();
         JsonNode items = page.path("items");
         if (items.isEmpty()) {

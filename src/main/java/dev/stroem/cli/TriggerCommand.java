@@ -35,7 +35,9 @@ public final class TriggerCommand implements Callable<Integer> {
             description = "The task's workspace (default: ${DEFAULT-VALUE}).")
     String workspace;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "KEY=VALUE", description = "An input value; repeat for more.")
+    @Option(names = {"-i", "--input"}, paramLabel = "KEY=VALUE|JSON",
+            description = {"An input value (KEY=VALUE), or a JSON object of inputs as the original takes it",
+                    "(--input '{\"name\": \"CLI\"}'); repeat for more, later values win."})
     List<String> inputs = new ArrayList<>();
 
     @Option(names = {"-f", "--follow"}, description = "Print the job's log live and exit with its outcome.")
@@ -46,7 +48,7 @@ public final class TriggerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Map<String, String> input = parseInputs(inputs);
+        Map<String, Object> input = parseInputs(inputs);
         ApiClient api = server.client();
         String jobId = api.execute(workspace, task, input);
         var out = spec.commandLine().getOut();
@@ -63,10 +65,20 @@ public final class TriggerCommand implements Callable<Integer> {
         return printer.follow(jobId, new LogPrinter.Selection(null, null, json), 0);
     }
 
-    /** {@code key=value} pairs in order; the value may hold '=' and be empty, the key may not. */
-    static Map<String, String> parseInputs(List<String> pairs) {
-        var input = new LinkedHashMap<String, String>();
+    /**
+     * {@code key=value} pairs in order (the value may hold '=' and be empty, the key may not) and
+     * JSON objects (a value starting with '{'), whose fields keep their JSON types.
+     */
+    static Map<String, Object> parseInputs(List<String> pairs) {
+        var input = new LinkedHashMap<String, Object>();
+        var fromJson = new java.util.HashSet<String>();
         for (String pair : pairs) {
+            if (pair.strip().startsWith("{")) {
+                Map<String, Object> object = jsonObject(pair);
+                input.putAll(object);
+                fromJson.addAll(object.keySet());
+                continue;
+            }
             int eq = pair.indexOf('=');
             if (eq <= 0) {
                 throw new CliException("-i expects KEY=VALUE, such as -i name=World, not \"" + pair + "\"");
@@ -75,10 +87,24 @@ public final class TriggerCommand implements Callable<Integer> {
             if (key.isEmpty()) {
                 throw new CliException("-i expects KEY=VALUE with a non-empty key, not \"" + pair + "\"");
             }
-            if (input.put(key, pair.substring(eq + 1)) != null) {
+            if (input.put(key, pair.substring(eq + 1)) != null && !fromJson.contains(key)) {
                 throw new CliException("-i gives the input \"" + key + "\" twice");
             }
         }
         return input;
+    }
+
+    private static Map<String, Object> jsonObject(String text) {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new CliException("--input expects a JSON object such as '{\"name\": \"World\"}', not " + text);
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(node, Map.class);
+            return map;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CliException("--input is not valid JSON (" + e.getOriginalMessage() + "): " + text);
+        }
     }
 }

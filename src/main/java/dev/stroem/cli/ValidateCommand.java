@@ -24,8 +24,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true)
 public final class ValidateCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "DIR", description = "Workspace folder, or its .workflows folder.")
+    @Parameters(paramLabel = "FILE|DIR", arity = "0..1",
+            description = "A workflow file, a workspace folder or its .workflows folder (default: --path).")
     private Path dir;
+
+    @picocli.CommandLine.Mixin
+    private WorkspacePath workspacePath;
 
     @Spec
     private CommandSpec spec;
@@ -34,13 +38,15 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (dir == null) {
+            dir = workspacePath.root();
+        }
         if (!Files.exists(dir)) {
             err.println("stroem validate: " + dir + " does not exist.");
             return 2;
         }
-        if (!Files.isDirectory(dir)) {
-            err.println("stroem validate: " + dir + " is not a folder; give the workspace folder or its .workflows folder.");
-            return 2;
+        if (Files.isRegularFile(dir)) {
+            return validateFile(dir.toAbsolutePath().normalize(), out, err);
         }
         Path root = dir.toAbsolutePath().normalize();
         if (root.getFileName() != null && root.getFileName().toString().equals(".workflows") && root.getParent() != null) {
@@ -48,12 +54,51 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         String name = root.getFileName() == null ? "workspace" : root.getFileName().toString();
         Workspace workspace = new WorkspaceLoader().load(name, root);
+        return report(workspace, workspace.errors(), root, out);
+    }
 
-        for (WorkflowError error : workspace.errors()) {
+    /**
+     * One workflow file: inside a workspace's {@code .workflows} folder it is checked with the
+     * rest of its workspace (its references to actions of other files resolve) and only its own
+     * problems are reported; elsewhere it is checked on its own.
+     */
+    private int validateFile(Path file, PrintWriter out, PrintWriter err) {
+        Path parent = file.getParent();
+        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().equals(".workflows")
+                && parent.getParent() != null) {
+            Path root = parent.getParent();
+            Workspace workspace = new WorkspaceLoader().load(root.getFileName().toString(), root);
+            String relative = root.relativize(file).toString();
+            var own = workspace.errors().stream()
+                    .filter(e -> e.file() == null || relative.equals(e.file()) || file.toString().endsWith(e.file()))
+                    .toList();
+            return report(workspace, own, file, out);
+        }
+        try {
+            Path temp = Files.createTempDirectory("stroem-validate-");
+            try {
+                Files.createDirectories(temp.resolve(".workflows"));
+                Files.copy(file, temp.resolve(".workflows").resolve(file.getFileName()));
+                Workspace workspace = new WorkspaceLoader().load("workspace", temp);
+                return report(workspace, workspace.errors(), file, out);
+            } finally {
+                try (var files = Files.walk(temp)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (java.io.IOException e) {
+            err.println("stroem validate: cannot read " + file + ": " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int report(Workspace workspace, java.util.List<WorkflowError> errors, Path root, PrintWriter out) {
+
+        for (WorkflowError error : errors) {
             out.println(error.describe());
         }
-        int problems = workspace.errors().size();
-        long badFiles = workspace.errors().stream().map(WorkflowError::file).filter(Objects::nonNull).distinct().count();
+        int problems = errors.size();
+        long badFiles = errors.stream().map(WorkflowError::file).filter(Objects::nonNull).distinct().count();
         String valid = count(workspace.tasks().size(), "task") + " and " + count(workspace.actions().size(), "action");
         if (problems == 0) {
             out.println("OK: " + valid + " in " + root + ".");

@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * crash {@link #resumePending()} finishes it; firing is idempotent (one hook job per hook).
  */
 public final class JobFinalizer implements AutoCloseable {
+    /** A hook job's task name is {@code _hook:<action>}, as in the original. */
+    public static final String HOOK_TASK_PREFIX = "_hook:";
+
     private static final Logger log = LoggerFactory.getLogger(JobFinalizer.class);
 
     private final JobStore jobs;
@@ -163,7 +166,8 @@ public final class JobFinalizer implements AutoCloseable {
     private void createHookJob(Job parent, String hookName, String actionName, dev.stroem.workflow.RenderedAction rendered,
             List<String> tags) {
         String hookJobId = UUID.randomUUID().toString();
-        var hookJob = new Job(hookJobId, parent.workspace(), actionName, JobStatus.PENDING, rendered.input(),
+        // Named as the original names hook jobs, so they stand apart from task runs in lists and filters.
+        var hookJob = new Job(hookJobId, parent.workspace(), HOOK_TASK_PREFIX + actionName, JobStatus.PENDING, rendered.input(),
                 Job.SOURCE_HOOK, parent.jobId(), hookName, null, null, null, now(), null, null);
         var step = new NewStep(actionName, actionName, dev.stroem.workflow.Action.TYPE_SCRIPT, List.of(), false, null,
                 tags == null ? List.of() : tags);
@@ -192,7 +196,13 @@ public final class JobFinalizer implements AutoCloseable {
                 .findFirst()
                 .orElse(hookJob.errorMessage() == null ? hookJob.status().wireName() : hookJob.errorMessage());
         logs.serverEvent(hookJob.sourceId(), ServerEventIds.hook(hookJob.sourceId(), hookJob.hookName()), "hooks",
-                "Hook '" + hookJob.taskName() + "' failed: " + error);
+                "Hook '" + hookAction(hookJob) + "' failed: " + error);
+    }
+
+    /** The action a hook job runs: its task name without the {@code _hook:} prefix. */
+    static String hookAction(Job hookJob) {
+        String name = hookJob.taskName();
+        return name.startsWith(HOOK_TASK_PREFIX) ? name.substring(HOOK_TASK_PREFIX.length()) : name;
     }
 
     private HookContext hookContext(Job job) {

@@ -24,6 +24,9 @@ final class ErrorResponses {
 
     static void register(RoutesConfig routes, long maxBodyBytes) {
         routes.exception(HttpResponseException.class, (e, ctx) -> {
+            if (e.getStatus() == 404 && WebUi.fallBackToIndex(ctx)) {
+                return;
+            }
             String message = e.getMessage();
             if (e instanceof ContentTooLargeResponse || e.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()) {
                 message = "request body is larger than the limit of " + maxBodyBytes + " bytes";
@@ -32,7 +35,7 @@ final class ErrorResponses {
         });
         routes.exception(Exception.class, (e, ctx) -> internalError(ctx, e));
         routes.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
+            if ((ctx.result() == null || ctx.result().isEmpty()) && !WebUi.fallBackToIndex(ctx)) {
                 write(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path());
             }
         });

@@ -44,6 +44,9 @@ public final class JobsApi {
 
     void register(RoutesConfig routes) {
         routes.get("/api/workspaces", this::listWorkspaces, Access.SIGNED_IN);
+        // Any accepted caller may ask for a reload: it changes nothing but how soon edits are seen.
+        routes.post("/api/workspaces/{ws}/refresh", this::refresh, Access.SIGNED_IN);
+        routes.get("/api/tasks", this::listAllTasks, Access.SIGNED_IN);
         routes.get("/api/workspaces/{ws}/tasks", this::listTasks, Access.SIGNED_IN);
         routes.get("/api/workspaces/{ws}/tasks/{name}", this::taskDetail, Access.VIEW_TASK);
         routes.post("/api/workspaces/{ws}/tasks/{name}/execute", this::execute, Access.RUN_TASK);
@@ -85,6 +88,29 @@ public final class JobsApi {
                 .map(t -> TaskSummaryView.of(ws, t)).toList());
     }
 
+    /** Every task of every workspace, workspace by workspace (the original's Tasks page). */
+    private void listAllTasks(Context ctx) {
+        var visibility = Visibility.of(ctx);
+        ctx.json(snapshot().workspaces().values().stream()
+                .flatMap(w -> w.tasks().values().stream()
+                        .filter(t -> visibility.canSee(w.name(), t.folder(), t.name()))
+                        .map(t -> TaskSummaryView.of(w.name(), t)))
+                .toList());
+    }
+
+    /** Re-reads the workspace from disk now instead of at the next poll (CI calls this before executing). */
+    private void refresh(Context ctx) {
+        String ws = ctx.pathParam("ws");
+        snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
+        catalog.reload();
+        var body = new java.util.LinkedHashMap<String, Object>();
+        body.put("workspace", ws);
+        // Workspace revisions are issue 13's; null until a workspace has one.
+        body.put("revision", null);
+        body.put("refreshed", true);
+        ctx.json(body);
+    }
+
     private void taskDetail(Context ctx) {
         String ws = ctx.pathParam("ws");
         String name = ctx.pathParam("name");
@@ -114,7 +140,14 @@ public final class JobsApi {
                 throw new BadRequestResponse("status: " + e.getMessage());
             }
         }
-        var filter = new JobFilter(blankToNull(ctx.queryParam("workspace")), blankToNull(ctx.queryParam("task_name")), parsed);
+        String workspace = blankToNull(ctx.queryParam("workspace"));
+        String taskName = blankToNull(ctx.queryParam("task_name"));
+        if (taskName != null && workspace == null) {
+            // As the original: a task name is only unique within its workspace.
+            throw new BadRequestResponse("task_name: filtering by task needs workspace too");
+        }
+        var filter = new JobFilter(workspace, taskName, parsed, blankToNull(ctx.queryParam("source_type")),
+                blankToNull(ctx.queryParam("search")));
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         var visibility = Visibility.of(ctx);
@@ -124,7 +157,7 @@ public final class JobsApi {
     }
 
     private void jobDetail(Context ctx) {
-        String id = ctx.pathParam("id");
+        String id = IdParams.jobId(ctx);
         var job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         var archive = archives == null ? null : archives.find(id).orElse(null);
         ctx.json(JobDetailView.of(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));

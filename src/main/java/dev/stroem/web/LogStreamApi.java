@@ -158,8 +158,8 @@ public final class LogStreamApi implements AutoCloseable {
     }
 
     private void check(Context ctx) {
+        String id = IdParams.jobId(ctx);
         guard.check(ctx, Access.VIEW_JOB);
-        String id = ctx.pathParam("id");
         Job job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         Long from = position(ctx.queryParam("from"));
         boolean skipBackfill = flag(ctx, "skip_backfill");

@@ -45,6 +45,9 @@ public final class WebServer implements AutoCloseable {
             routes.exception(JobConflictException.class, (e, ctx) -> ErrorResponses.write(ctx, 409, e.getMessage()));
             routes.exception(InputException.class, (e, ctx) -> ErrorResponses.write(ctx, 400, e.getMessage()));
             routes.exception(AuthException.class, (e, ctx) -> AuthErrors.write(ctx, e));
+            // Ids first (a before-handler runs ahead of the guard's before-matched check), so a
+            // malformed id is a 400 rather than a lookup that finds nothing.
+            IdParams.register(routes);
             guard.register(routes);
             authApi.register(routes);
             workerApi.register(routes, workers);

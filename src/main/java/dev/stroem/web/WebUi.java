@@ -33,6 +33,35 @@ final class WebUi {
         routes.get("/login/callback", WebUi::index);
     }
 
+    /** Paths that are never pages: an unknown one there stays a JSON 404. */
+    private static final java.util.List<String> NOT_PAGES = java.util.List.of("/api", "/worker", "/hooks",
+            "/healthz", "/metrics");
+
+    /**
+     * SPA fallback: a GET of any other unknown path is a deep link into the UI (its client-side
+     * router decides what to show), so it gets {@code index.html} with a 200. A missing asset
+     * (a file name with an extension, not asked for as a page) stays a 404.
+     *
+     * @return true when it answered
+     */
+    static boolean fallBackToIndex(Context ctx) {
+        if (!"GET".equals(ctx.method().name()) || WebUi.class.getResource(ROOT + "/index.html") == null) {
+            return false;
+        }
+        String path = ctx.path();
+        if (NOT_PAGES.stream().anyMatch(root -> path.equals(root) || path.startsWith(root + "/"))) {
+            return false;
+        }
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        String accept = ctx.header("Accept");
+        if (last.contains(".") && (accept == null || !accept.contains("text/html"))) {
+            return false;
+        }
+        ctx.status(200);
+        index(ctx);
+        return true;
+    }
+
     private static void index(Context ctx) {
         try (InputStream in = WebUi.class.getResourceAsStream(ROOT + "/index.html")) {
             if (in == null) {

@@ -11,14 +11,14 @@ import java.io.IOException;
  * whose rest is a JSON object. The server reads it from the log; the worker sends it along for
  * servers that take it from the completion.
  */
-final class StepOutputScanner {
+public final class StepOutputScanner {
 
     private static final String PREFIX = "OUTPUT: ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private volatile JsonNode output;
 
-    void accept(LogLine line) {
+    public void accept(LogLine line) {
         if (line.stream() != LogStream.STDOUT || !line.line().startsWith(PREFIX)) {
             return;
         }
@@ -32,7 +32,7 @@ final class StepOutputScanner {
         }
     }
 
-    JsonNode output() {
+    public JsonNode output() {
         return output;
     }
 }

@@ -68,7 +68,7 @@ class CliErrorsTest {
     void aServerUrlThatIsNotHttpIsRefused() {
         int exit = run("jobs", "--server", "localhost:8080");
 
-        assertOneSentence(exit, "stroem jobs: --server (or STROEM_SERVER) must be an http:// or https:// URL such as "
+        assertOneSentence(exit, "stroem jobs: --server (or STROEM_SERVER / STROEM_URL) must be an http:// or https:// URL such as "
                 + "http://localhost:8080, not \"localhost:8080\".");
     }
 

@@ -165,12 +165,17 @@ class ClientCommandsTest {
 
     @Test
     void unknownJobsAndTasksAreTheServersSentence() {
-        Run status = run("status", "no-such-job");
+        String unknown = "00000000-0000-4000-8000-0000000000aa";
+        Run status = run("status", unknown);
         assertThat(status.exit()).isEqualTo(ExitCodes.ERROR);
-        assertThat(status.err()).isEqualTo("stroem status: no job with id no-such-job.\n");
+        assertThat(status.err()).isEqualTo("stroem status: no job with id " + unknown + ".\n");
 
-        Run logs = run("logs", "no-such-job");
-        assertThat(logs.err()).isEqualTo("stroem logs: no job with id no-such-job.\n");
+        Run logs = run("logs", unknown);
+        assertThat(logs.err()).isEqualTo("stroem logs: no job with id " + unknown + ".\n");
+
+        Run malformed = run("status", "no-such-job");
+        assertThat(malformed.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(malformed.err()).isEqualTo("stroem status: not a valid job id (a UUID is expected): \"no-such-job\".\n");
 
         Run trigger = run("trigger", "no-such-task");
         assertThat(trigger.exit()).isEqualTo(ExitCodes.ERROR);

@@ -32,7 +32,7 @@ abstract class ApiSecurityContract extends ServerContract {
         String jobId = created.json().path("job_id").asText();
         var paths = List.of("/api/workspaces", "/api/workspaces/default/tasks", "/api/workspaces/default/tasks/hello-world",
                 "/api/jobs", "/api/jobs/" + jobId, "/api/jobs/" + jobId + "/logs", "/api/jobs/" + jobId + "/steps/only/logs",
-                "/api/jobs/" + jobId + "/logs/raw", "/api/jobs/no-such-job");
+                "/api/jobs/" + jobId + "/logs/raw", "/api/jobs/00000000-0000-4000-8000-00000000dead");
         for (String path : paths) {
             assertError(api.get(path), 401, "token");
             assertError(api.withToken("token-c").get(path), 401, "token");

@@ -149,6 +149,9 @@ abstract class JobShapesContract extends ServerContract {
         var hook = awaitJobStatus(hookId, "completed");
         assertJobShapes(hookId);
         assertThat(hook.path("source_type").asText()).isEqualTo("hook");
+        assertThat(hook.path("task_name").asText()).isEqualTo("_hook:notify");
+        assertThat(api.get("/api/jobs?source_type=hook").json().path("items").findValuesAsText("job_id"))
+                .containsExactly(hookId);
         assertThat(hook.path("source_id").asText()).isEqualTo(jobId);
         assertThat(hook.path("steps").get(0).path("input").path("what").asText()).isEqualTo("with-hooks succeeded");
         DocumentedShape.JOB_LIST_ITEM.assertOn(job(jobId).path("hook_jobs").get(0));

@@ -223,7 +223,7 @@ abstract class JobsApiContract extends ServerContract {
         var failed = api.get("/api/jobs?status=failed").json();
         assertThat(failed.path("items").findValuesAsText("job_id")).containsExactly(ids.get(0));
         assertThat(failed.path("total").asLong()).isEqualTo(1);
-        var page = api.get("/api/jobs?task_name=needs-token&limit=2&offset=1").json();
+        var page = api.get("/api/jobs?workspace=default&task_name=needs-token&limit=2&offset=1").json();
         assertThat(page.path("items").findValuesAsText("job_id")).containsExactly(ids.get(1), ids.get(0));
         assertThat(page.path("total").asLong()).isEqualTo(3);
         assertThat(api.get("/api/jobs?workspace=elsewhere").json().path("total").asLong()).isZero();
@@ -232,7 +232,8 @@ abstract class JobsApiContract extends ServerContract {
         assertError(api.get("/api/jobs?limit=0"), 400, "limit");
         assertError(api.get("/api/jobs?limit=many"), 400, "limit");
         assertError(api.get("/api/jobs?offset=-1"), 400, "offset");
-        assertError(api.get("/api/jobs/no-such-job"), 404, "no-such-job");
+        assertError(api.get("/api/jobs/00000000-0000-4000-8000-00000000dead"), 404, "00000000-0000-4000-8000-00000000dead");
+        assertError(api.get("/api/jobs/no-such-job"), 400, "no-such-job");
     }
 
     @Test
@@ -258,7 +259,8 @@ abstract class JobsApiContract extends ServerContract {
         assertThat(logs("/api/jobs/" + jobId + "/steps/_server/logs")).contains("[orchestrator] Job cancelled by api");
 
         assertError(api.post("/api/jobs/" + jobId + "/cancel", ""), 409, "already ended");
-        assertError(api.post("/api/jobs/no-such-job/cancel", ""), 404, "no-such-job");
+        assertError(api.post("/api/jobs/00000000-0000-4000-8000-00000000dead/cancel", ""), 404, "00000000-0000-4000-8000-00000000dead");
+        assertError(api.post("/api/jobs/no-such-job/cancel", ""), 400, "no-such-job");
         // A pending job (nothing claimed yet) cancels too, and no worker can claim its steps afterwards.
         String pending = execute("needs-token", Map.of("token", "t"));
         assertThat(api.post("/api/jobs/" + pending + "/cancel", "").status()).isEqualTo(200);

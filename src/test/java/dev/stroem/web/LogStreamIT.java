@@ -59,10 +59,14 @@ class LogStreamIT {
     }
 
     @Test
-    void unknownJobIsRefusedWith404BeforeTheUpgrade() throws IOException {
-        try (var raw = RawUpgrade.open(server.port(), "/api/jobs/no-such-job/logs/stream", Map.of())) {
+    void unknownJobIsRefusedWith404AndAMalformedIdWith400BeforeTheUpgrade() throws IOException {
+        try (var raw = RawUpgrade.open(server.port(), "/api/jobs/00000000-0000-4000-8000-00000000dead/logs/stream", Map.of())) {
             assertThat(raw.status).isEqualTo(404);
-            assertThat(JSON.readTree(raw.body()).get("error").asText()).isEqualTo("no job with id no-such-job");
+            assertThat(JSON.readTree(raw.body()).get("error").asText()).isEqualTo("no job with id 00000000-0000-4000-8000-00000000dead");
+        }
+        try (var raw = RawUpgrade.open(server.port(), "/api/jobs/no-such-job/logs/stream", Map.of())) {
+            assertThat(raw.status).isEqualTo(400);
+            assertThat(JSON.readTree(raw.body()).get("error").asText()).contains("no-such-job").contains("UUID");
         }
     }
 

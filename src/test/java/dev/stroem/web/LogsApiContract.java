@@ -57,7 +57,8 @@ abstract class LogsApiContract extends ServerContract {
         assertThat(raw.body()).isEmpty();
 
         for (String path : List.of("/logs", "/steps/say-hello/logs", "/logs/raw", "/logs?full=true", "/logs?offset=0")) {
-            assertError(api.get("/api/jobs/no-such-job" + path), 404, "no-such-job");
+            assertError(api.get("/api/jobs/00000000-0000-4000-8000-00000000dead" + path), 404, "00000000-0000-4000-8000-00000000dead");
+            assertError(api.get("/api/jobs/no-such-job" + path), 400, "no-such-job");
         }
         assertError(api.get("/api/jobs/" + jobId + "/steps/ghost/logs"), 404, "ghost");
         assertError(api.get("/api/jobs/" + jobId + "/logs/raw?step=ghost"), 404, "ghost");

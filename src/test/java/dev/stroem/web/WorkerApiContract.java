@@ -52,17 +52,18 @@ abstract class WorkerApiContract extends ServerContract {
     @Test
     void defect2_aBatchForAStepNameTheLogStoreRefuses_is422NotA500_soTheWorkerStopsRetrying() {
         // A job created before the workspace rule refused such names: its step is still "c:build".
+        String oldJob = "0000000a-0000-4000-8000-000000000001";
         var jobs = server.jobs();
         var now = java.time.Instant.now();
-        jobs.createJob(new dev.stroem.jobs.Job("old-job", "default", "t", dev.stroem.jobs.JobStatus.PENDING, Map.of(),
+        jobs.createJob(new dev.stroem.jobs.Job(oldJob, "default", "t", dev.stroem.jobs.JobStatus.PENDING, Map.of(),
                 dev.stroem.jobs.Job.SOURCE_API, null, null, null, null, null, now, null, null),
                 List.of(new dev.stroem.jobs.NewStep("c:build", "a", "script", List.of(), false, null, List.of())));
 
-        var answer = worker.http().post("/worker/jobs/old-job/logs", Map.of("step_name", "c:build",
+        var answer = worker.http().post("/worker/jobs/" + oldJob + "/logs", Map.of("step_name", "c:build",
                 "lines", List.of(Map.of("stream", "stdout", "line", "x"))));
 
         assertError(answer, 422, "absolute path");
-        assertThat(logs("/api/jobs/old-job/logs")).isEmpty();
+        assertThat(logs("/api/jobs/" + oldJob + "/logs")).isEmpty();
     }
 
     private java.net.URI uri(String path) {

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * really answers decides what the shipper does.
  */
 class LogShipperRealServerIT {
+    /** A job id of the API's shape (a UUID): malformed ids are refused with 400 before any lookup. */
+    private static final String OLD_JOB = "0000000b-0000-4000-8000-000000000001";
     private static final ShipperSettings SETTINGS = new ShipperSettings(
             50, 256 * 1024, Duration.ofSeconds(1), 4L * 1024 * 1024, Duration.ofMillis(50), Duration.ofMillis(500));
 
@@ -57,12 +59,12 @@ class LogShipperRealServerIT {
     @Test
     void defect2_aStepNameTheServerCannotStore_isRefusedOnce_andTheWorkerStopsRetryingIt() throws Exception {
         // A job created before workspaces refused such names: its step "c:build" cannot name a file.
-        server.jobs().createJob(new Job("old-job", "default", "t", JobStatus.RUNNING, Map.of(), Job.SOURCE_API, null,
+        server.jobs().createJob(new Job(OLD_JOB, "default", "t", JobStatus.RUNNING, Map.of(), Job.SOURCE_API, null,
                 null, null, null, null, Instant.now(), null, null),
                 List.of(new NewStep("c:build", "a", "script", List.of(), false, null, List.of()),
                         new NewStep("ok", "a", "script", List.of(), false, null, List.of())));
-        StepLog refused = shipper.openStep("old-job", "c:build");
-        StepLog fine = shipper.openStep("old-job", "ok");
+        StepLog refused = shipper.openStep(OLD_JOB, "c:build");
+        StepLog fine = shipper.openStep(OLD_JOB, "ok");
 
         append(refused, "cannot be stored");
         append(fine, "stored");
@@ -70,8 +72,8 @@ class LogShipperRealServerIT {
         // Before the fix the server answered 500 and the shipper retried for ever: this never completed.
         assertThat(refused.close().get(60, TimeUnit.SECONDS)).isEqualTo(ShipResult.INCOMPLETE);
         assertThat(fine.close().get(60, TimeUnit.SECONDS)).isEqualTo(ShipResult.DELIVERED);
-        assertThat(logs.said("ERROR", "refused a log batch of step 'c:build' of job old-job")).isTrue();
-        var body = new ObjectMapper().readTree(server.api().get("/api/jobs/old-job/logs").body());
+        assertThat(logs.said("ERROR", "refused a log batch of step 'c:build' of job " + OLD_JOB)).isTrue();
+        var body = new ObjectMapper().readTree(server.api().get("/api/jobs/" + OLD_JOB + "/logs").body());
         assertThat(body.get("logs").asText()).contains("\"line\":\"stored\"").doesNotContain("cannot be stored");
     }
 }

@@ -206,6 +206,13 @@ public final class JobStore {
         if (filter.status() != null) {
             where.add("status = :status");
         }
+        if (filter.sourceType() != null) {
+            where.add("source_type = :source_type");
+        }
+        if (filter.search() != null) {
+            where.add("(LOWER(job_id) LIKE :search ESCAPE '!' OR LOWER(task_name) LIKE :search ESCAPE '!' "
+                    + "OR LOWER(workspace) LIKE :search ESCAPE '!' OR LOWER(COALESCE(source_id, '')) LIKE :search ESCAPE '!')");
+        }
         String clause = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
         return db.jdbi().withHandle(h -> {
             var items = bindOnly(bindFilter(h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs" + clause
@@ -247,6 +254,15 @@ public final class JobStore {
         if (f.status() != null) {
             q.bind("status", f.status().wireName());
         }
+        if (f.sourceType() != null) {
+            q.bind("source_type", f.sourceType());
+        }
+        if (f.search() != null) {
+            // LIKE's wildcards in the search text match themselves.
+            String escaped = f.search().toLowerCase(java.util.Locale.ROOT)
+                    .replace("!", "!!").replace("%", "!%").replace("_", "!_");
+            q.bind("search", "%" + escaped + "%");
+        }
         return q;
     }
 
@@ -266,6 +282,53 @@ public final class JobStore {
 
     public List<JobStep> steps(String jobId) {
         return db.jdbi().withHandle(h -> steps(h, jobId));
+    }
+
+    /** The latest {@code limit} completed jobs of a task, newest first (duration statistics). */
+    public List<Job> recentCompleted(String workspace, String taskName, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE workspace = :ws "
+                        + "AND task_name = :task AND status = 'completed' AND completed_at IS NOT NULL "
+                        + "ORDER BY completed_at DESC, job_id DESC LIMIT :limit")
+                .bind("ws", workspace)
+                .bind("task", taskName)
+                .bind("limit", limit)
+                .map(rows.job())
+                .list());
+    }
+
+    /** The steps of these jobs, in each job's flow order. */
+    public List<JobStep> stepsOf(java.util.Collection<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps "
+                        + "WHERE job_id IN (<ids>) ORDER BY job_id, position")
+                .bindList("ids", List.copyOf(jobIds))
+                .map(rows.step())
+                .list());
+    }
+
+    /** The steps a worker took, most recently claimed first, with the total count. */
+    public WorkerStepPage stepsOfWorker(String workerId, int limit) {
+        return db.jdbi().withHandle(h -> {
+            var items = h.createQuery("SELECT s.job_id, j.workspace, j.task_name, j.status AS job_status, s.step_name, "
+                            + "s.action_type, s.status, s.started_at, s.completed_at, s.error_message "
+                            + "FROM job_steps s JOIN jobs j ON j.job_id = s.job_id WHERE s.worker_id = :worker "
+                            + "ORDER BY COALESCE(s.claimed_at, s.started_at, 0) DESC, s.job_id, s.step_name LIMIT :limit")
+                    .bind("worker", workerId)
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> new dev.stroem.jobs.WorkerStep(rs.getString("job_id"), rs.getString("workspace"),
+                            rs.getString("task_name"), JobStatus.fromWireName(rs.getString("job_status")),
+                            rs.getString("step_name"), rs.getString("action_type"),
+                            StepStatus.fromWireName(rs.getString("status")), JobRows.instant(rs, "started_at"),
+                            JobRows.instant(rs, "completed_at"), rs.getString("error_message")))
+                    .list();
+            long total = h.createQuery("SELECT COUNT(*) FROM job_steps WHERE worker_id = :worker")
+                    .bind("worker", workerId)
+                    .mapTo(Long.class)
+                    .one();
+            return new WorkerStepPage(items, total);
+        });
     }
 
     private List<JobStep> steps(Handle h, String jobId) {
