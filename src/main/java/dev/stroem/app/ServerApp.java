@@ -38,7 +38,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,15 +64,15 @@ public final class ServerApp implements AutoCloseable {
         this.closeables = closeables;
         var json = JsonMapper.create();
         var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var storage = config.logStorageOrDefault();
+        var storage = config.logStorage();
 
         String nodeId = java.util.UUID.randomUUID().toString();
-        var dbUrl = dev.stroem.jobs.store.DatabaseUrl.parse(config.dbOrDefault().url());
+        var dbUrl = dev.stroem.jobs.store.DatabaseUrl.parse(config.db().url());
         if (dbUrl.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.SQLITE) {
             // One server per SQLite file: a second one refuses to start before touching it.
             own(dev.stroem.cluster.SqliteServerLock.acquire(Path.of(dbUrl.jdbcUrl().substring("jdbc:sqlite:".length()))));
         }
-        var db = own(Database.open(config.dbOrDefault().url()));
+        var db = own(Database.open(config.db().url()));
         // The leader runs recovery and retention; on SQLite (one server) this server always leads.
         dev.stroem.cluster.LeaderGate leader = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES
                 ? own(new dev.stroem.cluster.PostgresLeader(db.url(), nodeId, Duration.ofSeconds(2)).start())
@@ -85,7 +84,7 @@ public final class ServerApp implements AutoCloseable {
         var logStates = new LogStateStore(db);
         var workers = new WorkerStore(db, json);
 
-        var store = own(new LocalLogStore(Path.of(storage.localDirOrDefault())));
+        var store = own(new LocalLogStore(Path.of(storage.localDir())));
         var archiveConfig = storage.effectiveArchive();
         ObjectStore archive = archiveConfig.map(ObjectStoreFactory::create).orElse(null);
         if (archive instanceof AutoCloseable closeable) {
@@ -93,12 +92,12 @@ public final class ServerApp implements AutoCloseable {
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
         var refs = new JobLogRefs(jobs, logStates);
-        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.readOrDefault()));
-        var streamConfig = storage.streamOrDefault();
-        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytesOrDefault())));
+        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.read()));
+        var streamConfig = storage.stream();
+        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytes())));
         store.addListener(hub);
 
-        var catalog = new WorkspaceCatalog(config.workspacesOrEmpty(), configDir);
+        var catalog = new WorkspaceCatalog(config.workspaces(), configDir);
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
         LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix, reader);
@@ -124,15 +123,16 @@ public final class ServerApp implements AutoCloseable {
                     .register(metrics);
         }
 
-        var listen = Listen.parse(config.listenOrDefault());
-        var auth = config.auth();
-        List<String> apiTokens = auth == null || auth.apiTokens() == null ? List.of() : auth.apiTokens();
+        var listen = Listen.parse(config.listen());
+        var authWiring = AuthWiring.create(config, db, clock);
+        var guard = new dev.stroem.web.RouteGuard(authWiring.authenticator(), authWiring.policy(),
+                new dev.stroem.web.TaskRefs(catalog, jobs));
         var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
-        var logsApi = new LogsApi(jobs, refs, reader, storage.readOrDefault().tailDefaultBytesOrDefault());
+        var logsApi = new LogsApi(jobs, refs, reader, storage.read().tailDefaultBytes());
         var workerApi = new WorkerApi(orchestrator, jobs, workers, logWriter, json, metrics, clock);
-        var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, apiTokens, new LogStreamApi.Settings(
-                Duration.ofSeconds(streamConfig.pingIntervalSecsOrDefault()),
-                Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecsOrDefault())), metrics));
+        var streamApi = own(new LogStreamApi(jobs, logStates::isLogComplete, refs, reader, store, hub, guard, new LogStreamApi.Settings(
+                Duration.ofSeconds(streamConfig.pingIntervalSecs()),
+                Duration.ofSeconds(streamConfig.unresponsiveTimeoutSecs())), metrics));
         var healthDetail = new dev.stroem.web.HealthDetailApi(config.workerToken(), () -> {
             var body = new java.util.LinkedHashMap<String, Object>();
             boolean reachable = db.isReachable();
@@ -143,14 +143,15 @@ public final class ServerApp implements AutoCloseable {
             body.put("archive_queue_depth", archive == null ? null : logStates.pendingUploads());
             return body;
         });
-        web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, apiTokens, config.workerToken(),
+        web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, guard,
+                new dev.stroem.web.AuthApi(authWiring.info(), authWiring.users(), json), config.workerToken(),
                 jobsApi, logsApi, workerApi, javalin -> {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
                 }));
 
-        recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recoveryOrDefault(), metrics, clock);
-        retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retentionOrDefault(),
+        recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
+        retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retention(),
                 RetentionSweeper.DEFAULT_BATCH, metrics, clock);
 
         finalizer.resumePending();
@@ -166,7 +167,7 @@ public final class ServerApp implements AutoCloseable {
             throw PortInUseException.isBindFailure(e) ? new PortInUseException(listen.host(), listen.port(), e) : e;
         }
         log.info("Strøm server listening on http://{}:{} (database {}, logs in {}{})", listen.host(), web.port(),
-                db.kind().name().toLowerCase(java.util.Locale.ROOT), storage.localDirOrDefault(),
+                db.kind().name().toLowerCase(java.util.Locale.ROOT), storage.localDir(),
                 archive == null ? "" : ", archive " + archive.describe());
     }
 
@@ -180,8 +181,10 @@ public final class ServerApp implements AutoCloseable {
     }
 
     /** Starts a server whose every timestamp, timeout and schedule decision reads {@code clock}. */
-    public static ServerApp start(ServerConfig config, Path configDir, Clock clock) {
-        var listen = Listen.parse(config.listenOrDefault());
+    public static ServerApp start(ServerConfig loaded, Path configDir, Clock clock) {
+        // Defaults are resolved here once (a loaded file has them already; a config built in code may not).
+        var config = loaded.withDefaults();
+        var listen = Listen.parse(config.listen());
         PortInUseException.checkFree(listen.host(), listen.port());
         var opened = new ArrayDeque<AutoCloseable>();
         try {

@@ -15,13 +15,8 @@ public record ArchiveConfig(
     public static final String TYPE_LOCAL = "local";
     public static final String DEFAULT_PREFIX = "";
 
-    /** The key prefix, {@code ""} when none is configured. */
-    public String prefixOrDefault() {
-        return prefix == null ? DEFAULT_PREFIX : prefix;
-    }
-
-    /** This block with the documented defaults filled in. */
+    /** This block with the documented defaults filled in (the prefix is {@code ""} when none is configured). */
     public ArchiveConfig withDefaults() {
-        return new ArchiveConfig(type, bucket, region, prefixOrDefault(), endpoint, path);
+        return new ArchiveConfig(type, bucket, region, prefix == null ? DEFAULT_PREFIX : prefix, endpoint, path);
     }
 }

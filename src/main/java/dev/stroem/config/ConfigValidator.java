@@ -28,15 +28,7 @@ final class ConfigValidator {
         atLeastOne("retention.job_days", retention.jobDays());
         atLeastOne("retention.worker_hours", retention.workerHours());
         atLeastOne("retention.interval_secs", retention.intervalSecs());
-        if (config.auth() != null && config.auth().apiTokens() != null) {
-            List<String> tokens = config.auth().apiTokens();
-            if (tokens.isEmpty()) {
-                throw ConfigException.at("auth.api_tokens", "needs at least one token (remove auth to run without tokens)");
-            }
-            for (int i = 0; i < tokens.size(); i++) {
-                requireText("auth.api_tokens[" + i + "]", tokens.get(i));
-            }
-        }
+        AuthConfigValidator.validate(config.auth(), config.acl());
     }
 
     static void validate(WorkerConfig config) {

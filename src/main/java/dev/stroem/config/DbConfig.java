@@ -8,11 +8,8 @@ public record DbConfig(@JsonProperty("url") String url) {
     /** Embedded SQLite in the working directory: the laptop default needs no database server. */
     public static final String DEFAULT_URL = "sqlite:stroem.db";
 
-    public String urlOrDefault() {
-        return url == null ? DEFAULT_URL : url;
-    }
-
+    /** This block with the default filled in (once, at load). */
     public DbConfig withDefaults() {
-        return new DbConfig(urlOrDefault());
+        return new DbConfig(url == null ? DEFAULT_URL : url);
     }
 }

@@ -16,11 +16,8 @@ public record LogReadConfig(
         this(tailDefaultBytes, null);
     }
 
-    public long tailDefaultBytesOrDefault() {
-        return tailDefaultBytes == null ? DEFAULT_TAIL_BYTES : tailDefaultBytes;
-    }
-
+    /** This block with the documented defaults filled in (once, at load). */
     public LogReadConfig withDefaults() {
-        return new LogReadConfig(tailDefaultBytesOrDefault(), mergeSpillDir);
+        return new LogReadConfig(tailDefaultBytes == null ? DEFAULT_TAIL_BYTES : tailDefaultBytes, mergeSpillDir);
     }
 }

@@ -22,22 +22,15 @@ public record LogStorageConfig(
         this(localDir, archive, s3, read, null);
     }
 
-    public String localDirOrDefault() {
-        return localDir == null ? DEFAULT_LOCAL_DIR : localDir;
-    }
-
-    public LogReadConfig readOrDefault() {
-        return (read == null ? new LogReadConfig(null) : read).withDefaults();
-    }
-
-    public LogStreamConfig streamOrDefault() {
-        return (stream == null ? new LogStreamConfig(null, null, null) : stream).withDefaults();
-    }
-
-    /** This section with the documented defaults filled in ({@code archive} and {@code s3} stay absent when absent). */
+    /**
+     * This section with the documented defaults filled in ({@code archive} and {@code s3} stay absent
+     * when absent). Resolved once, when the file is loaded; use sites read the fields as they are.
+     */
     public LogStorageConfig withDefaults() {
-        return new LogStorageConfig(localDirOrDefault(), archive == null ? null : archive.withDefaults(), s3,
-                readOrDefault(), streamOrDefault());
+        return new LogStorageConfig(localDir == null ? DEFAULT_LOCAL_DIR : localDir,
+                archive == null ? null : archive.withDefaults(), s3,
+                (read == null ? new LogReadConfig(null) : read).withDefaults(),
+                (stream == null ? new LogStreamConfig(null, null, null) : stream).withDefaults());
     }
 
     /**

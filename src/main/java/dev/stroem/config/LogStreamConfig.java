@@ -20,20 +20,10 @@ public record LogStreamConfig(
     public static final long DEFAULT_PING_INTERVAL_SECS = 30;
     public static final long DEFAULT_UNRESPONSIVE_TIMEOUT_SECS = 60;
 
-    public long bufferBytesOrDefault() {
-        return bufferBytes == null ? DEFAULT_BUFFER_BYTES : bufferBytes;
-    }
-
-    public long pingIntervalSecsOrDefault() {
-        return pingIntervalSecs == null ? DEFAULT_PING_INTERVAL_SECS : pingIntervalSecs;
-    }
-
-    public long unresponsiveTimeoutSecsOrDefault() {
-        return unresponsiveTimeoutSecs == null ? DEFAULT_UNRESPONSIVE_TIMEOUT_SECS : unresponsiveTimeoutSecs;
-    }
-
+    /** This block with the documented defaults filled in (once, at load). */
     public LogStreamConfig withDefaults() {
-        return new LogStreamConfig(bufferBytesOrDefault(), pingIntervalSecsOrDefault(),
-                unresponsiveTimeoutSecsOrDefault());
+        return new LogStreamConfig(bufferBytes == null ? DEFAULT_BUFFER_BYTES : bufferBytes,
+                pingIntervalSecs == null ? DEFAULT_PING_INTERVAL_SECS : pingIntervalSecs,
+                unresponsiveTimeoutSecs == null ? DEFAULT_UNRESPONSIVE_TIMEOUT_SECS : unresponsiveTimeoutSecs);
     }
 }

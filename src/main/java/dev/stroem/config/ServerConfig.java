@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * The whole server configuration file (field names as in the original Strøm's server-config.yaml).
  * {@link ConfigLoader} returns it with every default applied ({@link #withDefaults()}); only
- * {@code auth} and the archive blocks inside {@code log_storage} stay null when absent.
+ * {@code auth}, {@code acl} and the archive blocks inside {@code log_storage} stay null when absent.
  */
 public record ServerConfig(
         @JsonProperty("listen") String listen,
@@ -18,7 +18,8 @@ public record ServerConfig(
         @JsonProperty("workspaces") Map<String, WorkspaceConfig> workspaces,
         @JsonProperty("recovery") RecoveryConfig recovery,
         @JsonProperty("retention") RetentionConfig retention,
-        @JsonProperty("auth") AuthConfig auth) {
+        @JsonProperty("auth") AuthConfig auth,
+        @JsonProperty("acl") AclConfig acl) {
 
     public static final String DEFAULT_LISTEN = "0.0.0.0:8080";
 
@@ -27,33 +28,23 @@ public record ServerConfig(
         workspaces = workspaces == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(workspaces));
     }
 
-    public String listenOrDefault() {
-        return listen == null ? DEFAULT_LISTEN : listen;
+    /** Without {@code acl} (the form every caller used before the section existed). */
+    public ServerConfig(String listen, DbConfig db, String workerToken, LogStorageConfig logStorage,
+            Map<String, WorkspaceConfig> workspaces, RecoveryConfig recovery, RetentionConfig retention, AuthConfig auth) {
+        this(listen, db, workerToken, logStorage, workspaces, recovery, retention, auth, null);
     }
 
-    public DbConfig dbOrDefault() {
-        return (db == null ? new DbConfig(null) : db).withDefaults();
-    }
-
-    public LogStorageConfig logStorageOrDefault() {
-        return (logStorage == null ? new LogStorageConfig(null, null, null, null) : logStorage).withDefaults();
-    }
-
-    public Map<String, WorkspaceConfig> workspacesOrEmpty() {
-        return workspaces == null ? Map.of() : workspaces;
-    }
-
-    public RecoveryConfig recoveryOrDefault() {
-        return (recovery == null ? new RecoveryConfig(null, null, null) : recovery).withDefaults();
-    }
-
-    public RetentionConfig retentionOrDefault() {
-        return (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults();
-    }
-
-    /** This configuration with every documented default filled in. */
+    /**
+     * This configuration with every documented default filled in: resolved once, when the file is
+     * loaded (and by {@code ServerApp.start} for configs built in code), so use sites read plain
+     * fields instead of repeating fallbacks. Applying it twice changes nothing.
+     */
     public ServerConfig withDefaults() {
-        return new ServerConfig(listenOrDefault(), dbOrDefault(), workerToken, logStorageOrDefault(),
-                workspacesOrEmpty(), recoveryOrDefault(), retentionOrDefault(), auth);
+        return new ServerConfig(listen == null ? DEFAULT_LISTEN : listen,
+                (db == null ? new DbConfig(null) : db).withDefaults(), workerToken,
+                (logStorage == null ? new LogStorageConfig(null, null, null, null) : logStorage).withDefaults(),
+                workspaces == null ? Map.of() : workspaces,
+                (recovery == null ? new RecoveryConfig(null, null, null) : recovery).withDefaults(),
+                (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults(), auth, acl);
     }
 }

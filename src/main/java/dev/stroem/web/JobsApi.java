@@ -41,13 +41,13 @@ public final class JobsApi {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/workspaces", ctx -> ctx.json(catalog.snapshot().views()));
-        routes.get("/api/workspaces/{ws}/tasks", this::listTasks);
-        routes.get("/api/workspaces/{ws}/tasks/{name}", this::taskDetail);
-        routes.post("/api/workspaces/{ws}/tasks/{name}/execute", this::execute);
-        routes.get("/api/jobs", this::listJobs);
-        routes.get("/api/jobs/{id}", this::jobDetail);
-        routes.post("/api/jobs/{id}/cancel", this::cancel);
+        routes.get("/api/workspaces", ctx -> ctx.json(catalog.snapshot().views()), Access.SIGNED_IN);
+        routes.get("/api/workspaces/{ws}/tasks", this::listTasks, Access.SIGNED_IN);
+        routes.get("/api/workspaces/{ws}/tasks/{name}", this::taskDetail, Access.VIEW_TASK);
+        routes.post("/api/workspaces/{ws}/tasks/{name}/execute", this::execute, Access.RUN_TASK);
+        routes.get("/api/jobs", this::listJobs, Access.SIGNED_IN);
+        routes.get("/api/jobs/{id}", this::jobDetail, Access.VIEW_JOB);
+        routes.post("/api/jobs/{id}/cancel", this::cancel, Access.RUN_JOB);
     }
 
     /** {@code source_job_id}: the job this one re-runs (the UI's "Run again"), kept as lineage. */

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * The live log WebSocket {@code GET /api/jobs/{id}/logs/stream} (docs/api.md, "Live logs").
  *
  * <p>The request is checked before the upgrade, so a client gets a plain HTTP error with the
- * contract's {@code {"error":…}} body: 401 without a valid token (header or {@code ?token=}) when
- * API tokens are configured, 404 for an unknown job or step, 400 for a bad {@code from},
+ * contract's {@code {"error":…}} body: 401 without a valid credential when auth is configured
+ * ({@link RouteGuard}), 404 when the caller may not see the job, 404 for an unknown job or step, 400 for a bad {@code from},
  * {@code step}, {@code skip_backfill} or {@code control}. The upgrade answer carries
  * {@value #POSITION_HEADER}: the position of the first line the stream sends.
  *
@@ -93,7 +93,7 @@ public final class LogStreamApi implements AutoCloseable {
     private final JobLogReader reader;
     private final LocalLogStore store;
     private final LiveLogHub hub;
-    private final BearerTokens tokens;
+    private final RouteGuard guard;
     final Settings settings;
     private final Set<LogStreamSocket> sockets = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService sweeper;
@@ -101,14 +101,14 @@ public final class LogStreamApi implements AutoCloseable {
     final Counter unresponsiveDisconnects;
 
     public LogStreamApi(JobStore jobs, LogCompletion completion, JobLogRefs refs, JobLogReader reader,
-            LocalLogStore store, LiveLogHub hub, List<String> apiTokens, Settings settings, MeterRegistry metrics) {
+            LocalLogStore store, LiveLogHub hub, RouteGuard guard, Settings settings, MeterRegistry metrics) {
         this.jobs = jobs;
         this.completion = completion;
         this.refs = refs;
         this.reader = reader;
         this.store = store;
         this.hub = hub;
-        this.tokens = new BearerTokens(apiTokens, "API token");
+        this.guard = guard;
         this.settings = settings;
         Gauge.builder("stroem_log_stream_viewers", hub, LiveLogHub::viewers)
                 .description("Live log viewers connected").register(metrics);
@@ -137,7 +137,7 @@ public final class LogStreamApi implements AutoCloseable {
         config.routes.wsBeforeUpgrade(PATH, this::prepare);
         // Javalin only upgrades paths it has a WebSocket route for; the socket itself is ours (below),
         // because it must see pongs, which Javalin's handlers do not expose.
-        config.routes.ws(PATH, ws -> ws.onConnect(ctx -> ctx.closeSession(1011, "not served here")));
+        config.routes.ws(PATH, ws -> ws.onConnect(ctx -> ctx.closeSession(1011, "not served here")), Access.VIEW_JOB);
         config.jetty.modifyWebSocketServletFactory(factory -> factory.addMapping("uri-template|" + PATH, this::create));
     }
 
@@ -158,9 +158,7 @@ public final class LogStreamApi implements AutoCloseable {
     }
 
     private void check(Context ctx) {
-        if (!tokens.isEmpty()) {
-            tokens.require(ctx, true);
-        }
+        guard.check(ctx, Access.VIEW_JOB);
         String id = ctx.pathParam("id");
         Job job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         Long from = position(ctx.queryParam("from"));

@@ -44,9 +44,9 @@ public final class LogsApi {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/api/jobs/{id}/logs", ctx -> read(ctx, null));
-        routes.get("/api/jobs/{id}/steps/{step}/logs", ctx -> read(ctx, ctx.pathParam("step")));
-        routes.get("/api/jobs/{id}/logs/raw", this::raw);
+        routes.get("/api/jobs/{id}/logs", ctx -> read(ctx, null), Access.VIEW_JOB);
+        routes.get("/api/jobs/{id}/steps/{step}/logs", ctx -> read(ctx, ctx.pathParam("step")), Access.VIEW_JOB);
+        routes.get("/api/jobs/{id}/logs/raw", this::raw, Access.VIEW_JOB);
     }
 
     private void read(Context ctx, String step) throws IOException {

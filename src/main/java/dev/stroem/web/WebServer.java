@@ -1,6 +1,7 @@
 package dev.stroem.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stroem.auth.AuthException;
 import dev.stroem.jobs.JobConflictException;
 import dev.stroem.jobs.JobNotFoundException;
 import dev.stroem.jobs.store.Database;
@@ -8,7 +9,6 @@ import dev.stroem.workflow.InputException;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -23,15 +23,15 @@ public final class WebServer implements AutoCloseable {
     private final Javalin app;
 
     /**
-     * @param apiTokens       accepted public API tokens; empty means the public API is open
+     * @param guard           checks every {@code /api} route's declared {@link Access} (authentication and ACL)
+     * @param authApi         {@code /api/config} and, with users, the auth endpoints
      * @param workerToken     the worker token, always required on {@code /worker/*}
      * @param extensions      further endpoints that need the whole Javalin config (e.g. the live log WebSocket)
      */
     public WebServer(String host, int port, ObjectMapper json, Database db, PrometheusMeterRegistry metrics,
-            List<String> apiTokens, String workerToken, JobsApi jobsApi, LogsApi logsApi, WorkerApi workerApi,
+            RouteGuard guard, AuthApi authApi, String workerToken, JobsApi jobsApi, LogsApi logsApi, WorkerApi workerApi,
             Consumer<io.javalin.config.JavalinConfig> extensions) {
-        var api = new BearerTokens(apiTokens, "API token");
-        var workers = new BearerTokens(List.of(workerToken), "worker token");
+        var workers = new BearerTokens(java.util.List.of(workerToken), "worker token");
         this.app = Javalin.create(config -> {
             config.jetty.host = host;
             config.jetty.port = port;
@@ -44,13 +44,9 @@ public final class WebServer implements AutoCloseable {
             routes.exception(JobNotFoundException.class, (e, ctx) -> ErrorResponses.write(ctx, 404, e.getMessage()));
             routes.exception(JobConflictException.class, (e, ctx) -> ErrorResponses.write(ctx, 409, e.getMessage()));
             routes.exception(InputException.class, (e, ctx) -> ErrorResponses.write(ctx, 400, e.getMessage()));
-            if (!api.isEmpty()) {
-                routes.before("/api/*", ctx -> {
-                    // The live stream and the raw download also accept ?token=: browsers cannot set
-                    // headers on a WebSocket or on a plain download link.
-                    api.require(ctx, ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw"));
-                });
-            }
+            routes.exception(AuthException.class, (e, ctx) -> AuthErrors.write(ctx, e));
+            guard.register(routes);
+            authApi.register(routes);
             workerApi.register(routes, workers);
             jobsApi.register(routes);
             logsApi.register(routes);

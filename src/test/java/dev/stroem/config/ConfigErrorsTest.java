@@ -46,14 +46,14 @@ class ConfigErrorsTest {
 
     @Test
     void liveStreamSettingsHaveDefaultsAndCanBeSet() {
-        var defaults = loader.parseServer("worker_token: t\n", "server-config.yaml", Map.of()).logStorageOrDefault().streamOrDefault();
+        var defaults = loader.parseServer("worker_token: t\n", "server-config.yaml", Map.of()).logStorage().stream();
         assertThat(defaults).isEqualTo(new LogStreamConfig(1L << 20, 30L, 60L));
         var set = loader.parseServer("""
                 worker_token: t
                 log_storage:
                   stream: { ping_interval_secs: 5, buffer_bytes: 4096 }
                 """, "server-config.yaml", Map.of("STROEM__LOG_STORAGE__STREAM__UNRESPONSIVE_TIMEOUT_SECS", "9"))
-                .logStorageOrDefault().streamOrDefault();
+                .logStorage().stream();
         assertThat(set).isEqualTo(new LogStreamConfig(4096L, 5L, 9L));
     }
 

@@ -170,15 +170,18 @@ class ServerConfigLoadingTest {
     }
 
     @Test
-    void accessorsApplyDefaultsToHandBuiltRecords() {
-        var config = new ServerConfig(null, null, "t", null, null, null, null, null);
+    void defect11_defaultsAreResolvedOnceForHandBuiltRecords_andResolvingAgainChangesNothing() {
+        var config = new ServerConfig(null, null, "t", null, null, null, null, null).withDefaults();
 
-        assertThat(config.listenOrDefault()).isEqualTo(ServerConfig.DEFAULT_LISTEN);
-        assertThat(config.dbOrDefault().url()).isEqualTo(DbConfig.DEFAULT_URL);
-        assertThat(config.logStorageOrDefault().localDir()).isEqualTo(LogStorageConfig.DEFAULT_LOCAL_DIR);
-        assertThat(config.recoveryOrDefault().sweepIntervalSecs()).isEqualTo(60L);
-        assertThat(config.retentionOrDefault().intervalSecs()).isEqualTo(3600L);
-        assertThat(new LogStorageConfig(null, null, null, null).localDirOrDefault()).isEqualTo("/tmp/stroem/logs");
+        assertThat(config.listen()).isEqualTo(ServerConfig.DEFAULT_LISTEN);
+        assertThat(config.db().url()).isEqualTo(DbConfig.DEFAULT_URL);
+        assertThat(config.logStorage().localDir()).isEqualTo(LogStorageConfig.DEFAULT_LOCAL_DIR);
+        assertThat(config.recovery().sweepIntervalSecs()).isEqualTo(60L);
+        assertThat(config.retention().intervalSecs()).isEqualTo(3600L);
+        assertThat(config.logStorage().stream().pingIntervalSecs()).isEqualTo(LogStreamConfig.DEFAULT_PING_INTERVAL_SECS);
+        assertThat(config.logStorage().read().tailDefaultBytes()).isEqualTo(LogReadConfig.DEFAULT_TAIL_BYTES);
+        assertThat(new LogStorageConfig(null, null, null, null).withDefaults().localDir()).isEqualTo("/tmp/stroem/logs");
+        assertThat(config.withDefaults()).isEqualTo(config);
     }
 
     @Test

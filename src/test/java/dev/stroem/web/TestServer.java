@@ -35,6 +35,7 @@ public final class TestServer implements AutoCloseable {
         private Long tailDefaultBytes;
         private Path archiveDir;
         private String listen = "127.0.0.1:0";
+        private final StringBuilder extraYaml = new StringBuilder();
 
         private Config(Path dir, String dbUrl) {
             this.dir = dir;
@@ -43,6 +44,12 @@ public final class TestServer implements AutoCloseable {
 
         public Config apiTokens(String... tokens) {
             apiTokens.addAll(List.of(tokens));
+            return this;
+        }
+
+        /** Further top-level sections, as YAML text (e.g. a whole {@code auth:} or {@code acl:} block). */
+        public Config yaml(String topLevelSections) {
+            extraYaml.append(topLevelSections).append('\n');
             return this;
         }
 
@@ -91,6 +98,7 @@ public final class TestServer implements AutoCloseable {
                     yaml.append("auth:\n  api_tokens:\n");
                     apiTokens.forEach(t -> yaml.append("    - \"").append(t).append("\"\n"));
                 }
+                yaml.append(extraYaml);
                 return Files.writeString(dir.resolve("server-config.yaml"), yaml);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

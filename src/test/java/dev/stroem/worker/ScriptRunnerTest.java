@@ -239,4 +239,32 @@ class ScriptRunnerTest {
         long child = announcedChild();
         await().untilAsserted(() -> assertThat(running(child)).isFalse());
     }
+    @Test
+    void defect7_aProcessThatEscapedTheGroupAndPrintsAfterTheDrainLimit_isCountedAndDropped() throws Exception {
+        // A real escaped process: its own session (setsid), its parent gone, so neither the group
+        // kill nor the descendants walk reaches it, and it keeps the step's output pipes open. It is
+        // quiet while the step ends (so the worker's readers are still blocked on its pipes when the
+        // drain limit passes) and starts printing for ever when the test says so.
+        Path go = work.resolve("go");
+        var runner = new ScriptRunner(work, Duration.ofSeconds(1), true, Duration.ofMillis(300));
+        StepProcess process = runner.start(step("( setsid sh -c 'echo \"child $$\"; echo $$ > escaped.pid; "
+                + "while [ ! -e " + go + " ]; do sleep 0.05; done; while :; do echo tick; sleep 0.01; done' & ); "
+                // The script ends only once the process left its group (else the group kill may still reach it).
+                + "while [ ! -s escaped.pid ]; do sleep 0.01; done; echo started", Map.of(), null), lines::add);
+        pidsToReap.add(process.pid());
+        long child = announcedChild();
+
+        StepOutcome outcome = process.await();
+        int keptAtTheEnd = lines.size();
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(texts(LogStream.STDERR)).anySatisfy(l -> assertThat(l)
+                .startsWith("[worker] a process that left the step's process group still holds its output")
+                .endsWith("what it prints from now on is dropped"));
+        Files.writeString(go, "");
+        // It prints (until the JVM closes the pipe under it, which it may, and then it dies of SIGPIPE):
+        // the worker counts what it reads and keeps none of it.
+        await().atMost(Duration.ofSeconds(30)).until(() -> process.droppedAfterEnd() >= 20 || !running(child));
+        assertThat(lines).hasSize(keptAtTheEnd);
+    }
 }

@@ -18,9 +18,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * The worker API of docs/worker-api.md as a small Javalin app that records what it receives,
- * standing in for the server that is still being written. Its state outlives {@link #stop()},
- * so a test can take it down and {@link #start()} it again on the same port: a real outage.
+ * A fake of the worker API of docs/worker-api.md: a small Javalin app that records every attempt
+ * it receives and can be told to fail (503 for a while, store-then-fail once), faults the real
+ * server cannot be made to produce on demand. Tests that need the server's real answers (name
+ * rules, 422s, completion ordering) run against {@code dev.stroem.web.TestServer} instead, e.g.
+ * {@link LogShipperRealServerIT}. Its state outlives {@link #stop()}, so a test can take it down
+ * and {@link #start()} it again on the same port: a real outage.
  */
 final class WorkerApiTestServer implements AutoCloseable {
 
