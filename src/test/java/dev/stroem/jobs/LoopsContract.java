@@ -59,6 +59,8 @@ abstract class LoopsContract {
                     type: script
                     for_each: ["s1", "s2", "s3"]
                     sequential: true
+                    input:
+                      fail_on: "{{ input.fail_on }}"
                     script: |
                       echo "start {{ each.item }} ({{ each.index }})"
                       sleep 0.2
