@@ -36,7 +36,8 @@ import java.util.Optional;
  * @param jobOutcome the job's end, once every step ended
  */
 public record DagEvaluation(List<String> ready, List<String> skipped, Map<String, String> skipReasons,
-        Map<String, String> failed, Optional<JobStatus> jobOutcome) {
+        Map<String, String> failed, Map<String, List<Object>> expansions, Map<String, List<Object>> loopsCompleted,
+        Optional<JobStatus> jobOutcome) {
 
     /** Error message of a step skipped because a dependency failed or was cancelled. */
     public static final String DEPENDENCY_FAILED = "Skipped: a dependency did not complete";
@@ -60,12 +61,35 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
         }
     }
 
-    /** Without a way to evaluate conditions: steps with one stay pending. */
+    /** Renders a loop placeholder's {@code for_each} once its dependencies are satisfied and its condition holds. */
+    @FunctionalInterface
+    public interface Loops {
+        Items items(JobStep placeholder);
+    }
+
+    /** A {@code for_each}'s items, or why there are none: an error, or undecidable now (stays pending). */
+    public record Items(List<Object> items, String error) {
+        public static final Items UNDECIDED = new Items(null, null);
+
+        public static Items of(List<Object> items) {
+            return new Items(items, null);
+        }
+
+        public static Items fail(String error) {
+            return new Items(null, error);
+        }
+    }
+
+    /** Without a way to evaluate templates: steps with a condition and loops stay pending. */
     public static DagEvaluation of(List<JobStep> steps) {
-        return of(steps, step -> Verdict.UNDECIDED);
+        return of(steps, step -> Verdict.UNDECIDED, step -> Items.UNDECIDED);
     }
 
     public static DagEvaluation of(List<JobStep> steps, Conditions conditions) {
+        return of(steps, conditions, step -> Items.UNDECIDED);
+    }
+
+    public static DagEvaluation of(List<JobStep> steps, Conditions conditions, Loops loops) {
         var status = new HashMap<String, StepStatus>();
         // Skips caused by a failure upstream say so, also further down a chain of skipped steps.
         var failureSkips = new java.util.HashSet<String>();
@@ -79,10 +103,25 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
         var skipped = new ArrayList<String>();
         var reasons = new LinkedHashMap<String, String>();
         var failed = new LinkedHashMap<String, String>();
+        var expansions = new LinkedHashMap<String, List<Object>>();
+        var loopsCompleted = new LinkedHashMap<String, List<Object>>();
+        var instances = new LinkedHashMap<String, List<JobStep>>();
+        for (var s : steps) {
+            if (s.control().loop() != null) {
+                instances.computeIfAbsent(s.control().loop().source(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        instances.values().forEach(list -> list.sort(java.util.Comparator.comparingInt(s -> s.control().loop().index())));
         // Skips cascade through chains of pending steps, so settle until nothing changes.
         boolean changed = true;
         while (changed) {
             changed = false;
+            for (var placeholder : steps) {
+                if (placeholder.control().isPlaceholder() && status.get(placeholder.stepName()) == StepStatus.RUNNING) {
+                    changed |= settleLoop(placeholder, instances.getOrDefault(placeholder.stepName(), List.of()), status,
+                            ready, skipped, failed, loopsCompleted);
+                }
+            }
             for (var step : steps) {
                 if (status.get(step.stepName()) != StepStatus.PENDING || step.control().loop() != null) {
                     continue;
@@ -100,7 +139,7 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
                 } else if (dependencies == Dependencies.SATISFIED) {
                     var verdict = step.control().whenCondition() == null ? Verdict.RUN : conditions.evaluate(step);
                     next = switch (verdict.kind()) {
-                        case RUN -> StepStatus.READY;
+                        case RUN -> step.control().isPlaceholder() ? expand(step, loops, failed, expansions) : StepStatus.READY;
                         case SKIP -> StepStatus.SKIPPED;
                         case FAIL -> {
                             failed.put(step.stepName(), verdict.error());
@@ -123,7 +162,76 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
                 }
             }
         }
-        return new DagEvaluation(ready, skipped, reasons, failed, outcome(steps, status));
+        return new DagEvaluation(ready, skipped, reasons, failed, expansions, loopsCompleted, outcome(steps, status));
+    }
+
+    /** A placeholder whose turn came: it runs its instances, is skipped (no items) or fails. */
+    private static StepStatus expand(JobStep placeholder, Loops loops, Map<String, String> failed,
+            Map<String, List<Object>> expansions) {
+        var items = loops.items(placeholder);
+        if (items.error() != null) {
+            failed.put(placeholder.stepName(), items.error());
+            return StepStatus.FAILED;
+        }
+        if (items.items() == null) {
+            return StepStatus.PENDING;
+        }
+        if (items.items().isEmpty()) {
+            return StepStatus.SKIPPED; // an empty list skips the step, as in the original
+        }
+        expansions.put(placeholder.stepName(), items.items());
+        return StepStatus.RUNNING;
+    }
+
+    /**
+     * A running loop: a sequential one starts its next instance or, after a failure it does not
+     * tolerate, skips the rest; once every instance ended, the placeholder ends with the instances'
+     * outputs (in index order, null for those without) or fails naming the failed instances.
+     */
+    private static boolean settleLoop(JobStep placeholder, List<JobStep> instances, Map<String, StepStatus> status,
+            List<String> ready, List<String> skipped, Map<String, String> failed,
+            Map<String, List<Object>> loopsCompleted) {
+        if (instances.isEmpty()) {
+            return false;
+        }
+        boolean changed = false;
+        boolean tolerate = placeholder.continueOnFailure();
+        if (placeholder.control().sequential()) {
+            boolean broken = !tolerate && instances.stream().map(i -> status.get(i.stepName()))
+                    .anyMatch(s -> s == StepStatus.FAILED || s == StepStatus.CANCELLED);
+            for (int i = 0; i < instances.size(); i++) {
+                var name = instances.get(i).stepName();
+                if (status.get(name) != StepStatus.PENDING) {
+                    continue;
+                }
+                if (broken) {
+                    status.put(name, StepStatus.SKIPPED);
+                    skipped.add(name);
+                    changed = true;
+                } else if (i == 0 || status.get(instances.get(i - 1).stepName()).isTerminal()) {
+                    status.put(name, StepStatus.READY);
+                    ready.add(name);
+                    changed = true;
+                }
+            }
+        }
+        if (!instances.stream().allMatch(i -> status.get(i.stepName()).isTerminal())) {
+            return changed;
+        }
+        var failedIndexes = instances.stream().filter(i -> status.get(i.stepName()) == StepStatus.FAILED)
+                .map(i -> i.control().loop().index()).toList();
+        if (!failedIndexes.isEmpty() && !tolerate) {
+            status.put(placeholder.stepName(), StepStatus.FAILED);
+            failed.put(placeholder.stepName(), "for_each loop failed: instances " + failedIndexes + " failed");
+        } else {
+            var outputs = new ArrayList<Object>();
+            for (var i : instances) {
+                outputs.add(status.get(i.stepName()) == StepStatus.COMPLETED ? i.output() : null);
+            }
+            status.put(placeholder.stepName(), StepStatus.COMPLETED);
+            loopsCompleted.put(placeholder.stepName(), outputs);
+        }
+        return true;
     }
 
     private enum Dependencies { WAITING, FAILED, ALL_SKIPPED, SATISFIED }

@@ -36,6 +36,7 @@ public final class Orchestrator {
     private final StepOutputReader outputs;
     private final JobLogWriter logs;
     private final JobFinalizer finalizer;
+    private final FlowTemplates templates;
     private final ObjectMapper json;
     private final Clock clock;
 
@@ -47,6 +48,7 @@ public final class Orchestrator {
         this.outputs = outputs;
         this.logs = logs;
         this.finalizer = finalizer;
+        this.templates = new FlowTemplates(planner);
         this.json = json;
         this.clock = clock;
     }
@@ -168,20 +170,18 @@ public final class Orchestrator {
                 .orElseThrow(() -> new IllegalStateException("workspace '" + job.workspace() + "' is no longer loaded"));
         var task = workspace.task(job.taskName())
                 .orElseThrow(() -> new IllegalStateException("task '" + job.taskName() + "' is no longer loaded"));
-        var flowStep = task.step(step.stepName())
-                .orElseThrow(() -> new IllegalStateException("step '" + step.stepName()
+        var loop = step.control().loop();
+        String flowName = loop == null ? step.stepName() : loop.source();
+        var flowStep = task.step(flowName)
+                .orElseThrow(() -> new IllegalStateException("step '" + flowName
                         + "' is no longer in task '" + job.taskName() + "'"));
         if (!flowStep.actionName().equals(step.actionName())) {
             throw new IllegalStateException("its action '" + step.actionName() + "' was replaced by '"
                     + flowStep.actionName() + "' on reload");
         }
-        var stepOutputs = new HashMap<String, Object>();
-        for (var s : jobs.steps(job.jobId())) {
-            if (s.status() == StepStatus.COMPLETED) {
-                stepOutputs.put(s.stepName(), s.output());
-            }
-        }
-        return planner.renderStep(workspace, task, step.stepName(), job.input(), stepOutputs);
+        var stepOutputs = FlowTemplates.outputs(jobs.steps(job.jobId()));
+        return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
+                loop == null ? null : JobPlanner.each(loop.item(), loop.index()));
     }
 
     private RenderedAction readRendered(String stored) {
@@ -375,11 +375,18 @@ public final class Orchestrator {
             return false;
         }
         var steps = tx.steps();
-        var eval = DagEvaluation.of(steps, conditions(tx.job(), steps));
+        var outputs = FlowTemplates.outputs(steps);
+        var eval = DagEvaluation.of(steps, templates.conditions(tx.job(), outputs), templates.loops(tx.job(), outputs));
         Instant now = now();
+        eval.expansions().forEach((name, items) -> {
+            var placeholder = steps.stream().filter(st -> st.stepName().equals(name)).findFirst().orElseThrow();
+            tx.expandLoop(name, FlowTemplates.instances(placeholder, items), placeholder.control().sequential(), now);
+        });
         for (var name : eval.ready()) {
             tx.markStepReady(name, now);
         }
+        eval.loopsCompleted().forEach((name, loopOutputs) ->
+                tx.finishStep(name, StepStatus.COMPLETED, null, null, loopOutputs, now));
         for (var name : eval.skipped()) {
             tx.finishStep(name, StepStatus.SKIPPED, null, eval.skipReasons().get(name), null, now);
         }
@@ -391,25 +398,6 @@ public final class Orchestrator {
         // Steps this evaluation failed are not in the snapshot it started from.
         String error = outcome == JobStatus.FAILED ? firstFailure(eval.failed().isEmpty() ? steps : tx.steps()) : null;
         return tx.finishJob(outcome, error, null, now);
-    }
-
-    /** Renders {@code when} conditions against the job's input and its completed steps' outputs. */
-    private DagEvaluation.Conditions conditions(Job job, List<JobStep> steps) {
-        var outputs = new HashMap<String, Object>();
-        for (var s : steps) {
-            if (s.status() == StepStatus.COMPLETED && s.control().loop() == null) {
-                outputs.put(s.stepName(), s.output());
-            }
-        }
-        return step -> {
-            try {
-                return planner.condition(step.control().whenCondition(), job.input(), outputs,
-                        "step '" + step.stepName() + "' when")
-                        ? DagEvaluation.Verdict.RUN : DagEvaluation.Verdict.SKIP;
-            } catch (TemplateException e) {
-                return DagEvaluation.Verdict.fail("when condition error: " + e.getMessage());
-            }
-        };
     }
 
     private static String firstFailure(List<JobStep> steps) {

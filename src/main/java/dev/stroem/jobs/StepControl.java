@@ -12,13 +12,20 @@ import java.util.Map;
  * @param sequential whether a placeholder runs its instances one at a time
  * @param loop where a loop instance stands in its loop; null for other steps
  * @param retry the step's retry policy and state
+ * @param loopOutputs a finished placeholder's output: its instances' outputs in index order (null
+ *     for an instance without one); null for other steps
  */
-public record StepControl(String whenCondition, String forEachExpr, boolean sequential, LoopPosition loop, Retry retry) {
+public record StepControl(String whenCondition, String forEachExpr, boolean sequential, LoopPosition loop, Retry retry,
+        List<Object> loopOutputs) {
 
-    public static final StepControl NONE = new StepControl(null, null, false, null, Retry.NONE);
+    public static final StepControl NONE = new StepControl(null, null, false, null, Retry.NONE, null);
 
     public StepControl {
         retry = retry == null ? Retry.NONE : retry;
+    }
+
+    public StepControl(String whenCondition, String forEachExpr, boolean sequential, LoopPosition loop, Retry retry) {
+        this(whenCondition, forEachExpr, sequential, loop, retry, null);
     }
 
     public boolean isPlaceholder() {

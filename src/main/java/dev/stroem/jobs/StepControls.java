@@ -4,13 +4,28 @@ import dev.stroem.workflow.FlowStep;
 
 /** The step-row form of a flow step's conditions, loop and retry, fixed when its job is created. */
 final class StepControls {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private StepControls() {}
 
     static StepControl of(FlowStep step) {
         var flow = step.control();
-        if (flow.when() == null) {
+        if (flow.when() == null && flow.forEach() == null) {
             return StepControl.NONE;
         }
-        return new StepControl(flow.when(), null, false, null, StepControl.Retry.NONE);
+        String forEach = flow.forEach() instanceof String template ? template : literal(flow.forEach());
+        return new StepControl(flow.when(), forEach, flow.sequential(), null, StepControl.Retry.NONE);
+    }
+
+    /** A literal list is kept as its JSON text: rendering text without template syntax leaves it as it is. */
+    private static String literal(Object list) {
+        if (list == null) {
+            return null;
+        }
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("for_each list cannot be stored: " + e.getOriginalMessage(), e);
+        }
     }
 }

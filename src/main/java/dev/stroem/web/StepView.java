@@ -23,7 +23,7 @@ public record StepView(
         @JsonProperty("action_image") String actionImage,
         @JsonProperty("runner") String runner,
         @JsonProperty("input") Map<String, Object> input,
-        @JsonProperty("output") Map<String, Object> output,
+        @JsonProperty("output") Object output,
         @JsonProperty("status") String status,
         @JsonProperty("worker_id") String workerId,
         @JsonProperty("started_at") Instant startedAt,
@@ -46,20 +46,45 @@ public record StepView(
 
     /** {@code allSteps} (by name) lets a skipped step say why it was skipped. */
     static StepView of(JobStep s, Map<String, JobStep> allSteps) {
-        return new StepView(s.stepName(), s.actionName(), s.actionType(), null, RUNNER, s.input(), s.output(),
+        var c = s.control();
+        var loop = c.loop();
+        // A loop placeholder's output is its instances' outputs, as in the original.
+        Object output = c.loopOutputs() != null ? c.loopOutputs() : s.output();
+        return new StepView(s.stepName(), s.actionName(), s.actionType(), null, RUNNER, s.input(), output,
                 s.status().wireName(), s.workerId(), s.startedAt(), s.completedAt(), s.errorMessage(), s.dependsOn(),
-                skipReason(s, allSteps), false, Condition.NONE, Loop.NONE, Retry.NONE, Approval.NONE,
+                skipReason(s, allSteps), false, new Condition(c.whenCondition()),
+                new Loop(c.forEachExpr(), loop == null ? null : loop.source(), loop == null ? null : loop.index(),
+                        loop == null ? null : loop.total()),
+                new Retry(c.retry().attempt(), c.retry().maxRetries(), c.retry().history(), c.retry().retryAt()),
+                Approval.NONE,
                 s.continueOnFailure(), s.timeoutSecs(), JobView.duration(s.startedAt(), s.completedAt()),
                 s.exitCode());
     }
 
     /**
      * The original's reasons: {@code cascade} when every dependency was itself skipped,
-     * {@code unreachable} when a dependency failed or was cancelled.
+     * {@code unreachable} when a dependency failed or was cancelled; ours: {@code condition} when
+     * the step's own {@code when} was false, {@code empty_loop} for a {@code for_each} without
+     * items, {@code loop_stopped} for the rest of a sequential loop after a failure.
      */
     static String skipReason(JobStep s, Map<String, JobStep> allSteps) {
         if (s.status() != StepStatus.SKIPPED) {
             return null;
+        }
+        if (s.control().loop() != null) {
+            return "loop_stopped";
+        }
+        boolean depsFine = s.dependsOn().stream().map(allSteps::get).allMatch(d -> d != null
+                && (d.status() == StepStatus.COMPLETED || d.status() == StepStatus.SKIPPED));
+        boolean someRan = s.dependsOn().isEmpty() || s.dependsOn().stream().map(allSteps::get)
+                .anyMatch(d -> d != null && d.status() == StepStatus.COMPLETED);
+        if (depsFine && someRan && s.errorMessage() == null) {
+            if (s.control().whenCondition() != null) {
+                return "condition";
+            }
+            if (s.control().isPlaceholder()) {
+                return "empty_loop";
+            }
         }
         boolean allSkipped = !s.dependsOn().isEmpty() && s.dependsOn().stream()
                 .map(allSteps::get)

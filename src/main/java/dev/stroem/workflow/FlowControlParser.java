@@ -28,9 +28,6 @@ final class FlowControlParser {
         Object items = forEach(forEach, where, problems);
         RetryPolicy policy = retry(retry, problems);
         // Wired one at a time; until then a workspace using them is refused rather than run differently.
-        if (items != null) {
-            problems.accept("'for_each' is not supported by Strøm for the JVM");
-        }
         if (policy != null) {
             problems.accept("'retry' is not supported by Strøm for the JVM");
         }

@@ -1,6 +1,12 @@
 package dev.stroem.workflow;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -55,15 +61,38 @@ public final class JobPlanner {
      */
     public RenderedAction renderStep(
             Workspace workspace, Task task, String stepName, Map<String, Object> jobInput, Map<String, Object> stepOutputs) {
+        return renderStep(workspace, task, stepName, jobInput, stepOutputs, null);
+    }
+
+    /**
+     * Renders one step, or one instance of a {@code for_each} step.
+     *
+     * @param loop the instance's position as the templates' {@code each} ({@link #each}); null for other steps
+     */
+    public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
+            Map<String, Object> stepOutputs, Map<String, Object> loop) {
         FlowStep step = task.step(stepName).orElseThrow(() -> new IllegalArgumentException(
                 "task '" + task.name() + "' in workspace '" + workspace.name() + "' has no step '" + stepName + "'"));
-        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs);
-        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'");
+        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop);
+        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop);
+    }
+
+    /** The template variable {@code each} of a loop instance: {@code each.item} and {@code each.index}. */
+    public static Map<String, Object> each(Object item, int index) {
+        var each = new LinkedHashMap<String, Object>();
+        each.put("item", item);
+        each.put("index", index);
+        return each;
     }
 
     /** The step's rendered input, before the action's schema is applied. */
     public Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput, Map<String, Object> stepOutputs) {
-        Map<String, Object> context = stepContext(stepOutputs);
+        return renderStepInput(task, step, jobInput, stepOutputs, null);
+    }
+
+    private Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput,
+            Map<String, Object> stepOutputs, Map<String, Object> loop) {
+        Map<String, Object> context = stepContext(stepOutputs, loop);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         var rendered = new LinkedHashMap<String, Object>();
         step.input().forEach((key, value) ->
@@ -86,8 +115,13 @@ public final class JobPlanner {
      * @param what names the step or hook in error messages, e.g. "step 'deploy'"
      */
     public RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs, String what) {
+        return renderAction(action, input, stepOutputs, what, null);
+    }
+
+    private RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs,
+            String what, Map<String, Object> loop) {
         Map<String, Object> withDefaults = InputResolver.withDefaults(action.input(), input == null ? Map.of() : input);
-        Map<String, Object> context = stepContext(stepOutputs);
+        Map<String, Object> context = stepContext(stepOutputs, loop);
         context.put("input", withDefaults);
         String script = templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
         var env = new LinkedHashMap<String, String>();
@@ -124,6 +158,46 @@ public final class JobPlanner {
         hook.input().forEach((key, value) ->
                 input.put(key, templates.renderValue(value, templateContext, "hook '" + hook.action() + "' input '" + key + "'")));
         return renderAction(action, input, null, "hook '" + hook.action() + "'");
+    }
+
+    /**
+     * A {@code for_each}'s items: the expression (a template, or a literal list stored as JSON)
+     * rendered with {@code input} and the finished steps' outputs, read as a JSON array.
+     *
+     * @throws TemplateException when it does not render
+     * @throws IllegalArgumentException when the result is not a JSON array
+     */
+    public List<Object> loopItems(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
+            String where) {
+        Map<String, Object> context = stepContext(stepOutputs);
+        context.put("input", jobInput == null ? Map.of() : jobInput);
+        Object rendered = templates.renderValue(expression, context, where);
+        if (rendered instanceof List<?> list) {
+            return new ArrayList<>(list);
+        }
+        String text = String.valueOf(rendered).strip();
+        JsonNode node;
+        try {
+            node = LOOP_JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            node = null;
+        }
+        if (node == null || !node.isArray()) {
+            String shown = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+            throw new IllegalArgumentException("it rendered '" + shown + "', which is not a JSON array");
+        }
+        return LOOP_JSON.convertValue(node, LOOP_LIST);
+    }
+
+    private static final ObjectMapper LOOP_JSON = new ObjectMapper();
+    private static final TypeReference<List<Object>> LOOP_LIST = new TypeReference<>() {};
+
+    private static Map<String, Object> stepContext(Map<String, Object> stepOutputs, Map<String, Object> loop) {
+        var context = stepContext(stepOutputs);
+        if (loop != null) {
+            context.put("each", loop);
+        }
+        return context;
     }
 
     private static Map<String, Object> stepContext(Map<String, Object> stepOutputs) {

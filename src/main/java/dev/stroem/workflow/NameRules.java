@@ -47,7 +47,7 @@ final class NameRules {
             return "step name '_server' is reserved for server events";
         }
         String templateName = FlowStep.templateName(name);
-        if (templateName.equals("input") || templateName.equals("hook")) {
+        if (templateName.equals("input") || templateName.equals("hook") || templateName.equals("each")) {
             return "step name '" + name + "' would hide the template variable '" + templateName + "'";
         }
         return null;

@@ -152,4 +152,97 @@ class DagEvaluationTest {
         assertThat(undecided.skipped()).isEmpty();
         assertThat(undecided.jobOutcome()).isEmpty();
     }
+
+    static JobStep placeholder(String name, StepStatus status, boolean sequential, boolean continueOnFailure,
+            String... deps) {
+        return new JobStep("j", name, 0, "a", "script", List.of(deps), continueOnFailure, null, List.of(), status,
+                null, null, null, null, null, null, null, null, null,
+                new StepControl(null, "{{ items }}", sequential, null, StepControl.Retry.NONE));
+    }
+
+    static JobStep instance(String source, int index, int total, StepStatus status, java.util.Map<String, Object> output) {
+        return new JobStep("j", source + "[" + index + "]", 0, "a", "script", List.of(), false, null, List.of(), status,
+                null, null, null, null, null, null, null, output, null,
+                new StepControl(null, null, false, new StepControl.LoopPosition(source, index, total, "x" + index),
+                        StepControl.Retry.NONE));
+    }
+
+    @Test
+    void aPlaceholderWhoseTurnCameExpandsIntoItsItems() {
+        var eval = DagEvaluation.of(List.of(
+                step("fetch", StepStatus.COMPLETED, false),
+                placeholder("process", StepStatus.PENDING, false, false, "fetch")),
+                step -> DagEvaluation.Verdict.RUN, p -> DagEvaluation.Items.of(List.of("a", "b")));
+
+        assertThat(eval.expansions()).containsExactly(java.util.Map.entry("process", List.<Object>of("a", "b")));
+        assertThat(eval.ready()).isEmpty();
+        assertThat(eval.jobOutcome()).isEmpty();
+    }
+
+    @Test
+    void anEmptyListSkipsThePlaceholderAndABadOneFailsIt() {
+        var empty = DagEvaluation.of(List.of(placeholder("p", StepStatus.PENDING, false, false)),
+                step -> DagEvaluation.Verdict.RUN, p -> DagEvaluation.Items.of(List.of()));
+        assertThat(empty.skipped()).containsExactly("p");
+        assertThat(empty.jobOutcome()).contains(JobStatus.COMPLETED);
+
+        var bad = DagEvaluation.of(List.of(placeholder("p", StepStatus.PENDING, false, false)),
+                step -> DagEvaluation.Verdict.RUN, p -> DagEvaluation.Items.fail("for_each expression error: x"));
+        assertThat(bad.failed()).containsEntry("p", "for_each expression error: x");
+        assertThat(bad.jobOutcome()).contains(JobStatus.FAILED);
+    }
+
+    @Test
+    void aSequentialLoopStartsTheNextInstanceOnlyWhenThePreviousEnded() {
+        var eval = DagEvaluation.of(List.of(
+                placeholder("m", StepStatus.RUNNING, true, false),
+                instance("m", 0, 3, StepStatus.COMPLETED, null),
+                instance("m", 1, 3, StepStatus.PENDING, null),
+                instance("m", 2, 3, StepStatus.PENDING, null)));
+
+        assertThat(eval.ready()).containsExactly("m[1]");
+        assertThat(eval.loopsCompleted()).isEmpty();
+    }
+
+    @Test
+    void aSequentialLoopSkipsTheRestAfterAFailureAndFails() {
+        var eval = DagEvaluation.of(List.of(
+                placeholder("m", StepStatus.RUNNING, true, false),
+                instance("m", 0, 3, StepStatus.FAILED, null),
+                instance("m", 1, 3, StepStatus.PENDING, null),
+                instance("m", 2, 3, StepStatus.PENDING, null),
+                step("after", StepStatus.PENDING, false, "m")));
+
+        assertThat(eval.ready()).isEmpty();
+        assertThat(eval.skipped()).containsExactly("m[1]", "m[2]", "after");
+        assertThat(eval.failed()).containsExactly(java.util.Map.entry("m", "for_each loop failed: instances [0] failed"));
+        assertThat(eval.jobOutcome()).contains(JobStatus.FAILED);
+    }
+
+    @Test
+    void aLoopWhoseInstancesAllEndedCompletesWithTheirOutputsInIndexOrder() {
+        var eval = DagEvaluation.of(List.of(
+                placeholder("p", StepStatus.RUNNING, false, true),
+                instance("p", 1, 3, StepStatus.FAILED, null),
+                instance("p", 0, 3, StepStatus.COMPLETED, java.util.Map.of("r", 0)),
+                instance("p", 2, 3, StepStatus.COMPLETED, java.util.Map.of("r", 2)),
+                step("next", StepStatus.PENDING, false, "p")));
+
+        assertThat(eval.loopsCompleted().get("p")).containsExactly(java.util.Map.of("r", 0), null, java.util.Map.of("r", 2));
+        assertThat(eval.ready()).containsExactly("next");
+    }
+
+    @Test
+    void aRunningLoopWithInstancesStillRunningWaits() {
+        var eval = DagEvaluation.of(List.of(
+                placeholder("p", StepStatus.RUNNING, false, false),
+                instance("p", 0, 2, StepStatus.COMPLETED, null),
+                instance("p", 1, 2, StepStatus.RUNNING, null),
+                step("next", StepStatus.PENDING, false, "p")));
+
+        assertThat(eval.loopsCompleted()).isEmpty();
+        assertThat(eval.failed()).isEmpty();
+        assertThat(eval.ready()).isEmpty();
+        assertThat(eval.jobOutcome()).isEmpty();
+    }
 }

@@ -509,7 +509,6 @@ class WorkspaceLoaderTest {
                 tasks:
                   t:
                     flow:
-                      many: { action: greet, for_each: [1, 2] }
                       agent: { type: agent, provider: x, prompt: y }
                   conn:
                     input:
@@ -524,7 +523,6 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: action python: language 'python' is not supported by Strøm for the JVM (only 'shell')",
                 ".workflows/a.yaml: action from-file: 'source' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: 'secrets' is not supported by Strøm for the JVM",
-                ".workflows/a.yaml: t/many: 'for_each' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: conn: 'input.key': 'secret' is not supported by Strøm for the JVM");
     }

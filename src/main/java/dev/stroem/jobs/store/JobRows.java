@@ -59,9 +59,14 @@ final class JobRows {
                 instant(rs, "completed_at"),
                 nullableInt(rs, "exit_code"),
                 rs.getString("error_message"),
-                columns.map(rs.getString("output")),
+                objectOutput(rs.getString("output")),
                 columns.map(rs.getString("input")),
                 controls.read(rs));
+    }
+
+    /** A loop placeholder's output is a list, read into its {@link dev.stroem.jobs.StepControl}. */
+    private java.util.Map<String, Object> objectOutput(String text) {
+        return text == null || text.startsWith("[") ? null : columns.map(text);
     }
 
     RowMapper<Worker> worker() {

@@ -332,7 +332,8 @@ public final class JobStore {
     }
 
     private List<JobStep> steps(Handle h, String jobId) {
-        return h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = :id ORDER BY position")
+        return h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = :id "
+                        + "ORDER BY position, COALESCE(loop_index, -1)")
                 .bind("id", jobId)
                 .map(rows.step())
                 .list();
@@ -340,13 +341,14 @@ public final class JobStore {
 
     /**
      * True when the job exists and has a step of that name: what log ingest checks per batch. A
-     * job's steps never change, so their names are remembered for a while and most batches need
-     * no query; an unknown job is never remembered, so it is found as soon as it exists.
+     * job's steps are only ever added (loop instances), so their names are remembered for a while
+     * and most batches need no query; an unknown job or step name is looked up again, so it is
+     * found as soon as it exists.
      */
     public boolean hasStep(String jobId, String stepName) {
         long now = System.nanoTime();
         var known = stepNames.get(jobId);
-        if (known == null || now - known.loadedAt() > STEP_NAMES_TTL_NANOS) {
+        if (known == null || now - known.loadedAt() > STEP_NAMES_TTL_NANOS || !known.names().contains(stepName)) {
             var names = db.jdbi().withHandle(h -> h.createQuery("SELECT step_name FROM job_steps WHERE job_id = :job")
                     .bind("job", jobId)
                     .mapTo(String.class)
@@ -431,7 +433,7 @@ public final class JobStore {
     /** Running steps, for the recovery sweeper. */
     public List<JobStep> runningSteps() {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS
-                        + " FROM job_steps WHERE status = 'running' ORDER BY claimed_at")
+                        + " FROM job_steps WHERE status = 'running' AND for_each_expr IS NULL ORDER BY claimed_at")
                 .map(rows.step())
                 .list());
     }
@@ -533,9 +535,12 @@ public final class JobStore {
                     .execute();
         }
 
-        /** Ends a step that has not ended yet; false when it already had. */
+        /**
+         * Ends a step that has not ended yet; false when it already had. {@code output} is a map, or
+         * a list for a loop placeholder.
+         */
         public boolean finishStep(String stepName, StepStatus status, Integer exitCode, String error,
-                Map<String, Object> output, Instant now) {
+                Object output, Instant now) {
             return h.createUpdate("UPDATE job_steps SET status = :status, exit_code = :exit, error_message = :error, "
                             + "output = :output, completed_at = :now WHERE job_id = :job AND step_name = :step "
                             + "AND status IN ('pending', 'ready', 'running')")
@@ -547,6 +552,45 @@ public final class JobStore {
                     .bind("job", job.jobId())
                     .bind("step", stepName)
                     .execute() == 1;
+        }
+
+        /**
+         * Starts a loop: the placeholder runs (it ends when its instances have) and its instances
+         * are inserted after it — all ready, or for a sequential loop only the first.
+         */
+        public void expandLoop(String placeholder, List<NewStep> instances, boolean sequential, Instant now) {
+            var row = step(placeholder).orElseThrow(() -> new IllegalStateException("no step " + placeholder));
+            h.createUpdate("UPDATE job_steps SET status = 'running', started_at = :now "
+                            + "WHERE job_id = :job AND step_name = :step AND status = 'pending'")
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", placeholder)
+                    .execute();
+            var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
+                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, "
+                    + StepControlColumns.NAMES + ") VALUES (:job_id, :step_name, :position, :action_name, :action_type, "
+                    + ":depends_on, :continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, "
+                    + StepControlColumns.PARAMETERS + ")");
+            int index = 0;
+            for (var step : instances) {
+                boolean ready = !sequential || index++ == 0;
+                controls.bind(batch, step.control());
+                batch.bind("job_id", job.jobId())
+                        .bind("step_name", step.stepName())
+                        .bind("position", row.position())
+                        .bind("action_name", step.actionName())
+                        .bind("action_type", step.actionType())
+                        .bind("depends_on", columns.write(step.dependsOn()))
+                        .bind("continue_on_failure", step.continueOnFailure() ? 1 : 0)
+                        .bind("timeout_secs", step.timeoutSecs())
+                        .bind("required_tags", columns.write(step.requiredTags()))
+                        .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
+                        .bind("ready_at", ready ? now.toEpochMilli() : null)
+                        .add();
+            }
+            if (!instances.isEmpty()) {
+                batch.execute();
+            }
         }
 
         /** Puts a running step back to ready (its worker vanished before it started). */

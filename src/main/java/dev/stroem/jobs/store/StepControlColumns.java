@@ -17,6 +17,7 @@ final class StepControlColumns {
             + ":loop_total, :loop_item, :retry_attempt, :max_retries, :retry_backoff_secs, :retry_strategy, "
             + ":retry_jitter, :retry_history, :retry_at";
     private static final TypeReference<List<Map<String, Object>>> HISTORY = new TypeReference<>() {};
+    private static final TypeReference<List<Object>> LIST = new TypeReference<>() {};
 
     private final JsonColumns columns;
 
@@ -56,8 +57,10 @@ final class StepControlColumns {
                 JobRows.nullableLong(rs, "retry_backoff_secs"), rs.getString("retry_strategy"),
                 rs.getInt("retry_jitter") != 0, history == null ? List.of() : columns.read(history, HISTORY),
                 JobRows.instant(rs, "retry_at"));
+        String output = rs.getString("output");
+        List<Object> loopOutputs = output != null && output.startsWith("[") ? columns.read(output, LIST) : null;
         return new StepControl(rs.getString("when_condition"), rs.getString("for_each_expr"),
-                rs.getInt("sequential") != 0, loop, retry);
+                rs.getInt("sequential") != 0, loop, retry, loopOutputs);
     }
 
     /** An item wrapped, so that a JSON null item stays distinguishable from no column value. */
