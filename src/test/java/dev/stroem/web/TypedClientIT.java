@@ -124,7 +124,7 @@ class TypedClientIT extends ServerContract {
         assertThat(pending.steps()).extracting(JobStep::step_name).containsExactly("say-hello", "shout-it");
 
         var config = new WorkerConfig(server.url(), TestServer.WORKER_TOKEN, "typed-client-worker", 2, 1L, 1L,
-                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L);
+                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L, 1L);
         var real = new Worker(config, new WorkerApiClient(server.url(), TestServer.WORKER_TOKEN, Duration.ofSeconds(30)),
                 WorkerOptions.defaults());
         real.start();
