@@ -5,8 +5,11 @@ import dev.stroem.logs.AppendResult;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.ServerEvents;
+import dev.stroem.secrets.MaskSource;
+import dev.stroem.secrets.Masker;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +18,9 @@ import java.util.List;
  * requests another upload, so the archive always ends complete. The request is made for a
  * retried batch too: when it failed after the write (a database error), the worker's retry is
  * a duplicate, and it is the only chance left to make it.
+ *
+ * <p>Every line is masked here, before it reaches the local file: the live feed, the archive and
+ * every read come from that file, so a secret a worker printed (masking or not) is never stored.
  */
 public final class JobLogWriter {
     private final LocalLogStore store;
@@ -22,6 +28,7 @@ public final class JobLogWriter {
     private final UploadRequests uploads;
     private final Clock clock;
     private final Runnable archivalQueued;
+    private final MaskSource masks;
 
     /** Asks for another upload of a finalised job's log; the seam a test injects a database failure through. */
     @FunctionalInterface
@@ -39,6 +46,14 @@ public final class JobLogWriter {
      * @param archivalQueued called after a re-upload was requested (wakes the uploader)
      */
     public JobLogWriter(LocalLogStore store, UploadRequests uploads, Clock clock, Runnable archivalQueued) {
+        this(store, uploads, clock, archivalQueued, MaskSource.NONE);
+    }
+
+    /**
+     * @param masks the secrets to mask in each job's lines and server events
+     */
+    public JobLogWriter(LocalLogStore store, UploadRequests uploads, Clock clock, Runnable archivalQueued, MaskSource masks) {
+        this.masks = masks;
         this.store = store;
         this.events = new ServerEvents(store, clock);
         this.uploads = uploads;
@@ -48,7 +63,8 @@ public final class JobLogWriter {
 
     /** Appends a worker's batch; a repeated {@code batchId} is not written twice. */
     public AppendResult appendBatch(String jobId, String batchId, List<LogLine> lines) {
-        var result = store.append(jobId, batchId, lines);
+        // The batch id is the worker's, unchanged: a retried batch is still recognised as a duplicate.
+        var result = store.append(jobId, batchId, masked(masks.forJob(jobId), lines));
         if (!lines.isEmpty()) {
             requestUploadIfFinalised(jobId);
         }
@@ -61,8 +77,27 @@ public final class JobLogWriter {
      * retried finalisation, recovery or orchestration step does not write its event twice.
      */
     public void serverEvent(String jobId, String eventId, String source, String message) {
-        events.write(jobId, eventId, source, message);
+        events.write(jobId, eventId, source, masks.forJob(jobId).mask(message));
         requestUploadIfFinalised(jobId);
+    }
+
+    private static List<LogLine> masked(Masker masker, List<LogLine> lines) {
+        if (masker.isEmpty()) {
+            return lines;
+        }
+        List<LogLine> out = null;
+        for (int i = 0; i < lines.size(); i++) {
+            LogLine line = lines.get(i);
+            String text = masker.mask(line.line());
+            if (text != line.line() && out == null) {
+                // Copy only once a line changed: most batches hold no secret.
+                out = new ArrayList<>(lines.subList(0, i));
+            }
+            if (out != null) {
+                out.add(text == line.line() ? line : new LogLine(line.ts(), line.stream(), line.step(), text));
+            }
+        }
+        return out == null ? lines : out;
     }
 
     private void requestUploadIfFinalised(String jobId) {

@@ -11,6 +11,7 @@ import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogStream;
+import dev.stroem.secrets.Masker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,5 +89,27 @@ class JobLogWriterTest {
         var state = states.find("j1").orElseThrow();
         assertThat(state.state()).as("the late line will be archived").isEqualTo(LogState.ARCHIVING);
         assertThat(state.generation()).isEqualTo(2);
+    }
+
+    @Test
+    void aSecretAWorkerPrints_isMaskedBeforeTheLineReachesTheLocalFile_andARetriedBatchIsStillOneBatch() throws Exception {
+        String secret = "s3cr3t-token-value";
+        var writer = new JobLogWriter(store, JobLogWriter.UploadRequests.of(states, false), clock, () -> {},
+                jobId -> Masker.of(List.of(secret)));
+        var batch = List.of(
+                new LogLine(clock.instant(), LogStream.STDOUT, "s", "token is " + secret),
+                new LogLine(clock.instant(), LogStream.STDOUT, "s", "plain line"),
+                new LogLine(clock.instant(), LogStream.STDERR, "s",
+                        java.util.Base64.getEncoder().encodeToString(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        writer.appendBatch("j1", "b1", batch);
+        var retry = writer.appendBatch("j1", "b1", batch);
+        writer.serverEvent("j1", "e1", "hooks", "hook failed with " + secret);
+
+        assertThat(retry.duplicate()).isTrue();
+        assertThat(store.lineCount("j1")).isEqualTo(4);
+        String file = java.nio.file.Files.readString(store.jsonlPath("j1"));
+        assertThat(file).doesNotContain(secret).doesNotContain("czNjcjN0")
+                .contains("token is " + Masker.MASK).contains("plain line").contains("[hooks] hook failed with " + Masker.MASK);
     }
 }
