@@ -62,8 +62,9 @@ public final class DispatchBenchmark {
                 + "worker_token: \"" + TOKEN + "\"\n"
                 + "log_storage:\n  local_dir: \"" + dir.resolve("logs") + "\"\n"
                 + "workspaces:\n  default:\n    type: folder\n    path: \"" + dir.resolve("workspace") + "\"\n");
-        System.out.printf(Locale.ROOT, "Dispatch benchmark, mode %s: %d worker process(es) x %d slots, %d cores, %s%n",
-                s.mode(), s.workers(), s.slots(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf(Locale.ROOT, "Dispatch benchmark, mode %s: %d worker process(es) x %d slots, %d cores, %s, "
+                        + "load average %s%n", s.mode(), s.workers(), s.slots(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), loadAverage());
 
         var processes = new ArrayList<Process>();
         try {
@@ -96,6 +97,7 @@ public final class DispatchBenchmark {
             }
 
             var throughputJobs = new ArrayList<String>();
+            Cpu cpuBefore = Cpu.of(processes);
             long submitStart = System.nanoTime();
             ExecutorService submitters = Executors.newFixedThreadPool(4);
             var next = new AtomicInteger();
@@ -114,12 +116,16 @@ public final class DispatchBenchmark {
             }
             double submitSeconds = (System.nanoTime() - submitStart) / 1e9;
             submitters.shutdown();
-            for (String jobId : throughputJobs) {
-                awaitCompleted(http, url, jobId);
-            }
+            awaitAllCompleted(http, url, "one-step", throughputJobs.size());
+            Cpu cpu = Cpu.of(processes).minus(cpuBefore);
 
             stop(processes);
             report(s, dir, measured, latencies, seen, throughputJobs, submitSeconds);
+            System.out.printf(Locale.ROOT, "  CPU per one-step job (load-independent): server %.1f ms, worker JVMs %.1f ms, "
+                            + "step processes %.1f ms; total %.1f ms%n", cpu.server() / (double) throughputJobs.size(),
+                    cpu.workers() / (double) throughputJobs.size(), cpu.children() / (double) throughputJobs.size(),
+                    cpu.total() / (double) throughputJobs.size());
+            System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
         } finally {
             stop(processes);
         }
@@ -177,6 +183,49 @@ public final class DispatchBenchmark {
         }
     }
 
+    /**
+     * CPU time in milliseconds (Linux {@code /proc/PID/stat}): the server's, the worker JVMs' own, and
+     * that of the step processes the workers ran and reaped (their children).
+     */
+    private record Cpu(long server, long workers, long children) {
+        static Cpu of(List<Process> processes) throws IOException {
+            long server = 0;
+            long workers = 0;
+            long children = 0;
+            for (int i = 0; i < processes.size(); i++) {
+                String stat = Files.readString(Path.of("/proc/" + processes.get(i).pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields 14-17 of stat (utime, stime, cutime, cstime) in clock ticks of 10 ms
+                long self = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+                long reaped = (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
+                if (i == 0) {
+                    server += self;
+                } else {
+                    workers += self;
+                    children += reaped;
+                }
+            }
+            return new Cpu(server, workers, children);
+        }
+
+        Cpu minus(Cpu before) {
+            return new Cpu(server - before.server, workers - before.workers, children - before.children);
+        }
+
+        long total() {
+            return server + workers + children;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     private static long pct(List<Long> values, int p) {
         var sorted = new ArrayList<>(values);
         Collections.sort(sorted);
@@ -210,7 +259,15 @@ public final class DispatchBenchmark {
     }
 
     private static Process start(Settings s, Path dir, String name, String... args) throws IOException {
-        var command = new ArrayList<String>(List.of("java", "-jar", s.jar().toString()));
+        var command = new ArrayList<String>(List.of("java"));
+        // e.g. STROEM_BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/%p.jfr' to profile the processes
+        String extra = System.getenv("STROEM_BENCH_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            for (String option : extra.trim().split("\\s+")) {
+                command.add(option.replace("{name}", name));
+            }
+        }
+        command.addAll(List.of("-jar", s.jar().toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command)
                 .redirectOutput(dir.resolve(name + ".out").toFile())
@@ -275,6 +332,31 @@ public final class DispatchBenchmark {
             Thread.sleep(5);
         }
         throw new IllegalStateException("job " + jobId + " did not complete within 300 s");
+    }
+
+    /**
+     * Waits until {@code count} jobs of the task completed, asking for the count every 50 ms (one
+     * request, not one per job, so that the waiting adds little load of its own).
+     */
+    private static void awaitAllCompleted(HttpClient http, String url, String task, int count) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(600).toNanos();
+        while (System.nanoTime() < until) {
+            if (total(http, url, task, "completed") >= count) {
+                return;
+            }
+            long failed = total(http, url, task, "failed") + total(http, url, task, "cancelled");
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " jobs of " + task + " failed or were cancelled");
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the " + count + " jobs of " + task + " did not complete within 600 s");
+    }
+
+    private static long total(HttpClient http, String url, String task, String status) throws Exception {
+        var r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/jobs?workspace=default&task_name=" + task
+                + "&status=" + status + "&limit=1")).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body()).path("total").asLong();
     }
 
     private static Settings parse(String[] args) {

@@ -63,7 +63,12 @@ final class ProcessTree {
 
     /** Whether processes of the step's group remain after its root exited (background children). */
     boolean hasLeftovers() {
-        return ownGroup ? groupAlive() : root.descendants().findAny().isPresent();
+        if (!ownGroup) {
+            return root.descendants().findAny().isPresent();
+        }
+        // The common case, a group that is empty, is told by one system call; a group with members
+        // may hold only zombies, which the scan of /proc tells apart.
+        return !ProcessGroupProbe.hasMembers(root.pid()).equals(java.util.Optional.of(false)) && groupAlive();
     }
 
     /** Whether the process runs: an exited one that is not reaped yet (a zombie) does not. */
