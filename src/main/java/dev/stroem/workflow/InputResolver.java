@@ -1,7 +1,13 @@
 package dev.stroem.workflow;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,11 +16,21 @@ import java.util.Map;
 /**
  * Applies an input schema to given values, as the original does: defaults fill absent fields,
  * required fields without a value are an error, keys outside the schema pass through unchanged.
- * On top of the original we check the types integer, number and boolean, and accept their text
- * forms ({@code "3"}, {@code "true"}) by converting them, so a CLI {@code key=value} or an HTML form
- * value works.
+ * On top of the original we check every declared type and the select rules, so a bad value is a
+ * 400 naming the field when the job is created, not a failure deep inside a script:
+ * <ul>
+ *   <li>integer, number and boolean accept their text forms ({@code "3"}, {@code "true"}) and are
+ *       converted, so a CLI {@code key=value} or an HTML form value works;
+ *   <li>date is {@code YYYY-MM-DD}, datetime an ISO date-time ({@code 2026-01-15T14:30}, seconds and
+ *       offset optional) — both stay text, as in the original;
+ *   <li>with {@code options} and without {@code allow_custom}, a value must be one of the options;
+ *   <li>{@code multiple} takes a list (a JSON array text, or one plain value, becomes a list) whose
+ *       items follow the same rules; an empty list counts as absent.
+ * </ul>
  */
 final class InputResolver {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private InputResolver() {}
 
@@ -37,6 +53,13 @@ final class InputResolver {
         var problems = new ArrayList<String>();
         schema.forEach((name, field) -> {
             Object value = out.get(name);
+            if (field.multiple() && value != null) {
+                value = asList(value);
+                if (((List<?>) value).isEmpty()) {
+                    out.remove(name);
+                    value = null;
+                }
+            }
             if (value == null) {
                 if (field.defaultValue() != null) {
                     out.put(name, field.defaultValue());
@@ -46,10 +69,28 @@ final class InputResolver {
                 }
                 return;
             }
-            Object converted = convert(field.type(), value);
-            if (converted == null) {
+            String problem = null;
+            Object converted;
+            if (field.multiple()) {
+                var items = new ArrayList<Object>();
+                for (Object item : (List<?>) value) {
+                    Object one = convertOne(field, item);
+                    if (one == null) {
+                        problem = problem(field, item);
+                        break;
+                    }
+                    items.add(one);
+                }
+                converted = items;
+            } else {
+                converted = convertOne(field, value);
+                if (converted == null) {
+                    problem = problem(field, value);
+                }
+            }
+            if (problem != null) {
                 fields.add(name);
-                problems.add("input." + name + ": expected " + article(field.type()) + ", got " + describe(value));
+                problems.add("input." + name + ": " + problem);
             } else {
                 out.put(name, converted);
             }
@@ -73,6 +114,36 @@ final class InputResolver {
 
     static boolean matchesType(String type, Object value) {
         return convert(type, value) == value;
+    }
+
+    private static List<?> asList(Object value) {
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        if (value instanceof String text && text.strip().startsWith("[")) {
+            try {
+                return JSON.readValue(text, List.class);
+            } catch (JsonProcessingException e) {
+                // Not JSON after all: one value that happens to start with '['.
+            }
+        }
+        return List.of(value);
+    }
+
+    /** @return the value converted to the field's type, or null when it does not fit the type or the options */
+    private static Object convertOne(InputField field, Object value) {
+        Object converted = convert(field.type(), value);
+        if (converted == null || field.restrictedToOptions() && !field.options().contains(String.valueOf(converted))) {
+            return null;
+        }
+        return converted;
+    }
+
+    private static String problem(InputField field, Object value) {
+        if (convert(field.type(), value) == null) {
+            return "expected " + article(field.type()) + ", got " + describe(value);
+        }
+        return describe(value) + " is not one of " + String.join(", ", field.options());
     }
 
     /** @return the value as the type wants it, or null when it cannot be */
@@ -109,9 +180,37 @@ final class InputResolver {
                     return Boolean.parseBoolean(text);
                 }
                 return null;
+            case "date":
+                return value instanceof String text && isDate(text) ? value : null;
+            case "datetime":
+                return value instanceof String text && isDateTime(text) ? value : null;
             default:
-                // string, text, date, datetime: the original treats them all as text and checks nothing.
+                // string and text: the original passes any value on (a webhook body's object, say).
                 return value;
+        }
+    }
+
+    private static boolean isDate(String text) {
+        try {
+            LocalDate.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** What a browser's datetime-local sends ({@code 2026-01-15T14:30}), with or without seconds and an offset. */
+    private static boolean isDateTime(String text) {
+        try {
+            LocalDateTime.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            try {
+                OffsetDateTime.parse(text);
+                return true;
+            } catch (DateTimeParseException e2) {
+                return false;
+            }
         }
     }
 
@@ -120,6 +219,8 @@ final class InputResolver {
             case "integer" -> "an integer";
             case "number" -> "a number";
             case "boolean" -> "true or false";
+            case "date" -> "a date (YYYY-MM-DD)";
+            case "datetime" -> "a date and time (YYYY-MM-DDTHH:MM)";
             default -> "a " + type;
         };
     }

@@ -35,7 +35,7 @@ final class WorkflowFileParser {
             "args", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
             "max_tokens", "temperature", "tools", "max_turns", "interactive", "message");
     private static final Set<String> UNSUPPORTED_STEP_FIELDS = Set.of("continue_when_skipped");
-    private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of("secret", "allow_custom", "multiple", "order");
+    private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of("secret");
     private static final Set<String> UNSUPPORTED_TASK_FIELDS = Set.of("on_suspended");
 
     private final YAMLMapper yaml;
@@ -205,28 +205,8 @@ final class WorkflowFileParser {
         return false;
     }
 
-    private Map<String, InputField> checkInputSchema(Map<String, InputField> input, Problems problems) {
-        if (input == null) {
-            return Map.of();
-        }
-        var out = new LinkedHashMap<String, InputField>();
-        input.forEach((field, def) -> {
-            if (def == null) {
-                problems.add("input field '" + field + "' has no definition (expected e.g. { type: string })");
-                return;
-            }
-            String type = "bool".equals(def.type()) ? "boolean" : def.type();
-            if (type == null) {
-                problems.add("input field '" + field + "' needs a 'type'");
-            } else if (!InputField.TYPES.contains(type)) {
-                problems.add("input field '" + field + "' has type '" + type
-                        + "', which is not one of string, text, integer, number, boolean, date, datetime");
-            } else if (def.defaultValue() != null && !InputResolver.matchesType(type, def.defaultValue())) {
-                problems.add("input field '" + field + "' has a default that is not of type " + type);
-            }
-            out.put(field, def.withType(type));
-        });
-        return out;
+    private static Map<String, InputField> checkInputSchema(Map<String, InputField> input, Problems problems) {
+        return InputSchemaCheck.check(input, problems::add);
     }
 
     // ---------------------------------------------------------------- tasks

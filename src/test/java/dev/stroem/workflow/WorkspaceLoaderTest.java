@@ -232,7 +232,7 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: t/s: unknown field 'depnds_on' (known: action, continue_on_failure, depends_on,"
                         + " description, env, for_each, input, language, name, output, retry, runner, script, sequential,"
                         + " tags, timeout, type, when)",
-                ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: default, description, name, options, required, type)",
+                ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, type)",
                 ".workflows/a.yaml: v: unknown field 'flw' (known: description, flow, folder, input, mode, name, on_cancel,"
                         + " on_error, on_success, timeout)");
     }
