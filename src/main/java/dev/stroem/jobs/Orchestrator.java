@@ -127,45 +127,70 @@ public final class Orchestrator {
      * rendering fails is failed with an {@code [orchestrator]} event and the next one is tried.
      */
     public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags) {
-        for (var candidate : jobs.readySteps(CLAIM_CANDIDATES)) {
+        return claim(workerId, capabilities, tags, 1).stream().findFirst();
+    }
+
+    /**
+     * As {@link #claim(String, List, List)}, for up to {@code max} steps at once (a worker with
+     * that many free slots), oldest first; empty when none is ready for this worker.
+     */
+    public List<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags, int max) {
+        var claimed = new java.util.ArrayList<ClaimedStep>();
+        for (var candidate : jobs.claimCandidates(Math.max(CLAIM_CANDIDATES, max))) {
+            if (claimed.size() >= max) {
+                break;
+            }
             if (!capabilities.contains(candidate.actionType()) || !tags.containsAll(candidate.requiredTags())) {
                 continue;
             }
-            Instant claimedAt = now();
-            if (!jobs.tryClaim(candidate.jobId(), candidate.stepName(), workerId, claimedAt)) {
-                continue;
-            }
-            try {
-                return Optional.of(render(candidate, claimedAt));
-            } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
-                failStep(candidate.jobId(), candidate.stepName(), "orchestrator",
-                        "Step '" + candidate.stepName() + "' could not start: " + e.getMessage());
-            } catch (RuntimeException e) {
-                // Anything else would leave the step claimed by a worker that never heard of it.
-                log.error("job {} step {}: rendering failed", candidate.jobId(), candidate.stepName(), e);
-                failStep(candidate.jobId(), candidate.stepName(), "orchestrator",
-                        "Step '" + candidate.stepName() + "' could not start: " + e);
+            // One transaction claims, renders and records the step: a step whose rendering fails
+            // was never claimed (the transaction changed nothing) and is failed after it.
+            var attempt = jobs.inJob(candidate.jobId(), tx -> claimInJob(tx, candidate.stepName(), workerId))
+                    .orElse(ClaimAttempt.TAKEN);
+            if (attempt.step() != null) {
+                claimed.add(attempt.step());
+            } else if (attempt.failure() != null) {
+                failStep(candidate.jobId(), candidate.stepName(), "orchestrator", attempt.failure());
             }
         }
-        return Optional.empty();
+        return claimed;
     }
 
-    private ClaimedStep render(JobStep step, Instant claimedAt) {
-        var job = jobs.findJob(step.jobId()).orElseThrow(() -> new IllegalStateException("job vanished"));
-        RenderedAction action = jobs.inJob(step.jobId(), tx -> tx.renderedAction(step.stepName()))
-                .flatMap(r -> r)
-                .map(this::readRendered)
-                .orElseGet(() -> renderFromWorkflow(job, step));
-        jobs.useJob(step.jobId(), tx -> {
-            tx.recordStepInput(step.stepName(), action.input());
-            tx.markJobRunning(now());
-        });
-        return new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), step.stepName(), step.actionName(),
-                step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(), step.readyAt(),
-                claimedAt);
+    /** A claim of one step: the step, or why it could not start, or neither (taken meanwhile). */
+    private record ClaimAttempt(ClaimedStep step, String failure) {
+        static final ClaimAttempt TAKEN = new ClaimAttempt(null, null);
     }
 
-    private RenderedAction renderFromWorkflow(Job job, JobStep step) {
+    private ClaimAttempt claimInJob(JobStore.JobTransaction tx, String stepName, String workerId) {
+        var step = tx.step(stepName).orElse(null);
+        if (step == null || step.status() != StepStatus.READY) {
+            return ClaimAttempt.TAKEN; // another claim (or a cancellation) was first
+        }
+        var job = tx.job();
+        var stored = tx.renderedAction(stepName);
+        RenderedAction action;
+        try {
+            action = stored.isPresent() ? readRendered(stored.get()) : renderFromWorkflow(job, step, tx.steps());
+        } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
+            return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("job {} step {}: rendering failed", job.jobId(), stepName, e);
+            return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e);
+        }
+        Instant claimedAt = now();
+        if (!tx.claimStep(stepName, workerId, claimedAt)) {
+            return ClaimAttempt.TAKEN;
+        }
+        tx.recordStepInput(stepName, action.input());
+        if (job.status() == JobStatus.PENDING) {
+            tx.markJobRunning(claimedAt);
+        }
+        return new ClaimAttempt(new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), stepName,
+                step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
+                step.readyAt(), claimedAt), null);
+    }
+
+    private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps) {
         var workspace = catalog.snapshot().workspace(job.workspace())
                 .orElseThrow(() -> new IllegalStateException("workspace '" + job.workspace() + "' is no longer loaded"));
         var task = workspace.task(job.taskName())
@@ -179,7 +204,7 @@ public final class Orchestrator {
             throw new IllegalStateException("its action '" + step.actionName() + "' was replaced by '"
                     + flowStep.actionName() + "' on reload");
         }
-        var stepOutputs = FlowTemplates.outputs(jobs.steps(job.jobId()));
+        var stepOutputs = FlowTemplates.outputs(steps);
         return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
                 loop == null ? null : JobPlanner.each(loop.item(), loop.index()));
     }
@@ -225,7 +250,9 @@ public final class Orchestrator {
             }
             Instant now = now();
             tx.markStepStarted(stepName, now);
-            tx.markJobRunning(now);
+            if (tx.job().status() == JobStatus.PENDING) {
+                tx.markJobRunning(now); // the claim marks it running; only a job claimed before it did needs this
+            }
             return step.startedAt() != null || step.claimedAt() == null ? Optional.<Duration>empty()
                     : Optional.of(Duration.between(step.claimedAt(), now));
         }).orElseThrow(() -> unknownJob(jobId));

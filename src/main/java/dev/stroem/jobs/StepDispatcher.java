@@ -55,13 +55,15 @@ public final class StepDispatcher implements AutoCloseable {
     private static final class Waiter {
         final String workerId;
         final Kind kind;
-        final CompletableFuture<Optional<ClaimedStep>> answer = new CompletableFuture<>();
+        final int max;
+        final CompletableFuture<List<ClaimedStep>> answer = new CompletableFuture<>();
         final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
         final long deadline;
 
-        Waiter(String workerId, Kind kind, long deadline) {
+        Waiter(String workerId, Kind kind, int max, long deadline) {
             this.workerId = workerId;
             this.kind = kind;
+            this.max = max;
             this.deadline = deadline;
         }
 
@@ -123,12 +125,22 @@ public final class StepDispatcher implements AutoCloseable {
      */
     public CompletableFuture<Optional<ClaimedStep>> claim(String workerId, List<String> capabilities,
             List<String> tags, Duration wait) {
-        var now = claimer.claim(workerId, capabilities, tags);
-        if (now.isPresent() || wait.isZero() || closed) {
-            now.ifPresent(step -> watchStart(step, workerId));
+        return claim(workerId, capabilities, tags, 1, wait).thenApply(steps -> steps.stream().findFirst());
+    }
+
+    /**
+     * As {@link #claim(String, List, List, Duration)}, for up to {@code max} steps (a worker with
+     * that many free slots): answered with the steps ready now, or, when there are none, with
+     * those that a wake finds, at most {@code max}; empty when the wait ends without work.
+     */
+    public CompletableFuture<List<ClaimedStep>> claim(String workerId, List<String> capabilities,
+            List<String> tags, int max, Duration wait) {
+        var now = claimer.claim(workerId, capabilities, tags, max);
+        if (!now.isEmpty() || wait.isZero() || closed) {
+            now.forEach(step -> watchStart(step, workerId));
             return CompletableFuture.completedFuture(now);
         }
-        var waiter = new Waiter(workerId, new Kind(List.copyOf(capabilities), List.copyOf(tags)),
+        var waiter = new Waiter(workerId, new Kind(List.copyOf(capabilities), List.copyOf(tags)), max,
                 System.nanoTime() + wait.toNanos());
         var answered = waiter.answer.thenApplyAsync(step -> step, answer);
         waiting.incrementAndGet();
@@ -199,7 +211,10 @@ public final class StepDispatcher implements AutoCloseable {
         }
     }
 
-    /** Hands ready steps to the waiting claims, oldest claim first, one step per claim. */
+    /**
+     * Hands ready steps to the waiting claims, oldest claim first, up to the number of steps each
+     * asked for (one, unless its worker has more free slots).
+     */
     private void pass() {
         var exhausted = new HashSet<Kind>();
         var done = new ArrayList<Waiter>();
@@ -214,9 +229,9 @@ public final class StepDispatcher implements AutoCloseable {
             if (exhausted.contains(waiter.kind) || !waiter.state.compareAndSet(State.WAITING, State.CLAIMING)) {
                 continue;
             }
-            Optional<ClaimedStep> claimed;
+            List<ClaimedStep> claimed;
             try {
-                claimed = claimer.claim(waiter.workerId, waiter.kind.capabilities(), waiter.kind.tags());
+                claimed = claimer.claim(waiter.workerId, waiter.kind.capabilities(), waiter.kind.tags(), waiter.max);
             } catch (RuntimeException e) {
                 waiter.state.set(State.WAITING);
                 if (closed || waiter.expired()) {
@@ -235,7 +250,7 @@ public final class StepDispatcher implements AutoCloseable {
             // Only this thread moves a claim out of CLAIMING: its wait may have ended meanwhile,
             // but the step it claimed is still answered to it, never dropped.
             waiter.state.set(State.ENDED);
-            watchStart(claimed.get(), waiter.workerId);
+            claimed.forEach(step -> watchStart(step, waiter.workerId));
             waiter.answer.complete(claimed);
             done.add(waiter);
         }
@@ -289,7 +304,7 @@ public final class StepDispatcher implements AutoCloseable {
      */
     private void end(Waiter waiter) {
         if (waiter.state.compareAndSet(State.WAITING, State.ENDED)) {
-            waiter.answer.complete(Optional.empty());
+            waiter.answer.complete(List.of());
             forget(List.of(waiter));
         }
     }

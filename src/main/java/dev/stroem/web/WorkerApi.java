@@ -37,6 +37,13 @@ public final class WorkerApi {
      * timeout and the common proxies' read timeouts (docs/worker-api.md).
      */
     public static final long MAX_WAIT_SECS = 25;
+    /** Most steps one claim takes ({@code max_steps} is capped to it); documented in docs/worker-api.md. */
+    public static final int MAX_STEPS_PER_CLAIM = 64;
+    /**
+     * A claim counts as a heartbeat; a worker claiming many times a second writes it at most this
+     * often (far below any {@code heartbeat_timeout_secs}), so claims do not queue behind that write.
+     */
+    static final Duration CLAIM_HEARTBEAT_EVERY = Duration.ofSeconds(1);
 
     private final Orchestrator orchestrator;
     private final StepDispatcher dispatcher;
@@ -108,7 +115,7 @@ public final class WorkerApi {
     /** {@code wait_secs} is our extension: absent or 0 answers at once, as the original server does. */
     record ClaimRequest(@JsonProperty("worker_id") String workerId,
             @JsonProperty("capabilities") List<String> capabilities, @JsonProperty("tags") List<String> tags,
-            @JsonProperty("wait_secs") Long waitSecs) {}
+            @JsonProperty("wait_secs") Long waitSecs, @JsonProperty("max_steps") Integer maxSteps) {}
 
     record CompleteRequest(@JsonProperty("exit_code") Integer exitCode, @JsonProperty("error") String error,
             @JsonProperty("output") Map<String, Object> output) {}
@@ -141,41 +148,60 @@ public final class WorkerApi {
         if (req.waitSecs() != null && req.waitSecs() < 0) {
             throw new BadRequestResponse("wait_secs: must be 0 or more, got " + req.waitSecs());
         }
+        if (req.maxSteps() != null && req.maxSteps() < 1) {
+            throw new BadRequestResponse("max_steps: must be 1 or more, got " + req.maxSteps());
+        }
         var worker = workers.find(id).orElseThrow(() -> new NotFoundResponse("no worker with id " + id + ": register again"));
         var caps = req.capabilities() == null || req.capabilities().isEmpty() ? worker.capabilities() : req.capabilities();
         var tags = req.tags() == null ? worker.tags() : req.tags();
-        workers.heartbeat(id, Instant.ofEpochMilli(clock.millis()));
+        var now = Instant.ofEpochMilli(clock.millis());
+        if (!Worker.ACTIVE.equals(worker.status()) || worker.lastHeartbeat() == null
+                || !worker.lastHeartbeat().plus(CLAIM_HEARTBEAT_EVERY).isAfter(now)) {
+            workers.heartbeat(id, now);
+        }
         long waitSecs = req.waitSecs() == null ? 0 : Math.min(req.waitSecs(), MAX_WAIT_SECS);
+        Integer batch = req.maxSteps() == null ? null : Math.min(req.maxSteps(), MAX_STEPS_PER_CLAIM);
+        int max = batch == null ? 1 : batch;
         if (waitSecs == 0) {
-            ctx.json(claimAnswer(orchestrator.claim(id, caps, tags), null));
+            ctx.json(claimAnswer(orchestrator.claim(id, caps, tags, max), null, batch != null));
             return;
         }
         // Answered when a step is ready for this worker or the wait is over; no thread waits meanwhile.
-        var answer = dispatcher.claim(id, caps, tags, Duration.ofSeconds(waitSecs));
-        ctx.future(() -> answer.thenAccept(claimed -> ctx.json(claimAnswer(claimed, waitSecs))));
+        var answer = dispatcher.claim(id, caps, tags, max, Duration.ofSeconds(waitSecs));
+        ctx.future(() -> answer.thenAccept(claimed -> ctx.json(claimAnswer(claimed, waitSecs, batch != null))));
     }
 
     /**
      * The claim's answer: the step, or the original's "no work" shape; a claim that waited says
      * how long it could have ({@code wait_secs}), so a worker knows this server waits and asks again at once.
      */
-    private Map<String, Object> claimAnswer(java.util.Optional<ClaimedStep> claimed, Long waitedSecs) {
+    /**
+     * A claim that asked for {@code max_steps} also gets {@code steps}: every step it took (the
+     * first one is the top level as well, so the original's shape holds).
+     */
+    private Map<String, Object> claimAnswer(List<ClaimedStep> claimed, Long waitedSecs, boolean batch) {
+        Map<String, Object> answer;
         if (claimed.isEmpty()) {
-            var none = new LinkedHashMap<String, Object>();
-            none.put("job_id", null);
-            none.put("step_name", null);
-            none.put("action_spec", null);
+            answer = new LinkedHashMap<>();
+            answer.put("job_id", null);
+            answer.put("step_name", null);
+            answer.put("action_spec", null);
             if (waitedSecs != null) {
-                none.put("wait_secs", waitedSecs);
+                answer.put("wait_secs", waitedSecs);
             }
-            return none;
+        } else {
+            answer = claimResponse(claimed.get(0));
         }
-        var step = claimed.get();
-        claims.increment();
-        if (step.readyAt() != null && step.claimedAt() != null && !step.claimedAt().isBefore(step.readyAt())) {
-            readyToClaimed.record(Duration.between(step.readyAt(), step.claimedAt()));
+        if (batch) {
+            answer.put("steps", claimed.stream().map(WorkerApi::claimResponse).toList());
         }
-        return claimResponse(step);
+        for (var step : claimed) {
+            claims.increment();
+            if (step.readyAt() != null && step.claimedAt() != null && !step.claimedAt().isBefore(step.readyAt())) {
+                readyToClaimed.record(Duration.between(step.readyAt(), step.claimedAt()));
+            }
+        }
+        return answer;
     }
 
     private static Map<String, Object> claimResponse(ClaimedStep s) {

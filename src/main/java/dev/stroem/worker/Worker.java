@@ -5,6 +5,7 @@ import dev.stroem.logs.LogLine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -179,18 +180,20 @@ public final class Worker {
                 if (!slots.tryAcquire(200, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
+                // One claim for every free slot: with a backlog, one round trip fills them all.
+                int free = 1 + slots.drainPermits();
                 String id = workerId;
-                Optional<ClaimedStep> claimed;
+                List<ClaimedStep> claimed;
                 long askedAt = System.nanoTime();
                 claimWaiting = true;
                 try {
                     if (stopping()) {
-                        slots.release();
+                        slots.release(free);
                         break; // shutdown began after the loop's check: no new wait
                     }
-                    claimed = api.claim(id, config.capabilities(), config.tags(), claimWait);
+                    claimed = api.claimSteps(id, config.capabilities(), config.tags(), claimWait, free);
                 } catch (WorkerApiException e) {
-                    slots.release();
+                    slots.release(free);
                     if (e.status() == 404 && reRegister(id)) {
                         continue;
                     }
@@ -212,8 +215,13 @@ public final class Worker {
                     log.info("Claiming steps works again");
                 }
                 backoff.reset();
+                if (claimed.size() > free) {
+                    // More than asked for: run them all rather than strand a claimed step; the extra
+                    // ones hold no slot, so the number of slots stays max_concurrent.
+                    log.warn("The server handed out {} steps for {} free slots", claimed.size(), free);
+                }
+                slots.release(Math.max(0, free - claimed.size()));
                 if (claimed.isEmpty()) {
-                    slots.release();
                     // A server that waited (as long as it was asked, or most of it) is asked again at
                     // once; one that answered at once (the original, or one shutting down) after the
                     // poll interval.
@@ -223,7 +231,9 @@ public final class Worker {
                     }
                     continue;
                 }
-                dispatch(claimed.get());
+                for (int i = 0; i < claimed.size(); i++) {
+                    dispatch(claimed.get(i), i < free);
+                }
             }
         } catch (InterruptedException e) {
             // Shutdown.
@@ -293,7 +303,8 @@ public final class Worker {
 
     // --- running a step ------------------------------------------------------------------------
 
-    private void dispatch(ClaimedStep step) {
+    /** Runs a claimed step; {@code ownsSlot}: it took a slot, which it gives back when it ends. */
+    private void dispatch(ClaimedStep step, boolean ownsSlot) {
         var task = new Task(step);
         tasks.put(task, Boolean.TRUE);
         stepThreads.execute(() -> {
@@ -307,7 +318,9 @@ public final class Worker {
                 task.processEnded.complete(null);
                 tasks.remove(task);
                 task.done.complete(null);
-                slots.release();
+                if (ownsSlot) {
+                    slots.release();
+                }
             }
         });
     }

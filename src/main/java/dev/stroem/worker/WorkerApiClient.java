@@ -108,6 +108,43 @@ public final class WorkerApiClient {
         }
     }
 
+    /**
+     * {@code POST /worker/jobs/claim} with {@code wait_secs} and {@code max_steps} (our
+     * extensions): up to {@code max} steps at once, as many as this worker has free slots; a server
+     * that knows nothing of {@code max_steps} (the original) answers one step, which is taken too.
+     */
+    public List<ClaimedStep> claimSteps(String workerId, List<String> capabilities, List<String> tags,
+            Duration wait, int max) throws InterruptedException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("worker_id", workerId);
+        body.put("capabilities", capabilities);
+        body.put("tags", tags);
+        if (!wait.isZero()) {
+            body.put("wait_secs", wait.toSeconds());
+        }
+        body.put("max_steps", max);
+        JsonNode answer = send(request("/worker/jobs/claim", requestTimeout.plus(wait))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encode("/worker/jobs/claim", body))));
+        var steps = new java.util.ArrayList<ClaimedStep>();
+        if (answer.path("steps").isArray()) {
+            for (JsonNode step : answer.path("steps")) {
+                steps.add(readStep(step));
+            }
+        } else if (!answer.path("job_id").isNull() && !answer.path("job_id").isMissingNode()) {
+            steps.add(readStep(answer));
+        }
+        return steps;
+    }
+
+    private ClaimedStep readStep(JsonNode step) {
+        try {
+            return json.treeToValue(step, ClaimedStep.class);
+        } catch (JsonProcessingException e) {
+            throw new WorkerApiException(200, "The server's claimed step cannot be read: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** {@code POST /worker/jobs/{id}/steps/{step}/start}. */
     public void startStep(String jobId, String stepName, String workerId) throws InterruptedException {
         post(stepPath(jobId, stepName) + "/start", Map.of("worker_id", workerId));

@@ -188,6 +188,70 @@ abstract class ClaimWaitContract extends ServerContract {
         }
     }
 
+    @Test
+    void aClaimForSeveralStepsTakesUpToThatManyOldestFirstAndTheOriginalsShapeStaysOnTop() {
+        String w = worker.register("w");
+        var jobIds = new ArrayList<String>();
+        for (String token : List.of("a", "b", "c")) {
+            jobIds.add(execute("needs-token", Map.of("token", token)));
+        }
+
+        var first = worker.http().post("/worker/jobs/claim", Map.of("worker_id", w, "max_steps", 2));
+        assertThat(first.status()).isEqualTo(200);
+        var steps = first.json().path("steps");
+        assertThat(steps).hasSize(2);
+        assertThat(List.of(steps.get(0).path("job_id").asText(), steps.get(1).path("job_id").asText()))
+                .containsExactly(jobIds.get(0), jobIds.get(1));
+        // The original's fields describe the first of them, so a client that reads only those works.
+        assertThat(first.json().path("job_id").asText()).isEqualTo(jobIds.get(0));
+        assertThat(first.json().path("action_spec").path("script").asText()).contains("echo noop");
+        assertThat(steps.get(1).path("action_spec").path("script").asText()).contains("echo noop");
+        for (int i = 0; i < 2; i++) {
+            assertThat(step(job(jobIds.get(i)), "only").path("worker_id").asText()).isEqualTo(w);
+            worker.start(jobIds.get(i), "only", w);
+        }
+        assertThat(stepStatus(jobIds.get(2), "only")).isEqualTo("ready");
+
+        var rest = worker.http().post("/worker/jobs/claim", Map.of("worker_id", w, "max_steps", 5));
+        assertThat(rest.json().path("steps")).hasSize(1);
+        assertThat(rest.json().path("job_id").asText()).isEqualTo(jobIds.get(2));
+        worker.start(jobIds.get(2), "only", w);
+
+        var none = worker.http().post("/worker/jobs/claim", Map.of("worker_id", w, "max_steps", 5));
+        assertThat(none.json().path("job_id").isNull()).isTrue();
+        assertThat(none.json().path("steps")).isEmpty();
+        assertThat(metric(server, "stroem_step_claims_total")).isEqualTo(3);
+    }
+
+    @Test
+    void aWaitingClaimForSeveralStepsIsWokenWithAllTheStepsThatBecameReadyForIt() throws Exception {
+        String w = worker.register("w");
+        var own = new HttpTestClient(server.url(), TestServer.WORKER_TOKEN);
+        var claim = CompletableFuture.supplyAsync(() -> own.post("/worker/jobs/claim",
+                Map.of("worker_id", w, "wait_secs", LONG_WAIT, "max_steps", 4)), waiting);
+        eventually().until(() -> metric(server, "stroem_claims_waiting") == 1);
+
+        String jobId = execute("chain", Map.of());
+
+        JsonNode answer = answerOf(claim);
+        assertThat(answer.path("steps")).hasSize(1); // only "first" is ready: "second" depends on it
+        assertThat(answer.path("steps").get(0).path("step_name").asText()).isEqualTo("first");
+        worker.start(jobId, "first", w);
+        assertThat(stepStatus(jobId, "second")).isEqualTo("pending");
+    }
+
+    @Test
+    void aBadMaxStepsIsRefusedAndChangesNothing() {
+        String w = worker.register("w");
+        String jobId = execute("needs-token", Map.of("token", "t"));
+
+        assertError(worker.http().post("/worker/jobs/claim", Map.of("worker_id", w, "max_steps", 0)), 400, "max_steps");
+        assertError(worker.http().post("/worker/jobs/claim", Map.of("worker_id", w, "max_steps", "all")), 400,
+                "max_steps");
+
+        assertThat(stepStatus(jobId, "only")).isEqualTo("ready");
+    }
+
     /** A claim with {@code wait_secs} on its own connection, sent now, answered later. */
     CompletableFuture<HttpTestClient.Answer> waitingClaim(TestServer on, String workerId, long waitSecs) {
         var own = new HttpTestClient(on.url(), TestServer.WORKER_TOKEN);

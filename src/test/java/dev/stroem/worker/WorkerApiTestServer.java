@@ -52,6 +52,10 @@ final class WorkerApiTestServer implements AutoCloseable {
     /** Stored batches and completions in the order the server recorded them. */
     private final List<String> events = new CopyOnWriteArrayList<>();
 
+    /** The {@code max_steps} of each claim as it arrived (0 when absent). */
+    private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
+    /** Answers {@code max_steps} with {@code steps}, as our server does; off: as the original does. */
+    private volatile boolean batchClaims;
     private volatile int logFailureStatus;
     private volatile boolean storeThenFailOnce;
     private int port;
@@ -170,6 +174,15 @@ final class WorkerApiTestServer implements AutoCloseable {
         return List.copyOf(registrations);
     }
 
+    /** From now on answers claims for several steps with several steps, as our server does. */
+    void answerBatchClaims() {
+        batchClaims = true;
+    }
+
+    List<Integer> claimSizes() {
+        return List.copyOf(claimSizes);
+    }
+
     List<String> startedSteps() {
         return List.copyOf(startedSteps);
     }
@@ -212,8 +225,22 @@ final class WorkerApiTestServer implements AutoCloseable {
     }
 
     private void claim(Context ctx) throws IOException {
-        if (!workers.contains(json.readTree(ctx.body()).path("worker_id").asText())) {
+        JsonNode request = json.readTree(ctx.body());
+        if (!workers.contains(request.path("worker_id").asText())) {
             error(ctx, 404, "Unknown worker.");
+            return;
+        }
+        int max = request.path("max_steps").asInt(0);
+        claimSizes.add(max);
+        if (batchClaims && max > 0) {
+            var steps = new java.util.ArrayList<Map<String, Object>>();
+            for (Map<String, Object> next; steps.size() < max && (next = readySteps.poll()) != null; ) {
+                steps.add(next);
+            }
+            var batch = new LinkedHashMap<String, Object>(steps.isEmpty() ? Map.of() : steps.get(0));
+            batch.putIfAbsent("job_id", null);
+            batch.put("steps", steps);
+            answer(ctx, batch);
             return;
         }
         Map<String, Object> step = readySteps.poll();

@@ -114,6 +114,43 @@ class WorkerIT {
     }
 
     @Test
+    void aWorkerWithFreeSlotsClaimsAsManyStepsAsItHasSlotsInOneClaim() throws Exception {
+        server.answerBatchClaims();
+        var jobIds = new ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            jobIds.add(server.offerStep("step-" + i, "echo " + i, null));
+        }
+
+        worker(3, OPTIONS);
+
+        for (String jobId : jobIds) {
+            eventually().until(() -> server.completion(jobId) != null);
+            assertThat(server.completion(jobId).body().path("exit_code").asInt()).isZero();
+        }
+        // Its first claim asked for its three free slots and took the three steps at once.
+        assertThat(server.claimSizes().get(0)).isEqualTo(3);
+        assertThat(server.startedSteps()).hasSize(3);
+        assertThat(server.claimSizes().stream().filter(n -> n > 0)).as("every claim says how many steps it takes")
+                .hasSameSizeAs(server.claimSizes());
+    }
+
+    @Test
+    void aServerThatAnswersOneStepPerClaimStillFillsEverySlot() throws Exception {
+        // The original server ignores max_steps and answers one step with its own shape.
+        var jobIds = new ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            jobIds.add(server.offerStep("step-" + i, "echo " + i, null));
+        }
+
+        worker(3, OPTIONS);
+
+        for (String jobId : jobIds) {
+            eventually().until(() -> server.completion(jobId) != null);
+        }
+        assertThat(server.startedSteps()).hasSize(3);
+    }
+
+    @Test
     void failuresAndTimeoutsAreReportedWithTheirSentences() throws Exception {
         String failing = server.offerStep("fail", "echo trying; exit 3", null);
         String slow = server.offerStep("slow", "echo started; sleep 1000", 1L);

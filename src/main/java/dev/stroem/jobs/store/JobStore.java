@@ -375,6 +375,22 @@ public final class JobStore {
                 .list());
     }
 
+    /** A ready step as a claim first looks at it: enough to tell whether a worker can run it. */
+    public record ClaimCandidate(String jobId, String stepName, String actionType, List<String> requiredTags) {}
+
+    /**
+     * Ready steps, oldest first, with only the columns a claim filters on: a claim looks at many
+     * and takes few, so it does not read (and parse) their whole rows.
+     */
+    public List<ClaimCandidate> claimCandidates(int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT job_id, step_name, action_type, required_tags "
+                        + "FROM job_steps WHERE status = 'ready' ORDER BY ready_at, job_id, position LIMIT :limit")
+                .bind("limit", limit)
+                .map((rs, ctx) -> new ClaimCandidate(rs.getString("job_id"), rs.getString("step_name"),
+                        rs.getString("action_type"), columns.list(rs.getString("required_tags"))))
+                .list());
+    }
+
     /**
      * Gives a ready step to one worker. The conditional update is atomic on both databases, so
      * when many workers race for the same step exactly one of them gets {@code true}.
@@ -524,6 +540,20 @@ public final class JobStore {
             if (changed > 0) {
                 afterCommitStepsReady(h);
             }
+        }
+
+        /**
+         * Gives a ready step to a worker, as {@link JobStore#tryClaim} does, inside the job's
+         * transaction; false when it is not ready (any more).
+         */
+        public boolean claimStep(String stepName, String workerId, Instant now) {
+            return h.createUpdate("UPDATE job_steps SET status = 'running', worker_id = :worker, claimed_at = :now "
+                            + "WHERE job_id = :job AND step_name = :step AND status = 'ready'")
+                    .bind("worker", workerId)
+                    .bind("now", now.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute() == 1;
         }
 
         public void markStepStarted(String stepName, Instant now) {

@@ -181,6 +181,26 @@ abstract class JobStoreContract {
     }
 
     @Test
+    void claimCandidatesAreTheReadyStepsOldestFirstWithWhatAClaimFiltersOn() {
+        jobs.createJob(newJob("late", "t", T0.plusSeconds(5)),
+                List.of(new NewStep("only", "a", "docker", List.of(), false, null, List.of("gpu", "big"))));
+        jobs.createJob(newJob("j1", "deploy", T0), diamond());
+        jobs.useJob("j1", tx -> tx.markStepReady("build-b", T0.plusSeconds(1)));
+
+        assertThat(jobs.claimCandidates(10)).containsExactly(
+                new JobStore.ClaimCandidate("j1", "fetch", "script", List.of()),
+                new JobStore.ClaimCandidate("j1", "build-b", "script", List.of("gpu")),
+                new JobStore.ClaimCandidate("late", "only", "docker", List.of("gpu", "big")));
+        assertThat(jobs.claimCandidates(1)).extracting(JobStore.ClaimCandidate::stepName).containsExactly("fetch");
+
+        assertThat(jobs.inJob("j1", tx -> tx.claimStep("fetch", "w1", T0.plusSeconds(2)))).contains(true);
+        assertThat(jobs.inJob("j1", tx -> tx.claimStep("fetch", "w2", T0.plusSeconds(3)))).contains(false);
+        assertThat(jobs.claimCandidates(10)).extracting(JobStore.ClaimCandidate::stepName)
+                .containsExactly("build-b", "only");
+        assertThat(jobs.steps("j1").get(0).workerId()).isEqualTo("w1");
+    }
+
+    @Test
     void aStepEndsOnceAndAJobEndsOnce() {
         jobs.createJob(newJob("j1", "t", T0), diamond());
         assertThat(jobs.tryClaim("j1", "fetch", "w1", T0)).isTrue();
