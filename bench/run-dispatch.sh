@@ -2,7 +2,8 @@
 # How soon steps start (see BENCHMARKS.md, "Step dispatch"): a real server process and real worker
 # processes from target/stroem.jar, once with waiting claims (claim_wait_secs: 20, the default) and
 # once polling as before them (claim_wait_secs: 0, poll_interval_secs: 1).
-# Usage: bench/run-dispatch.sh [--runs 100] [--jobs 1000] [--workers 2] [--slots 4]
+# Usage: bench/run-dispatch.sh [--runs 100] [--jobs 1000] [--warmup 300] [--workers 2] [--slots 4]
+# STROEM_BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr) goes to the server and workers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -q -B -DskipTests package

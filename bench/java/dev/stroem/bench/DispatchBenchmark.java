@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ol>
  *   <li>Latency: a two-step job ({@code echo a}, then {@code echo b}), one at a time, idle
  *       machine otherwise: from the job's creation to its completion (the server's own timestamps)
- *       over {@code --runs} jobs, after 10 warm-up jobs.</li>
+ *       over {@code --runs} jobs, after {@code --warmup} one-step jobs (300) and 10 two-step ones.</li>
  *   <li>Throughput: {@code --jobs} one-step jobs submitted as fast as the API takes them by 4
  *       client threads, with the same workers running: jobs (= steps) per second from the first
  *       creation to the last completion.</li>
@@ -46,7 +46,7 @@ public final class DispatchBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "bench-worker-token";
 
-    private record Settings(Path jar, String mode, int runs, int jobs, int workers, int slots) {}
+    private record Settings(Path jar, String mode, int runs, int jobs, int warmup, int workers, int slots) {}
 
     public static void main(String[] args) throws Exception {
         var s = parse(args);
@@ -80,6 +80,12 @@ public final class DispatchBenchmark {
                 processes.add(start(s, dir, "worker-" + i, "worker", "--config", config.toString()));
             }
 
+            // The JVMs compile their hot paths during the first few hundred steps: warm them up the way
+            // the measured jobs run, so that latency, throughput and CPU per step are a running server's.
+            if (s.warmup() > 0) {
+                var warmup = submit(http, url, "warm-up", s.warmup());
+                awaitAllCompleted(http, url, "warm-up", warmup.size());
+            }
             for (int i = 0; i < 10; i++) {
                 awaitCompleted(http, url, execute(http, url, "two-step"));
             }
@@ -96,26 +102,10 @@ public final class DispatchBenchmark {
                 measured.add(jobId);
             }
 
-            var throughputJobs = new ArrayList<String>();
             Cpu cpuBefore = Cpu.of(processes);
             long submitStart = System.nanoTime();
-            ExecutorService submitters = Executors.newFixedThreadPool(4);
-            var next = new AtomicInteger();
-            var futures = new ArrayList<Future<List<String>>>();
-            for (int t = 0; t < 4; t++) {
-                futures.add(submitters.submit(() -> {
-                    var mine = new ArrayList<String>();
-                    while (next.getAndIncrement() < s.jobs()) {
-                        mine.add(execute(http, url, "one-step"));
-                    }
-                    return mine;
-                }));
-            }
-            for (var f : futures) {
-                throughputJobs.addAll(f.get());
-            }
+            var throughputJobs = submit(http, url, "one-step", s.jobs());
             double submitSeconds = (System.nanoTime() - submitStart) / 1e9;
-            submitters.shutdown();
             awaitAllCompleted(http, url, "one-step", throughputJobs.size());
             Cpu cpu = Cpu.of(processes).minus(cpuBefore);
 
@@ -169,6 +159,31 @@ public final class DispatchBenchmark {
                             + "ready -> claimed p99 < 20 ms: %s (%d ms); >= 150 steps/s: %s (%.0f)%n", s.mode(),
                     met(pct(latencies, 50) < 200), pct(latencies, 50), met(pct(readyToClaimed, 99) < 20),
                     pct(readyToClaimed, 99), met(throughputJobs.size() / seconds >= 150), throughputJobs.size() / seconds);
+        }
+    }
+
+    /** Submits {@code count} jobs of the task as fast as the API takes them, from 4 client threads. */
+    private static List<String> submit(HttpClient http, String url, String task, int count) throws Exception {
+        ExecutorService submitters = Executors.newFixedThreadPool(4);
+        try {
+            var next = new AtomicInteger();
+            var futures = new ArrayList<Future<List<String>>>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(submitters.submit(() -> {
+                    var mine = new ArrayList<String>();
+                    while (next.getAndIncrement() < count) {
+                        mine.add(execute(http, url, task));
+                    }
+                    return mine;
+                }));
+            }
+            var jobIds = new ArrayList<String>();
+            for (var f : futures) {
+                jobIds.addAll(f.get());
+            }
+            return jobIds;
+        } finally {
+            submitters.shutdown();
         }
     }
 
@@ -260,6 +275,10 @@ public final class DispatchBenchmark {
                         action: echo-b
                         depends_on: [first]
                   one-step:
+                    flow:
+                      only:
+                        action: echo-a
+                  warm-up:
                     flow:
                       only:
                         action: echo-a
@@ -376,6 +395,7 @@ public final class DispatchBenchmark {
         String mode = "wait";
         int runs = 100;
         int jobs = 1000;
+        int warmup = 300;
         int workers = 2;
         int slots = 4;
         for (int i = 0; i < args.length; i += 2) {
@@ -385,6 +405,7 @@ public final class DispatchBenchmark {
                 case "--mode" -> mode = v;
                 case "--runs" -> runs = Integer.parseInt(v);
                 case "--jobs" -> jobs = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--workers" -> workers = Integer.parseInt(v);
                 case "--slots" -> slots = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -393,6 +414,6 @@ public final class DispatchBenchmark {
         if (!mode.equals("wait") && !mode.equals("poll")) {
             throw new IllegalArgumentException("--mode is wait or poll");
         }
-        return new Settings(jar, mode, runs, jobs, workers, slots);
+        return new Settings(jar, mode, runs, jobs, warmup, workers, slots);
     }
 }

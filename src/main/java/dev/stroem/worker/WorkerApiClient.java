@@ -88,24 +88,11 @@ public final class WorkerApiClient {
      */
     public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags,
             Duration wait) throws InterruptedException {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("worker_id", workerId);
-        body.put("capabilities", capabilities);
-        body.put("tags", tags);
-        if (!wait.isZero()) {
-            body.put("wait_secs", wait.toSeconds());
-        }
-        JsonNode answer = send(request("/worker/jobs/claim", requestTimeout.plus(wait))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(encode("/worker/jobs/claim", body))));
+        JsonNode answer = postClaim(workerId, capabilities, tags, wait, null);
         if (answer.path("job_id").isNull() || answer.path("job_id").isMissingNode()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(json.treeToValue(answer, ClaimedStep.class));
-        } catch (JsonProcessingException e) {
-            throw new WorkerApiException(200, "The server's claimed step cannot be read: " + e.getOriginalMessage(), e);
-        }
+        return Optional.of(readStep(answer));
     }
 
     /**
@@ -115,17 +102,7 @@ public final class WorkerApiClient {
      */
     public List<ClaimedStep> claimSteps(String workerId, List<String> capabilities, List<String> tags,
             Duration wait, int max) throws InterruptedException {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("worker_id", workerId);
-        body.put("capabilities", capabilities);
-        body.put("tags", tags);
-        if (!wait.isZero()) {
-            body.put("wait_secs", wait.toSeconds());
-        }
-        body.put("max_steps", max);
-        JsonNode answer = send(request("/worker/jobs/claim", requestTimeout.plus(wait))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(encode("/worker/jobs/claim", body))));
+        JsonNode answer = postClaim(workerId, capabilities, tags, wait, max);
         var steps = new java.util.ArrayList<ClaimedStep>();
         if (answer.path("steps").isArray()) {
             for (JsonNode step : answer.path("steps")) {
@@ -135,6 +112,23 @@ public final class WorkerApiClient {
             steps.add(readStep(answer));
         }
         return steps;
+    }
+
+    private JsonNode postClaim(String workerId, List<String> capabilities, List<String> tags, Duration wait,
+            Integer max) throws InterruptedException {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("worker_id", workerId);
+        body.put("capabilities", capabilities);
+        body.put("tags", tags);
+        if (!wait.isZero()) {
+            body.put("wait_secs", wait.toSeconds());
+        }
+        if (max != null) {
+            body.put("max_steps", max);
+        }
+        return send(request("/worker/jobs/claim", requestTimeout.plus(wait))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encode("/worker/jobs/claim", body))));
     }
 
     private ClaimedStep readStep(JsonNode step) {

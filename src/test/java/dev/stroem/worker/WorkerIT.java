@@ -113,13 +113,18 @@ class WorkerIT {
         assertThat(logs.said("INFO", "Step 'say-hello' of job " + jobId + " finished: exit code 0")).isTrue();
     }
 
+    private List<String> offerEchoSteps(int count) {
+        var jobIds = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            jobIds.add(server.offerStep("step-" + i, "echo " + i, null));
+        }
+        return jobIds;
+    }
+
     @Test
     void aWorkerWithFreeSlotsClaimsAsManyStepsAsItHasSlotsInOneClaim() throws Exception {
         server.answerBatchClaims();
-        var jobIds = new ArrayList<String>();
-        for (int i = 0; i < 3; i++) {
-            jobIds.add(server.offerStep("step-" + i, "echo " + i, null));
-        }
+        var jobIds = offerEchoSteps(3);
 
         worker(3, OPTIONS);
 
@@ -137,10 +142,7 @@ class WorkerIT {
     @Test
     void aServerThatAnswersOneStepPerClaimStillFillsEverySlot() throws Exception {
         // The original server ignores max_steps and answers one step with its own shape.
-        var jobIds = new ArrayList<String>();
-        for (int i = 0; i < 3; i++) {
-            jobIds.add(server.offerStep("step-" + i, "echo " + i, null));
-        }
+        var jobIds = offerEchoSteps(3);
 
         worker(3, OPTIONS);
 
