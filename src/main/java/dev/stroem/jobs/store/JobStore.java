@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Jobs and their steps in the database. Reads are plain queries; every change to a running
@@ -74,51 +75,14 @@ public final class JobStore {
      */
     public void createJob(Job job, List<NewStep> steps, Map<String, Object> renderedActions) {
         db.jdbi().useTransaction(h -> {
-            h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
-                            + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
-                            + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, :raw_input, "
-                            + ":source_job_id, NULL)")
-                    .bind("job_id", job.jobId())
-                    .bind("workspace", job.workspace())
-                    .bind("task_name", job.taskName())
-                    .bind("status", job.status().wireName())
-                    .bind("input", columns.write(job.input() == null ? Map.of() : job.input()))
-                    .bind("source_type", job.sourceType())
-                    .bind("source_id", job.sourceId())
-                    .bind("hook_name", job.hookName())
-                    .bind("timeout_secs", job.timeoutSecs())
-                    .bind("error_message", job.errorMessage())
-                    .bind("cancelled_by", job.cancelledBy())
-                    .bind("created_at", JsonColumns.millis(job.createdAt()))
-                    .bind("started_at", JsonColumns.millis(job.startedAt()))
-                    .bind("completed_at", JsonColumns.millis(job.completedAt()))
-                    .bind("raw_input", columns.write(job.rawInput()))
-                    .bind("source_job_id", job.sourceJobId())
-                    .execute();
+            insertJob(h, job, null);
             LogStateStore.created(h, job.jobId());
-            var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
-                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action, "
-                    + StepControlColumns.NAMES + ") "
-                    + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
-                    + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action, "
-                    + StepControlColumns.PARAMETERS + ")");
+            var batch = stepInserts(h);
             int position = 0;
             for (var step : steps) {
                 boolean ready = step.readyAtCreation();
-                controls.bind(batch, step.control());
-                batch.bind("job_id", job.jobId())
-                        .bind("step_name", step.stepName())
-                        .bind("position", position++)
-                        .bind("action_name", step.actionName())
-                        .bind("action_type", step.actionType())
-                        .bind("depends_on", columns.write(step.dependsOn()))
-                        .bind("continue_on_failure", step.continueOnFailure() ? 1 : 0)
-                        .bind("timeout_secs", step.timeoutSecs())
-                        .bind("required_tags", columns.write(step.requiredTags()))
-                        .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
-                        .bind("ready_at", ready ? JsonColumns.millis(job.createdAt()) : null)
-                        .bind("rendered_action", columns.write(renderedActions.get(step.stepName())))
-                        .add();
+                addStep(batch, job.jobId(), step, position++, ready, ready ? JsonColumns.millis(job.createdAt()) : null,
+                        renderedActions.get(step.stepName()));
             }
             if (!steps.isEmpty()) {
                 batch.execute();
@@ -138,23 +102,64 @@ public final class JobStore {
             throw new IllegalArgumentException("not a terminal status: " + job.status());
         }
         db.jdbi().useTransaction(h -> {
-            h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
-                            + ":task_name, :status, :input, :source_type, :source_id, NULL, NULL, :error_message, "
-                            + "NULL, :created_at, NULL, :completed_at, :raw_input, NULL, 'done')")
-                    .bind("job_id", job.jobId())
-                    .bind("workspace", job.workspace())
-                    .bind("task_name", job.taskName())
-                    .bind("status", job.status().wireName())
-                    .bind("input", columns.write(job.input() == null ? Map.of() : job.input()))
-                    .bind("source_type", job.sourceType())
-                    .bind("source_id", job.sourceId())
-                    .bind("error_message", job.errorMessage())
-                    .bind("created_at", JsonColumns.millis(job.createdAt()))
-                    .bind("completed_at", JsonColumns.millis(job.completedAt()))
-                    .bind("raw_input", columns.write(job.rawInput()))
-                    .execute();
+            insertJob(h, job, "done");
             LogStateStore.created(h, job.jobId());
         });
+    }
+
+    /** A batch inserting steps of one job (a new job's, or a loop's instances). */
+    private static PreparedBatch stepInserts(Handle h) {
+        return h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
+                + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action, "
+                + StepControlColumns.NAMES + ") "
+                + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
+                + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action, "
+                + StepControlColumns.PARAMETERS + ")");
+    }
+
+    /** Adds one step, ready (since {@code readyAt}) or pending. */
+    private void addStep(PreparedBatch batch, String jobId, NewStep step, int position, boolean ready, Long readyAt,
+                         Object renderedAction) {
+        controls.bind(batch, step.control());
+        batch.bind("job_id", jobId)
+                .bind("step_name", step.stepName())
+                .bind("position", position)
+                .bind("action_name", step.actionName())
+                .bind("action_type", step.actionType())
+                .bind("depends_on", columns.write(step.dependsOn()))
+                .bind("continue_on_failure", step.continueOnFailure() ? 1 : 0)
+                .bind("timeout_secs", step.timeoutSecs())
+                .bind("required_tags", columns.write(step.requiredTags()))
+                .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
+                .bind("ready_at", readyAt)
+                .bind("rendered_action", columns.write(renderedAction))
+                .add();
+    }
+
+    /** The job's row; {@code finalizeState} is null for a job still to run, {@code done} for one over already. */
+    private void insertJob(Handle h, Job job, String finalizeState) {
+        h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
+                        + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
+                        + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, :raw_input, "
+                        + ":source_job_id, :finalize_state)")
+                .bind("job_id", job.jobId())
+                .bind("workspace", job.workspace())
+                .bind("task_name", job.taskName())
+                .bind("status", job.status().wireName())
+                .bind("input", columns.write(job.input() == null ? Map.of() : job.input()))
+                .bind("source_type", job.sourceType())
+                .bind("source_id", job.sourceId())
+                .bind("hook_name", job.hookName())
+                .bind("timeout_secs", job.timeoutSecs())
+                .bind("error_message", job.errorMessage())
+                .bind("cancelled_by", job.cancelledBy())
+                .bind("created_at", JsonColumns.millis(job.createdAt()))
+                .bind("started_at", JsonColumns.millis(job.startedAt()))
+                .bind("completed_at", JsonColumns.millis(job.completedAt()))
+                .bind("raw_input", columns.write(job.rawInput()))
+                .bind("source_job_id", job.sourceJobId())
+                .bind("finalize_state", finalizeState)
+                .execute();
     }
 
     /** Pending and running jobs created by one source (a trigger's earlier fires), oldest first. */
@@ -596,27 +601,11 @@ public final class JobStore {
                     .bind("job", job.jobId())
                     .bind("step", placeholder)
                     .execute();
-            var batch = h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
-                    + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, "
-                    + StepControlColumns.NAMES + ") VALUES (:job_id, :step_name, :position, :action_name, :action_type, "
-                    + ":depends_on, :continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, "
-                    + StepControlColumns.PARAMETERS + ")");
+            var batch = stepInserts(h);
             int index = 0;
             for (var step : instances) {
                 boolean ready = !sequential || index++ == 0;
-                controls.bind(batch, step.control());
-                batch.bind("job_id", job.jobId())
-                        .bind("step_name", step.stepName())
-                        .bind("position", row.position())
-                        .bind("action_name", step.actionName())
-                        .bind("action_type", step.actionType())
-                        .bind("depends_on", columns.write(step.dependsOn()))
-                        .bind("continue_on_failure", step.continueOnFailure() ? 1 : 0)
-                        .bind("timeout_secs", step.timeoutSecs())
-                        .bind("required_tags", columns.write(step.requiredTags()))
-                        .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
-                        .bind("ready_at", ready ? now.toEpochMilli() : null)
-                        .add();
+                addStep(batch, job.jobId(), step, row.position(), ready, ready ? now.toEpochMilli() : null, null);
             }
             if (!instances.isEmpty()) {
                 batch.execute();
