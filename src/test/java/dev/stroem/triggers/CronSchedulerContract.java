@@ -64,12 +64,10 @@ abstract class CronSchedulerContract {
         s.tick();
         assertThat(s.jobs()).isEmpty();
 
-        s.clock.set("2026-01-10T01:59:59Z");
-        s.tick();
+        s.tickAt("2026-01-10T01:59:59Z");
         assertThat(s.jobs()).isEmpty();
 
-        s.clock.set("2026-01-10T02:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T02:00:00Z");
         s.tick();
         assertThat(s.jobs()).singleElement().satisfies(job -> {
             assertThat(job.taskName()).isEqualTo("backup");
@@ -79,8 +77,7 @@ abstract class CronSchedulerContract {
             assertThat(job.createdAt()).isEqualTo(Instant.parse("2026-01-10T02:00:00Z"));
         });
 
-        s.clock.set("2026-01-11T02:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-11T02:00:00Z");
         assertThat(s.jobs()).hasSize(2);
         var api = s.getJson("/api/jobs/" + s.jobs().get(1).jobId());
         assertThat(api.path("source_type").asText()).isEqualTo("trigger");
@@ -115,8 +112,7 @@ abstract class CronSchedulerContract {
                     task: backup
                 """);
         s.tick();
-        s.clock.set("2026-01-10T01:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T01:00:00Z");
         assertThat(s.jobs()).hasSize(1);
 
         s.clock.set("2026-01-10T01:30:00Z");
@@ -124,8 +120,7 @@ abstract class CronSchedulerContract {
         s.tick();
         assertThat(s.jobs()).as("the 01:00 slot already fired before the restart").hasSize(1);
 
-        s.clock.set("2026-01-10T02:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T02:00:00Z");
         assertThat(s.jobTimes()).containsExactly(Instant.parse("2026-01-10T01:00:00Z"),
                 Instant.parse("2026-01-10T02:00:00Z"));
     }
@@ -147,8 +142,7 @@ abstract class CronSchedulerContract {
         s.tick();
         assertThat(s.jobTimes()).containsExactly(Instant.parse("2026-01-10T05:20:00Z"));
 
-        s.clock.set("2026-01-10T06:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T06:00:00Z");
         assertThat(s.jobs()).hasSize(2);
     }
 
@@ -177,8 +171,7 @@ abstract class CronSchedulerContract {
                     task: backup
                 """);
         s.tick();
-        s.clock.set("2026-03-29T00:59:59Z");
-        s.tick();
+        s.tickAt("2026-03-29T00:59:59Z");
         assertThat(s.jobs()).isEmpty();
         s.clock.set("2026-03-29T01:00:00Z"); // 03:00 CEST
         s.tick();
@@ -221,8 +214,7 @@ abstract class CronSchedulerContract {
                     concurrency: skip
                 """);
         s.tick();
-        s.clock.set("2026-01-10T01:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T01:00:00Z");
         s.clock.set("2026-01-10T02:00:00Z"); // no worker: the first job is still pending
         s.tick();
         List<Job> jobs = s.jobs();
@@ -234,8 +226,7 @@ abstract class CronSchedulerContract {
         assertThat(s.getJson("/api/jobs?status=skipped").path("total").asInt()).isEqualTo(1);
 
         s.app().orchestrator().cancel(jobs.get(0).jobId(), "test");
-        s.clock.set("2026-01-10T03:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T03:00:00Z");
         assertThat(s.jobs()).extracting(Job::status)
                 .containsExactly(JobStatus.CANCELLED, JobStatus.SKIPPED, JobStatus.PENDING);
     }
@@ -251,10 +242,8 @@ abstract class CronSchedulerContract {
                     concurrency: cancel_previous
                 """);
         s.tick();
-        s.clock.set("2026-01-10T01:00:00Z");
-        s.tick();
-        s.clock.set("2026-01-10T02:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T01:00:00Z");
+        s.tickAt("2026-01-10T02:00:00Z");
         assertThat(s.jobs()).extracting(Job::status).containsExactly(JobStatus.CANCELLED, JobStatus.PENDING);
         assertThat(s.jobs().get(0).cancelledBy()).isEqualTo("trigger default/hourly");
     }
@@ -269,10 +258,8 @@ abstract class CronSchedulerContract {
                     task: backup
                 """);
         s.tick();
-        s.clock.set("2026-01-10T01:00:00Z");
-        s.tick();
-        s.clock.set("2026-01-10T02:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T01:00:00Z");
+        s.tickAt("2026-01-10T02:00:00Z");
         assertThat(s.jobs()).extracting(Job::status).containsExactly(JobStatus.PENDING, JobStatus.PENDING);
     }
 
@@ -287,8 +274,7 @@ abstract class CronSchedulerContract {
                     enabled: false
                 """);
         s.tick();
-        s.clock.set("2026-01-10T05:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T05:00:00Z");
         assertThat(s.jobs()).isEmpty();
         var listed = s.getJson("/api/workspaces/default/triggers");
         assertThat(listed.get(0).path("enabled").asBoolean()).isFalse();
@@ -317,10 +303,8 @@ abstract class CronSchedulerContract {
         s.tick();
         assertThat(s.getJson("/api/workspaces/default/triggers").get(0).path("next_runs").get(0).asText())
                 .isEqualTo("2026-01-10T06:00:00+00:00");
-        s.clock.set("2026-01-10T06:00:00Z");
-        s.tick();
-        s.clock.set("2026-01-10T12:00:00Z");
-        s.tick();
+        s.tickAt("2026-01-10T06:00:00Z");
+        s.tickAt("2026-01-10T12:00:00Z");
         assertThat(s.jobTimes()).containsExactly(Instant.parse("2026-01-10T06:00:00Z"));
     }
 

@@ -95,6 +95,12 @@ final class TriggerServer implements AutoCloseable {
         app.scheduler().tick();
     }
 
+    /** Moves the clock to {@code instant}, then runs one scheduler round. */
+    void tickAt(String instant) {
+        clock.set(instant);
+        tick();
+    }
+
     /** All jobs, oldest first. */
     List<Job> jobs() {
         return app.jobs().listJobs(new JobFilter(null, null, null), 1000, 0).items().stream()
