@@ -3,21 +3,17 @@ package dev.stroem.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code when} conditions end to end on a real server and worker: branches taken and not taken,
  * convergence, the cascade of a branch not taken, conditions on step outputs and conditions that
  * cannot render. Run against each supported database.
  */
-abstract class ConditionsContract {
+abstract class ConditionsContract extends ServerWithWorkerContract {
 
     static final String WORKFLOW = """
             actions:
@@ -92,27 +88,14 @@ abstract class ConditionsContract {
                     depends_on: [proceed]
             """;
 
-    @TempDir
-    Path dir;
-
-    ServerFixture server;
-
-    /** The database URL; null for the fixture's SQLite file. */
-    abstract String databaseUrl();
-
-    @BeforeEach
-    void setUp() {
-        server = new ServerFixture(dir).workflow("flow.yaml", WORKFLOW);
-        if (databaseUrl() != null) {
-            server.withDatabase(databaseUrl());
-        }
-        server.start();
-        server.startWorker("w1");
+    @Override
+    String workflowFile() {
+        return "flow.yaml";
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
+    @Override
+    String workflow() {
+        return WORKFLOW;
     }
 
     @Test

@@ -4,14 +4,10 @@ import static dev.stroem.jobs.ConditionsContract.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code for_each} loops end to end on a real server and worker: fan-out over a step's output
@@ -19,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * templates, each instance's log lines under its own step name, sequential loops stopping at a
  * failure, and the documented edge cases. Run against each supported database.
  */
-abstract class LoopsContract {
+abstract class LoopsContract extends ServerWithWorkerContract {
 
     static final String WORKFLOW = """
             actions:
@@ -110,26 +106,14 @@ abstract class LoopsContract {
                     script: echo never
             """;
 
-    @TempDir
-    Path dir;
-
-    ServerFixture server;
-
-    abstract String databaseUrl();
-
-    @BeforeEach
-    void setUp() {
-        server = new ServerFixture(dir).workflow("loops.yaml", WORKFLOW);
-        if (databaseUrl() != null) {
-            server.withDatabase(databaseUrl());
-        }
-        server.start();
-        server.startWorker("w1");
+    @Override
+    String workflowFile() {
+        return "loops.yaml";
     }
 
-    @AfterEach
-    void tearDown() {
-        server.close();
+    @Override
+    String workflow() {
+        return WORKFLOW;
     }
 
     @Test
