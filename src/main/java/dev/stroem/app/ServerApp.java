@@ -105,26 +105,42 @@ public final class ServerApp implements AutoCloseable {
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
         var refs = new JobLogRefs(jobs, logStates);
-        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.read()));
+        // Replicas on PostgreSQL: the shared log is the database's chunks; this server's files follow them.
+        boolean replicated = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES;
+        var chunks = new dev.stroem.jobs.store.LogChunkStore(db);
+        var follower = replicated ? own(new dev.stroem.logs.replica.ChunkFollower(store, chunks, archive, refs::of)) : null;
+        dev.stroem.logs.LocalLogSync sync = replicated ? follower : dev.stroem.logs.LocalLogSync.NONE;
+        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.read()), sync);
         var streamConfig = storage.stream();
-        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytes())));
+        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytes()), sync));
         store.addListener(hub);
+        dev.stroem.logs.LogAppender appender = store;
+        if (replicated) {
+            var chunkHints = own(new dev.stroem.logs.replica.ChunkHintPublisher(hints).start());
+            appender = new dev.stroem.logs.replica.ChunkedAppender(store, chunks, follower, chunkHints);
+            follower.start(hints, hub::followedJobs);
+        }
 
         var catalog = new WorkspaceCatalog(config.workspaces(), configDir);
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
-        LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix, reader);
+        // Replicas upload the caught-up local copy, which is then the whole log: never a union.
+        LogArchiver archiver = archive == null ? null
+                : new LogArchiver(store, archive, prefix, replicated ? null : reader, sync);
         ArchiveUploader uploader = null;
         if (archive != null) {
-            uploader = new ArchiveUploader(logStates, archiver, refs::of, nodeId, metrics, clock, Duration.ofSeconds(2));
+            // Replicas: the chunks the archive now holds are deleted (the last one stays as the numbering anchor).
+            ArchiveUploader.Archived archived = replicated ? chunks::deleteArchived : ArchiveUploader.Archived.NOTHING;
+            uploader = new ArchiveUploader(logStates, archiver, refs::of, nodeId, metrics, clock, Duration.ofSeconds(2),
+                    archived);
         }
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
-        var logWriter = new JobLogWriter(store, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
+        var logWriter = new JobLogWriter(appender, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
                 wakeUploader);
         var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
                 wakeUploader, liveLogEnding, clock));
-        orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
+        orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json, sync), logWriter, finalizer,
                 json, clock);
 
         scheduler = new dev.stroem.triggers.CronScheduler(catalog, db, jobs, orchestrator, clock);
