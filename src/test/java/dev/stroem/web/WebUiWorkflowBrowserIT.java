@@ -177,7 +177,7 @@ class WebUiWorkflowBrowserIT {
                 .equals(api.get("/api/stats").json().path("failed").asText()));
         assertThat(Long.parseLong(browser.find("stat-running").getText())).isGreaterThanOrEqualTo(1);
         WebElement failure = browser.css("[data-testid='failed-job'][data-job-id='" + failed + "']");
-        assertThat(failure.getText()).contains("fails").contains("exited with code 4");
+        assertThat(failure.getText()).contains("fails").contains("Step 'boom' failed");
         browser.until(() -> Integer.parseInt(browser.css("[data-testid='task-trend'][data-task='quick'] [data-testid='sparkline']")
                 .getAttribute("data-points")) >= 2);
         browser.screenshot("dashboard");
