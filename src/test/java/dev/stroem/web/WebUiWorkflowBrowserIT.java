@@ -107,6 +107,12 @@ class WebUiWorkflowBrowserIT {
     @BeforeEach
     void laptopScreen() {
         browser.windowSize(1366, 900);
+        browser.consoleErrors(); // start each test with an empty console
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void noConsoleErrors() {
+        assertThat(browser.consoleErrors()).as("errors in the page's console").isEmpty();
     }
 
     @Test
@@ -142,10 +148,23 @@ class WebUiWorkflowBrowserIT {
         assertThat(kv("step-input")).containsEntry("version", "1.0.0").containsEntry("label", "alpha");
         browser.find("tab-output").click();
         assertThat(kv("step-output")).containsEntry("released", "alpha");
-        node("prepare").click();
+        // Keyboard: Enter on a graph node selects it; arrow keys move between the tabs.
+        node("prepare").sendKeys(org.openqa.selenium.Keys.ENTER);
         browser.until(() -> kv("step-output").equals(Map.of("version", "1.0.0")));
+        browser.find("tab-output").sendKeys(org.openqa.selenium.Keys.ARROW_LEFT);
+        browser.until(() -> "true".equals(browser.find("tab-input").getAttribute("aria-selected"))
+                && "tab-input".equals(browser.js("return document.activeElement.dataset.testid")));
+        browser.find("tab-input").sendKeys(org.openqa.selenium.Keys.ARROW_RIGHT);
         browser.screenshot("job-graph-output-tab");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
         browser.find("tab-logs").click();
+
+        // A 1024 px window: nothing makes the page scroll sideways.
+        browser.windowSize(1024, 768);
+        browser.until(() -> (Long) browser.js("return document.documentElement.scrollWidth")
+                <= (Long) browser.js("return document.documentElement.clientWidth"));
+        browser.screenshot("job-1024");
+        browser.windowSize(1366, 900);
 
         // Re-run: the dialog starts from this job's input; the new job links back to this one.
         browser.find("rerun-button").click();
@@ -181,6 +200,7 @@ class WebUiWorkflowBrowserIT {
         browser.until(() -> Integer.parseInt(browser.css("[data-testid='task-trend'][data-task='quick'] [data-testid='sparkline']")
                 .getAttribute("data-points")) >= 2);
         browser.screenshot("dashboard");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
 
         Files.writeString(gates.resolve("dash"), "");
         browser.until(() -> browser.cssAll("[data-testid='running-job'][data-job-id='" + running + "']").isEmpty());
@@ -197,6 +217,7 @@ class WebUiWorkflowBrowserIT {
         browser.until(() -> ((String) browser.js("return location.search")).contains("workspace=default"));
         assertThat(jobRows()).hasSize(1);
         browser.screenshot("jobs-search");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
     }
 
     @Test
@@ -221,6 +242,7 @@ class WebUiWorkflowBrowserIT {
         assertThat(browser.find("input-region").getAttribute("list")).as("free text with suggestions").isNotBlank();
         assertThat(browser.findAll("input-targets-option")).extracting(e -> e.getAttribute("value")).containsExactly("a", "b", "c");
         browser.screenshot("task-page");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
 
         // Keyboard: pick a further option, add a custom one, type the required field, Enter runs.
         browser.findAll("input-targets-option").get(2).sendKeys(" ");
@@ -248,6 +270,7 @@ class WebUiWorkflowBrowserIT {
         assertThat(browser.find("worker-heartbeat").getText()).isNotEqualTo("—");
         browser.until(() -> !browser.cssAll("[data-testid='worker-step'][data-job-id='" + jobId + "'][data-step='show']").isEmpty());
         browser.screenshot("worker-page");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
 
         // Workspaces: counts, no errors, refresh on demand.
         browser.find("nav-workspaces").click();
@@ -257,6 +280,7 @@ class WebUiWorkflowBrowserIT {
         browser.find("workspace-refresh").click();
         browser.until(() -> browser.find("workspaces-status").getText().startsWith("Refreshed default"));
         browser.screenshot("workspaces-page");
+        assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
     }
 
     // --- helpers -------------------------------------------------------------------------
