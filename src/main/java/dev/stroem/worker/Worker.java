@@ -57,6 +57,7 @@ public final class Worker {
     private final WorkerApiClient api;
     private final WorkerOptions options;
     private final ScriptRunner runner;
+    private final WorkspaceCache workspaces;
     private final Semaphore slots;
     private final Duration claimWait;
     private final ExecutorService stepThreads;
@@ -83,6 +84,11 @@ public final class Worker {
         this.api = api;
         this.options = options;
         this.runner = new ScriptRunner(Path.of(config.workDir()), options.killGrace());
+        String cacheDir = config.workspaceCacheDir() != null ? config.workspaceCacheDir()
+                : Path.of(config.workDir(), "workspaces").toString();
+        int retained = config.maxRetainedRevisions() != null ? config.maxRetainedRevisions()
+                : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
+        this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
@@ -96,6 +102,7 @@ public final class Worker {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("The worker is started already");
         }
+        workspaces.clean();
         shipper = new LogShipper(api, new LogSpool(Path.of(config.spoolDir())), options.shipper());
         shipper.start();
         poller = daemon(this::pollLoop, "worker-poll");
@@ -366,8 +373,13 @@ public final class Worker {
             return new StepOutcome(null, "This worker runs script steps, not '" + step.actionType() + "'", null);
         }
         StepProcess process;
-        try {
-            process = runner.start(step, sink);
+        try (WorkspaceCache.Lease checkout = checkout(step)) {
+            if (checkout == null) {
+                return new StepOutcome(null, "Worker shut down", StopReason.SHUTDOWN);
+            }
+            process = runner.start(step, checkout.files(), sink);
+        } catch (WorkspaceUnavailable e) {
+            return new StepOutcome(null, e.getMessage(), null);
         } catch (IOException e) {
             return new StepOutcome(null, "Cannot start the step: " + e.getMessage(), null);
         }
@@ -382,6 +394,44 @@ public final class Worker {
             return process.await();
         } finally {
             cancelPoll.cancel(false);
+        }
+    }
+
+    /** The step's workspace could not be had; the message is the step's error. */
+    private static final class WorkspaceUnavailable extends IOException {
+        WorkspaceUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The step's workspace revision from the cache, downloaded when needed; retried while the
+     * server is unreachable or failing, null when the worker shuts down meanwhile.
+     */
+    private WorkspaceCache.Lease checkout(ClaimedStep step) throws WorkspaceUnavailable, InterruptedException {
+        var backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+        int failures = 0;
+        String what = "workspace '" + step.workspace() + "'" + (step.revision() == null ? "" : " at revision " + step.revision());
+        while (true) {
+            try {
+                WorkspaceCache.Lease lease = workspaces.checkout(step.workspace(), step.revision());
+                if (failures > 0) {
+                    log.info("Could download {} after {} failed attempts", what, failures);
+                }
+                return lease;
+            } catch (IOException e) {
+                throw new WorkspaceUnavailable("Cannot get " + what + ": " + e.getMessage());
+            } catch (WorkerApiException e) {
+                if (!e.retryable()) {
+                    throw new WorkspaceUnavailable("Cannot download " + what + ": " + e.getMessage());
+                }
+                if (failures++ == 0) {
+                    log.warn("Cannot download {} for {}; retrying: {}", what, step.describe(), e.getMessage());
+                }
+                if (pause(giveUp, backoff.next()) || killing) {
+                    return null;
+                }
+            }
         }
     }
 

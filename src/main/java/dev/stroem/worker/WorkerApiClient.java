@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,6 +178,51 @@ public final class WorkerApiClient {
         body.put("lines", lines);
         JsonNode answer = post("/worker/jobs/" + segment(jobId) + "/logs", body);
         return new LogAck(answer.path("accepted").asInt(lines.size()), answer.path("duplicate").asBoolean(false));
+    }
+
+    /**
+     * {@code GET /worker/workspace/{ws}.tar.gz}, {@code ?revision=} when {@code revision} is
+     * given, {@code If-None-Match} when {@code knownRevision} is: a 200's archive is written to
+     * {@code into}. 404 is an answer here, not an error (a server without workspace downloads
+     * answers it too); any other status but 200 and 304 throws {@link WorkerApiException}.
+     */
+    public WorkspaceDownload downloadWorkspace(String workspace, String revision, String knownRevision, Path into)
+            throws InterruptedException {
+        String path = "/worker/workspace/" + segment(workspace) + ".tar.gz"
+                + (revision == null ? "" : "?revision=" + URLEncoder.encode(revision, StandardCharsets.UTF_8));
+        var builder = request(path).setHeader("Accept", "application/gzip").GET();
+        if (knownRevision != null) {
+            builder.header("If-None-Match", "\"" + knownRevision + "\"");
+        }
+        HttpRequest request = builder.build();
+        HttpResponse<byte[]> response;
+        try {
+            // Only a 200's body is the archive (streamed to the file); any other body is read to explain it.
+            response = http.send(request, info -> info.statusCode() == 200
+                    ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(into), file -> new byte[0])
+                    : HttpResponse.BodySubscribers.ofByteArray());
+        } catch (IOException e) {
+            throw new WorkerApiException(0, "GET " + request.uri().getPath() + " got no answer: " + describe(e), e);
+        }
+        int status = response.statusCode();
+        String named = response.headers().firstValue("X-Revision")
+                .or(() -> response.headers().firstValue("ETag").map(WorkerApiClient::unquote))
+                .filter(r -> !r.isBlank())
+                .orElse(null);
+        if (status == 200 || status == 304 || status == 404) {
+            return new WorkspaceDownload(status, named, status == 200 ? into : null);
+        }
+        String sentence = parse(response.body()).path("error").asText("");
+        throw new WorkerApiException(status, "GET " + request.uri().getPath() + " answered " + status
+                + (sentence.isEmpty() ? "" : ": " + sentence));
+    }
+
+    private static String unquote(String etag) {
+        String t = etag.strip();
+        if (t.startsWith("W/")) {
+            t = t.substring(2);
+        }
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 
     private JsonNode post(String path, Object body) throws InterruptedException {
