@@ -58,6 +58,7 @@ public final class Worker {
     private final WorkerOptions options;
     private final ScriptRunner runner;
     private final WorkspaceCache workspaces;
+    private final boolean exclusive;
     private final Semaphore slots;
     private final Duration claimWait;
     private final ExecutorService stepThreads;
@@ -88,6 +89,7 @@ public final class Worker {
                 : Path.of(config.workDir(), "workspaces").toString();
         int retained = config.maxRetainedRevisions() != null ? config.maxRetainedRevisions()
                 : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
+        this.exclusive = Boolean.TRUE.equals(config.exclusive());
         this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
@@ -198,7 +200,7 @@ public final class Worker {
                         slots.release(free);
                         break; // shutdown began after the loop's check: no new wait
                     }
-                    claimed = api.claimSteps(id, config.capabilities(), config.tags(), claimWait, free);
+                    claimed = api.claimSteps(id, config.capabilities(), config.tags(), exclusive, claimWait, free);
                 } catch (WorkerApiException e) {
                     slots.release(free);
                     if (e.status() == 404 && reRegister(id)) {
@@ -254,7 +256,7 @@ public final class Worker {
         int failures = 0;
         while (!stopping()) {
             try {
-                workerId = api.register(config.workerName(), config.capabilities(), config.tags());
+                workerId = api.register(config.workerName(), config.capabilities(), config.tags(), exclusive);
                 log.info("Registered with {} as worker '{}' ({}), running up to {} steps at once",
                         config.serverUrl(), config.workerName(), workerId, config.maxConcurrent());
                 return true;
@@ -275,7 +277,7 @@ public final class Worker {
         }
         log.info("The server does not know worker {} (any more); registering again", staleId);
         try {
-            workerId = api.register(config.workerName(), config.capabilities(), config.tags());
+            workerId = api.register(config.workerName(), config.capabilities(), config.tags(), exclusive);
             log.info("Registered again as worker '{}' ({})", config.workerName(), workerId);
             return true;
         } catch (WorkerApiException e) {

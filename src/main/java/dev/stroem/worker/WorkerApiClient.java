@@ -65,10 +65,23 @@ public final class WorkerApiClient {
 
     /** {@code POST /worker/register}: returns the worker id. */
     public String register(String name, List<String> capabilities, List<String> tags) throws InterruptedException {
+        return register(name, capabilities, tags, false);
+    }
+
+    /**
+     * {@code POST /worker/register} with {@code exclusive} (the original's migration 042): sent
+     * only when true, so a default worker registers with servers that do not know the field, and
+     * an exclusive one is refused by them instead of silently taking untagged steps.
+     */
+    public String register(String name, List<String> capabilities, List<String> tags, boolean exclusive)
+            throws InterruptedException {
         var body = new LinkedHashMap<String, Object>();
         body.put("name", name);
         body.put("capabilities", capabilities);
         body.put("tags", tags);
+        if (exclusive) {
+            body.put("exclusive", true);
+        }
         body.put("version", VERSION);
         JsonNode answer = post("/worker/register", body);
         String id = answer.path("worker_id").asText(null);
@@ -96,7 +109,7 @@ public final class WorkerApiClient {
      */
     public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags,
             Duration wait) throws InterruptedException {
-        JsonNode answer = postClaim(workerId, capabilities, tags, wait, null);
+        JsonNode answer = postClaim(workerId, capabilities, tags, false, wait, null);
         if (answer.path("job_id").isNull() || answer.path("job_id").isMissingNode()) {
             return Optional.empty();
         }
@@ -110,7 +123,13 @@ public final class WorkerApiClient {
      */
     public List<ClaimedStep> claimSteps(String workerId, List<String> capabilities, List<String> tags,
             Duration wait, int max) throws InterruptedException {
-        JsonNode answer = postClaim(workerId, capabilities, tags, wait, max);
+        return claimSteps(workerId, capabilities, tags, false, wait, max);
+    }
+
+    /** As {@link #claimSteps(String, List, List, Duration, int)}, with {@code exclusive} (sent only when true). */
+    public List<ClaimedStep> claimSteps(String workerId, List<String> capabilities, List<String> tags,
+            boolean exclusive, Duration wait, int max) throws InterruptedException {
+        JsonNode answer = postClaim(workerId, capabilities, tags, exclusive, wait, max);
         var steps = new java.util.ArrayList<ClaimedStep>();
         if (answer.path("steps").isArray()) {
             for (JsonNode step : answer.path("steps")) {
@@ -122,12 +141,15 @@ public final class WorkerApiClient {
         return steps;
     }
 
-    private JsonNode postClaim(String workerId, List<String> capabilities, List<String> tags, Duration wait,
-            Integer max) throws InterruptedException {
+    private JsonNode postClaim(String workerId, List<String> capabilities, List<String> tags, boolean exclusive,
+            Duration wait, Integer max) throws InterruptedException {
         var body = new LinkedHashMap<String, Object>();
         body.put("worker_id", workerId);
         body.put("capabilities", capabilities);
         body.put("tags", tags);
+        if (exclusive) {
+            body.put("exclusive", true);
+        }
         if (!wait.isZero()) {
             body.put("wait_secs", wait.toSeconds());
         }

@@ -60,6 +60,10 @@ final class WorkerApiTestServer implements AutoCloseable {
     private final Map<String, String> currentRevisions = new ConcurrentHashMap<>();
     private final List<WorkspaceRequest> workspaceRequests = new CopyOnWriteArrayList<>();
 
+    /** Register and claim bodies as they arrived. */
+    private final List<JsonNode> registerBodies = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> claimBodies = new CopyOnWriteArrayList<>();
+
     /** The {@code max_steps} of each claim as it arrived (0 when absent). */
     private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
     /** Answers {@code max_steps} with {@code steps}, as our server does; off: as the original does. */
@@ -152,6 +156,14 @@ final class WorkerApiTestServer implements AutoCloseable {
         }
         readySteps.add(step);
         return jobId;
+    }
+
+    List<JsonNode> registerBodies() {
+        return List.copyOf(registerBodies);
+    }
+
+    List<JsonNode> claimBodies() {
+        return List.copyOf(claimBodies);
     }
 
     List<WorkspaceRequest> workspaceRequests() {
@@ -250,6 +262,7 @@ final class WorkerApiTestServer implements AutoCloseable {
 
     private void register(Context ctx) throws IOException {
         JsonNode body = json.readTree(ctx.body());
+        registerBodies.add(body);
         if (!body.path("name").isTextual()) {
             error(ctx, 400, "Field 'name' is required.");
             return;
@@ -270,6 +283,7 @@ final class WorkerApiTestServer implements AutoCloseable {
 
     private void claim(Context ctx) throws IOException {
         JsonNode request = json.readTree(ctx.body());
+        claimBodies.add(request);
         if (!workers.contains(request.path("worker_id").asText())) {
             error(ctx, 404, "Unknown worker.");
             return;

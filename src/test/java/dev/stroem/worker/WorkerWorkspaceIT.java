@@ -59,10 +59,14 @@ class WorkerWorkspaceIT {
     }
 
     private Worker worker(int retained) throws IOException {
+        return worker(retained, false);
+    }
+
+    private Worker worker(int retained, boolean exclusive) throws IOException {
         var config = new WorkerConfig(server.url(), WorkerApiTestServer.TOKEN, "ws-worker", 1, 1L, 1L,
-                List.of("script"), List.of(), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L,
-                WorkerConfig.DEFAULT_CLAIM_WAIT_SECS, cache().toString(), retained, false, null, null, null, null, null,
-                null, null);
+                List.of("script"), List.of("gpu"), dir.resolve("work").toString(), dir.resolve("spool").toString(), 30L,
+                WorkerConfig.DEFAULT_CLAIM_WAIT_SECS, cache().toString(), retained, exclusive, null, null, null, null,
+                null, null, null);
         var worker = new Worker(config, new WorkerApiClient(server.url(), WorkerApiTestServer.TOKEN,
                 OPTIONS.requestTimeout()), OPTIONS);
         workers.add(worker);
@@ -209,5 +213,21 @@ class WorkerWorkspaceIT {
         assertThat(server.lines(health, "health")).containsExactly("healthy");
         assertThat(server.completion(escape).body().path("error").asText())
                 .isEqualTo("Cannot start the step: source '../../../etc/passwd' leads outside the workspace");
+    }
+
+    @Test
+    void exclusiveIsSentOnRegisterAndClaimOnlyWhenSet() throws Exception {
+        worker(2, true);
+        eventually().until(() -> !server.claimBodies().isEmpty());
+        workers.remove(0).shutdown();
+        worker(2, false);
+        eventually().until(() -> server.registerBodies().size() == 2);
+        eventually().until(() -> server.claimBodies().stream().anyMatch(c -> !c.has("exclusive")));
+
+        var registers = server.registerBodies();
+        assertThat(registers.get(0).path("exclusive").asBoolean()).isTrue();
+        assertThat(registers.get(0).path("tags").toString()).isEqualTo("[\"gpu\"]");
+        assertThat(registers.get(1).has("exclusive")).isFalse();
+        assertThat(server.claimBodies().get(0).path("exclusive").asBoolean()).isTrue();
     }
 }
