@@ -142,6 +142,8 @@ class ReplicasPostgresIT {
             eventually().untilAsserted(() -> assertThat(chunkCount(jobId)).isEqualTo(1));
             String finished = assertSameEverywhere(jobId);
             assertThat(finished).startsWith(whole).contains("OUTPUT: {");
+            // Three uploaders raced for it (one lease): the archive holds exactly the log.
+            assertThat(archived(a.job(jobId).path("archive").path("key").asText())).isEqualTo(finished);
             var finishedLines = finished.lines().toList();
             eventually().untilAsserted(() -> assertThat(early.closed()).isTrue());
             assertThat(early.lines()).containsExactlyElementsOf(finishedLines);
@@ -166,6 +168,24 @@ class ReplicasPostgresIT {
         }
         a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
         a.awaitStatus(jobId, "completed");
+    }
+
+    @Test
+    void aCancelOnOneReplica_isSeenAtOnceByAWorkerAskingAnother() {
+        String jobId = a.execute("manual", Map.of());
+        startStep(jobId, b, b);
+        c.post("/api/jobs/" + jobId + "/cancel", null);
+        var answer = b.send("GET", "/worker/jobs/" + jobId + "/cancelled", null, ServerFixture.WORKER_TOKEN);
+        assertThat(answer.body()).contains("\"cancelled\":true");
+        assertThat(b.serverEvents(jobId)).containsExactly("[orchestrator] Job cancelled by api");
+    }
+
+    private static String archived(String key) throws Exception {
+        var blob = s3.blobStore().getBlob("replicas", key);
+        assertThat(blob).as("archived object %s", key).isNotNull();
+        try (var in = new java.util.zip.GZIPInputStream(blob.getPayload().openStream())) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------
