@@ -189,7 +189,8 @@ public final class ServerApp implements AutoCloseable {
 
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retention(),
-                RetentionSweeper.DEFAULT_BATCH, metrics, clock);
+                RetentionSweeper.DEFAULT_BATCH, metrics, clock,
+                replicated ? jobId -> hints.publish(dev.stroem.logs.replica.ChunkFollower.DELETED_TOPIC, jobId) : jobId -> {});
 
         finalizer.resumePending();
         if (uploader != null) {

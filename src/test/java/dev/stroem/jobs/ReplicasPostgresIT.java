@@ -4,6 +4,7 @@ import static dev.stroem.jobs.ServerFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stroem.config.RetentionConfig;
 import dev.stroem.jobs.store.DatabaseUrl;
 import dev.stroem.jobs.store.PostgresTestDatabase;
 import dev.stroem.logs.LineNormalizer;
@@ -28,7 +29,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * REST, raw, {@code full=true}, per step, WebSocket live and from a position, before and after the
  * archive, while the hint listener is killed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasPostgresIT {
     private static final String WORKFLOW = """
             tasks:
@@ -71,7 +76,9 @@ class ReplicasPostgresIT {
 
     private static ServerFixture replica(String name) {
         return new ServerFixture(dir.resolve(name)).workflow("jobs.yaml", WORKFLOW).withDatabase(database.url())
-                .withArchive(s3.archiveConfig("replicas", "logs/")).start();
+                .withArchive(s3.archiveConfig("replicas", "logs/"))
+                // Jobs a day old go, but only in the sweep a test runs with its clock moved on (the last test).
+                .withRetention(new RetentionConfig(1L, null, null)).start();
     }
 
     @AfterAll
@@ -178,6 +185,28 @@ class ReplicasPostgresIT {
         var answer = b.send("GET", "/worker/jobs/" + jobId + "/cancelled", null, ServerFixture.WORKER_TOKEN);
         assertThat(answer.body()).contains("\"cancelled\":true");
         assertThat(b.serverEvents(jobId)).containsExactly("[orchestrator] Job cancelled by api");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // moves one replica's clock two days on: every finished job is then old
+    void retentionOnOneReplica_deletesTheCopiesOfTheJobsLogOnEveryReplica() {
+        String jobId = a.execute("manual", Map.of());
+        startStep(jobId, c, c);
+        push(b, jobId, "r-1", List.of("kept for a day"));
+        assertSameEverywhere(jobId); // every replica holds a copy now
+        a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
+        a.awaitArchivedUpToDate(jobId);
+        for (var replica : List.of(a, b, c)) {
+            assertThat(replica.logDir().resolve(jobId + ".jsonl")).exists();
+        }
+
+        c.clock.advance(Duration.ofDays(2));
+        c.app().retentionSweeper().sweepOnce();
+
+        assertThat(a.send("GET", "/api/jobs/" + jobId, null, null).statusCode()).isEqualTo(404);
+        for (var replica : List.of(a, b, c)) {
+            eventually().untilAsserted(() -> assertThat(replica.logDir().resolve(jobId + ".jsonl")).doesNotExist());
+        }
     }
 
     private static String archived(String key) throws Exception {

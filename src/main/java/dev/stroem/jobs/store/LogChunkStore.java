@@ -41,6 +41,15 @@ public final class LogChunkStore {
      * @throws IllegalArgumentException when the batch holds no line or its text does not end a line
      */
     public Appended append(String jobId, String batchId, int lineCount, String jsonl) {
+        return append(jobId, batchId, lineCount, jsonl, 0);
+    }
+
+    /**
+     * {@link #append(String, String, int, String)}, where the job's first chunk starts at line
+     * {@code firstLineOfFirstChunk} rather than 0: the lines before it were written before chunks
+     * existed (a job running while its server was upgraded) and are numbered by the local log.
+     */
+    public Appended append(String jobId, String batchId, int lineCount, String jsonl, long firstLineOfFirstChunk) {
         if (lineCount <= 0 || jsonl.isEmpty() || jsonl.charAt(jsonl.length() - 1) != '\n') {
             throw new IllegalArgumentException("a chunk holds at least one whole JSONL line");
         }
@@ -59,7 +68,7 @@ public final class LogChunkStore {
                     .bind("job", jobId)
                     .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("end_line")})
                     .findOne()
-                    .orElse(new long[] {0, 0});
+                    .orElse(new long[] {0, firstLineOfFirstChunk});
             var chunk = new Chunk(jobId, last[0] + 1, last[1], lineCount, batchId, jsonl);
             h.createUpdate("INSERT INTO log_chunks (job_id, seq, first_line, line_count, batch_id, jsonl) "
                             + "VALUES (:job, :seq, :first, :count, :batch, :jsonl)")

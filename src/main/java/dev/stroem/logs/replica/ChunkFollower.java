@@ -46,9 +46,12 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkFollower.class);
     /** The hint topic: payload job ids with new chunks, separated by {@code \n}. */
     public static final String TOPIC = "log_chunks";
+    /** The hint topic: payload the id of a job retention deleted; every replica deletes its copy of its log. */
+    public static final String DELETED_TOPIC = "logs_deleted";
     /** How often the jobs viewers follow here are caught up even without a hint. */
     public static final Duration SWEEP = Duration.ofSeconds(1);
-    private static final int PAGE = 256;
+    /** Chunks read per query: a batch is at most a few hundred KiB, so a page stays a few MiB. */
+    private static final int PAGE = 16;
     private static final int RESTORE_BATCH_BYTES = 1 << 20;
 
     private final LocalLogStore store;
@@ -95,6 +98,12 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
                 if (watched.contains(jobId)) {
                     request(jobId);
                 }
+            }
+        });
+        hints.subscribe(DELETED_TOPIC, jobId -> {
+            if (jobId != null && !jobId.isEmpty()) {
+                // The job is gone from the database (retention on the leader): its copy here goes too.
+                store.delete(jobId);
             }
         });
         thread.start();
