@@ -141,7 +141,9 @@ public final class ServerApp implements AutoCloseable {
                 json, clock);
 
         scheduler = new dev.stroem.triggers.CronScheduler(catalog, db, jobs, orchestrator, clock);
-        var triggersApi = new dev.stroem.web.TriggersApi(catalog, new dev.stroem.triggers.TriggerListing(scheduler, clock));
+        var triggerListing = new dev.stroem.triggers.TriggerListing(scheduler, clock);
+        var triggersApi = new dev.stroem.web.TriggersApi(catalog, triggerListing);
+        var webhookApi = new dev.stroem.web.WebhookApi(new dev.stroem.triggers.Webhooks(catalog, jobs, orchestrator), json);
 
         var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
                 Duration.ofSeconds(1).toNanos());
@@ -159,7 +161,7 @@ public final class ServerApp implements AutoCloseable {
         var authWiring = AuthWiring.create(config, db, clock);
         var guard = new dev.stroem.web.RouteGuard(authWiring.authenticator(), authWiring.policy(),
                 new dev.stroem.web.TaskRefs(catalog, jobs));
-        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
+        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, triggerListing, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.read().tailDefaultBytes());
         var dispatcher = new StepDispatcher(orchestrator, StepDispatcher.START_DEADLINE);
         hints.subscribe(dev.stroem.cluster.ClusterHints.STEPS_READY, payload -> dispatcher.stepsReady());
@@ -183,6 +185,7 @@ public final class ServerApp implements AutoCloseable {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
                     triggersApi.register(javalin.routes);
+                    webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
                 }));
