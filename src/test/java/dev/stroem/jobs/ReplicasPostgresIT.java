@@ -173,6 +173,10 @@ class ReplicasPostgresIT {
             assertThat(whole.lines()).hasSize(80);
             eventually().untilAsserted(() -> assertThat(viewer.lines()).containsExactlyElementsOf(whole.lines().toList()));
         }
+        eventually().untilAsserted(() -> assertThat(b.send("GET", "/healthz/detail", null, ServerFixture.WORKER_TOKEN).body())
+                .contains("\"hints_listening\":true"));
+        // Replica b copied what a stored; it says so.
+        assertThat(body(b, "/metrics")).containsPattern("stroem_log_replica_lines_copied_total\\{from=\"chunks\",?\\} [1-9]");
         a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
         a.awaitStatus(jobId, "completed");
     }
