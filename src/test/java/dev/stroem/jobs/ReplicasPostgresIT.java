@@ -182,6 +182,31 @@ class ReplicasPostgresIT {
     }
 
     @Test
+    void aLineAfterTheArchive_throughAReplicaWithoutACopy_isNumberedAfterTheArchivedOnes_andArchivedAgain() throws Exception {
+        String jobId = a.execute("manual", Map.of());
+        startStep(jobId, a, a);
+        push(a, jobId, "only-a-1", List.of("first", "second"));
+        push(a, jobId, "only-a-2", List.of("third"));
+        a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
+        a.awaitArchivedUpToDate(jobId);
+        eventually().untilAsserted(() -> assertThat(chunkCount(jobId)).isEqualTo(1));
+        assertThat(b.logDir().resolve(jobId + ".jsonl")).doesNotExist();
+
+        // b never saw the job: it fills its copy from the archive, then stores the late line after it.
+        var late = push(b, jobId, "late", List.of("late line"));
+        assertThat(late.path("duplicate").asBoolean()).isFalse();
+        eventually().untilAsserted(() -> {
+            var job = a.job(jobId).path("archive");
+            assertThat(job.path("archived_generation").asLong()).isEqualTo(job.path("generation").asLong());
+            assertThat(job.path("generation").asLong()).isGreaterThan(1);
+        });
+        String whole = assertSameEverywhere(jobId);
+        assertThat(texts(whole)).containsExactly("first", "second", "third", "late line");
+        assertThat(archived(a.job(jobId).path("archive").path("key").asText())).isEqualTo(whole);
+        assertThat(body(b, "/metrics")).containsPattern("stroem_log_replica_lines_copied_total\\{from=\"archive\",?\\} [1-9]");
+    }
+
+    @Test
     void aCancelOnOneReplica_isSeenAtOnceByAWorkerAskingAnother() {
         String jobId = a.execute("manual", Map.of());
         startStep(jobId, b, b);
