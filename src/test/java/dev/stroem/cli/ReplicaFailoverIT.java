@@ -6,20 +6,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.jobs.store.PostgresTestDatabase;
+import dev.stroem.web.ReplicaViewer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,11 +96,11 @@ class ReplicaFailoverIT {
 
         String jobId = post(leaderPort, "/api/workspaces/default/tasks/counting/execute", "{\"input\":{}}")
                 .path("job_id").asText();
-        var viewers = new ArrayList<Viewer>();
+        var viewers = new ArrayList<ReplicaViewer>();
         for (int i = 0; i < 3; i++) {
-            viewers.add(Viewer.open(leaderPort, jobId, 0));
+            viewers.add(ReplicaViewer.open(leaderPort, jobId, 0L));
         }
-        viewers.add(Viewer.open(survivorPort, jobId, 0));
+        viewers.add(ReplicaViewer.open(survivorPort, jobId, 0L));
         await().atMost(Duration.ofSeconds(120)).until(() -> viewers.get(0).lines().size() >= 30);
 
         leader.destroyForcibly(); // SIGKILL
@@ -191,73 +189,6 @@ class ReplicaFailoverIT {
             return JSON.readTree(jsonl).path("line").asText();
         } catch (Exception e) {
             throw new AssertionError(jsonl, e);
-        }
-    }
-
-    /** A live log viewer that keeps its lines across reconnects: whole frames only, as a browser would. */
-    static final class Viewer implements WebSocket.Listener {
-        private final List<String> lines = new ArrayList<>();
-        private final String jobId;
-        private StringBuilder partial = new StringBuilder();
-        private volatile CompletableFuture<Integer> closed = new CompletableFuture<>();
-
-        private Viewer(String jobId) {
-            this.jobId = jobId;
-        }
-
-        static Viewer open(int port, String jobId, long from) throws Exception {
-            var viewer = new Viewer(jobId);
-            viewer.connect(port, from);
-            return viewer;
-        }
-
-        private void connect(int port, long from) throws Exception {
-            HTTP.newWebSocketBuilder()
-                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/jobs/" + jobId + "/logs/stream?from=" + from), this)
-                    .get(30, TimeUnit.SECONDS);
-        }
-
-        /** The replica went away: reconnect to another one from the first line not received (unless the stream ended). */
-        void resumeOn(int port) throws Exception {
-            await().atMost(Duration.ofSeconds(60)).until(closed::isDone);
-            if (Integer.valueOf(1000).equals(closed.getNow(null))) {
-                return; // ended normally before the kill
-            }
-            synchronized (this) {
-                partial = new StringBuilder();
-                closed = new CompletableFuture<>();
-            }
-            connect(port, lines().size());
-        }
-
-        @Override
-        public synchronized CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                partial.toString().lines().forEach(lines::add);
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.complete(-1);
-        }
-
-        synchronized List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        boolean ended() {
-            return Integer.valueOf(1000).equals(closed.getNow(null));
         }
     }
 }

@@ -11,9 +11,7 @@ import dev.stroem.logs.LineNormalizer;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogStream;
 import dev.stroem.storage.S3ProxyServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import dev.stroem.web.ReplicaViewer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -62,7 +57,6 @@ class ReplicasPostgresIT {
     private static ServerFixture a;
     private static ServerFixture b;
     private static ServerFixture c;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startReplicas() {
@@ -101,7 +95,7 @@ class ReplicasPostgresIT {
         var replicas = List.of(a, b, c);
         String jobId = a.execute("manual", Map.of());
         String worker = startStep(jobId, b, c);
-        try (var early = Viewer.open(c, jobId, null)) {
+        try (var early = viewer(c, jobId, null)) {
             var expected = new ArrayList<String>();
             var normalizer = new LineNormalizer();
             for (int i = 0; i < 24; i++) {
@@ -133,7 +127,7 @@ class ReplicasPostgresIT {
             }
             var wholeLines = whole.lines().toList();
             eventually().untilAsserted(() -> assertThat(early.lines()).containsExactlyElementsOf(wholeLines));
-            try (var resumed = Viewer.open(b, jobId, 40L)) {
+            try (var resumed = viewer(b, jobId, 40L)) {
                 eventually().untilAsserted(() -> assertThat(resumed.lines())
                         .containsExactlyElementsOf(wholeLines.subList(40, wholeLines.size())));
             }
@@ -162,7 +156,7 @@ class ReplicasPostgresIT {
     void theHintListenerIsKilledWhileLinesFlow_aViewerOnAnotherReplicaMissesNothing() throws Exception {
         String jobId = b.execute("manual", Map.of());
         startStep(jobId, a, a);
-        try (var viewer = Viewer.open(b, jobId, 0L)) {
+        try (var viewer = viewer(b, jobId, 0L)) {
             for (int i = 0; i < 40; i++) {
                 push(a, jobId, "k-" + i, List.of("flowing " + i + " a", "flowing " + i + " b"));
                 if (i == 15) {
@@ -236,6 +230,26 @@ class ReplicasPostgresIT {
         for (var replica : List.of(a, b, c)) {
             eventually().untilAsserted(() -> assertThat(replica.logDir().resolve(jobId + ".jsonl")).doesNotExist());
         }
+    }
+
+    /** A viewer with try-with-resources: it leaves when the block ends. */
+    private record Viewing(ReplicaViewer viewer) implements AutoCloseable {
+        List<String> lines() {
+            return viewer.lines();
+        }
+
+        boolean closed() {
+            return viewer.ended();
+        }
+
+        @Override
+        public void close() {
+            viewer.disconnect();
+        }
+    }
+
+    private static Viewing viewer(ServerFixture replica, String jobId, Long from) {
+        return new Viewing(ReplicaViewer.open(replica.app().port(), jobId, from));
     }
 
     private static String archived(String key) throws Exception {
@@ -318,54 +332,6 @@ class ReplicasPostgresIT {
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE ? AND datname = current_database()")) {
             st.setString(1, pattern);
             st.execute();
-        }
-    }
-
-    /** A live log viewer on one replica: every text frame, split into lines. */
-    static final class Viewer implements WebSocket.Listener, AutoCloseable {
-        private final StringBuilder text = new StringBuilder();
-        private final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private WebSocket socket;
-
-        static Viewer open(ServerFixture replica, String jobId, Long from) throws Exception {
-            var viewer = new Viewer();
-            String uri = "ws://127.0.0.1:" + replica.app().port() + "/api/jobs/" + jobId + "/logs/stream"
-                    + (from == null ? "" : "?from=" + from);
-            viewer.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(uri), viewer).get(30, TimeUnit.SECONDS);
-            return viewer;
-        }
-
-        @Override
-        public synchronized CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
-
-        synchronized List<String> lines() {
-            return text.toString().lines().toList();
-        }
-
-        boolean closed() {
-            return closed.isDone();
-        }
-
-        @Override
-        public void close() {
-            if (!closed.isDone()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-            }
         }
     }
 }
