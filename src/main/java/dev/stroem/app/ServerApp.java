@@ -107,7 +107,9 @@ public final class ServerApp implements AutoCloseable {
         var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytes())));
         store.addListener(hub);
 
-        var catalog = new WorkspaceCatalog(config.workspaces(), configDir);
+        // Revisions' archives live in the database: every replica serves the same bytes for one.
+        var catalog = new WorkspaceCatalog(config.workspaces(), configDir,
+                new dev.stroem.jobs.store.WorkspaceRevisionStore(db, clock));
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
         LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix, reader);
@@ -167,6 +169,7 @@ public final class ServerApp implements AutoCloseable {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
                     triggersApi.register(javalin.routes);
+                    new dev.stroem.web.WorkspaceDownloadApi(catalog).register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
                 }));

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A job row: one run of a task (or of a hook, then {@code sourceType} is {@code hook}).
  * {@code input} is the resolved input (defaults applied), {@code rawInput} what the caller sent;
- * {@code sourceJobId} the job this one re-runs, if any.
+ * {@code sourceJobId} the job this one re-runs, if any; {@code revision} the workspace revision it
+ * was created at (its steps render from and run on that revision; null for jobs from before revisions).
  */
 public record Job(
         String jobId,
@@ -24,14 +25,30 @@ public record Job(
         Instant startedAt,
         Instant completedAt,
         Map<String, Object> rawInput,
-        String sourceJobId) {
+        String sourceJobId,
+        String revision) {
+
+    /** A job without a recorded workspace revision. */
+    public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
+            String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
+            String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt,
+            Map<String, Object> rawInput, String sourceJobId) {
+        this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
+                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, null);
+    }
 
     /** A job without a recorded raw input or re-run lineage (hooks, tests). */
     public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
             String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
             String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt) {
         this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
-                cancelledBy, createdAt, startedAt, completedAt, null, null);
+                cancelledBy, createdAt, startedAt, completedAt, null, null, null);
+    }
+
+    /** This job as created at a workspace revision. */
+    public Job withRevision(String atRevision) {
+        return new Job(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs,
+                errorMessage, cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, atRevision);
     }
 
     public static final String SOURCE_API = "api";

@@ -96,8 +96,10 @@ public final class Orchestrator {
                 .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
                         s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))
                 .toList();
+        // The revision goes in with the job's row: its steps render from it however the folder moves on.
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, sourceId, null,
-                task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId);
+                task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId,
+                workspace.revision());
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
         if (steps.stream().allMatch(NewStep::readyAtCreation)) {
@@ -187,12 +189,15 @@ public final class Orchestrator {
         }
         return new ClaimAttempt(new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), stepName,
                 step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
-                step.readyAt(), claimedAt), null);
+                step.readyAt(), claimedAt, job.revision()), null);
     }
 
     private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps) {
-        var workspace = catalog.snapshot().workspace(job.workspace())
-                .orElseThrow(() -> new IllegalStateException("workspace '" + job.workspace() + "' is no longer loaded"));
+        // The job's own revision: a step renders as the workspace was when its job was created.
+        var workspace = catalog.workspace(job.workspace(), job.revision())
+                .orElseThrow(() -> new IllegalStateException(catalog.snapshot().workspace(job.workspace()).isEmpty()
+                        ? "workspace '" + job.workspace() + "' is no longer loaded"
+                        : "revision " + job.revision() + " of workspace '" + job.workspace() + "' is no longer stored"));
         var task = workspace.task(job.taskName())
                 .orElseThrow(() -> new IllegalStateException("task '" + job.taskName() + "' is no longer loaded"));
         var loop = step.control().loop();

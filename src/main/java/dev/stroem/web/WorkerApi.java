@@ -219,6 +219,8 @@ public final class WorkerApi {
         out.put("action_spec", spec);
         out.put("input", s.input());
         out.put("timeout_secs", s.timeoutSecs());
+        // Our addition: the workspace revision the step runs on, to download with ?revision=.
+        out.put("revision", s.revision());
         return out;
     }
 

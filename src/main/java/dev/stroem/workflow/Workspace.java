@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param hooks workspace-level fallback hooks (top-level {@code on_success}/{@code on_error}/{@code
  *     on_cancel} of the workflow files, merged)
  * @param triggers valid triggers (scheduler and webhook) by their key, in file order
+ * @param files the folder's files these definitions were read from (null when it could not be read)
  */
 public record Workspace(
         String name,
@@ -22,7 +23,8 @@ public record Workspace(
         Map<String, Task> tasks,
         Hooks hooks,
         List<WorkflowError> errors,
-        Map<String, Trigger> triggers) {
+        Map<String, Trigger> triggers,
+        WorkspaceFiles files) {
 
     public Workspace {
         triggers = OrderedCopies.map(triggers);
@@ -35,7 +37,12 @@ public record Workspace(
     /** A workspace without triggers. */
     public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
             List<WorkflowError> errors) {
-        this(name, root, actions, tasks, hooks, errors, Map.of());
+        this(name, root, actions, tasks, hooks, errors, Map.of(), null);
+    }
+
+    /** The revision these definitions were read at: null when the folder could not be read. */
+    public String revision() {
+        return files == null ? null : files.revision();
     }
 
     /** The enabled webhook trigger with this URL name, if this workspace has one. */

@@ -34,6 +34,7 @@ public final class WorkspaceLoader {
     private static final int MAX_DEPTH = 10;
 
     private final WorkflowFileParser parser;
+    private final WorkspaceCapture capture = new WorkspaceCapture();
 
     public WorkspaceLoader() {
         this(new TemplateEngine());
@@ -49,40 +50,44 @@ public final class WorkspaceLoader {
         return Files.isDirectory(workflows) ? workflows : root;
     }
 
-    /** Workflow files of the workspace at {@code root}, in load order; empty when the folder is unreadable. */
-    static List<Path> workflowFiles(Path root) throws IOException {
-        Path scanDir = scanDir(root);
-        try (Stream<Path> walk = Files.walk(scanDir, MAX_DEPTH)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.endsWith(".yaml") || n.endsWith(".yml");
-                    })
-                    .sorted()
-                    .collect(Collectors.toList());
+    /** Captures the folder at {@code root} consistently, then loads the definitions of that capture. */
+    public Workspace load(String name, Path root) {
+        Path absolute = root.toAbsolutePath().normalize();
+        String unsafe = NameRules.unsafe(name);
+        if (unsafe != null) {
+            return failed(name, absolute, "workspace " + unsafe);
         }
+        if (!Files.isDirectory(absolute)) {
+            return failed(name, absolute, "workspace folder " + absolute + " does not exist or is not a folder");
+        }
+        WorkspaceFiles files;
+        try {
+            files = capture.capture(absolute);
+        } catch (WorkspaceCapture.CaptureException e) {
+            return failed(name, absolute, e.getMessage());
+        }
+        return load(name, absolute, files);
     }
 
-    public Workspace load(String name, Path root) {
+    private static Workspace failed(String name, Path root, String message) {
+        return new Workspace(name, root, Map.of(), Map.of(), Hooks.NONE, List.of(WorkflowError.ofFile(null, null, message)));
+    }
+
+    /**
+     * Loads the definitions of one revision of a workspace: its workflow files are read from
+     * {@code files}, never from disk, so the definitions are exactly that revision's.
+     *
+     * @param root where the workspace lives (for messages and the views)
+     */
+    public Workspace load(String name, Path root, WorkspaceFiles files) {
         Path absolute = root.toAbsolutePath().normalize();
         var errors = new ArrayList<WorkflowError>();
         String unsafe = NameRules.unsafe(name);
         if (unsafe != null) {
-            errors.add(WorkflowError.ofFile(null, null, "workspace " + unsafe));
-            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
+            return failed(name, absolute, "workspace " + unsafe);
         }
-        if (!Files.isDirectory(absolute)) {
-            errors.add(WorkflowError.ofFile(null, null, "workspace folder " + absolute + " does not exist or is not a folder"));
-            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
-        }
-        List<Path> files;
-        try {
-            files = workflowFiles(absolute);
-        } catch (IOException e) {
-            errors.add(WorkflowError.ofFile(null, null, "workspace folder " + absolute + " cannot be read: " + e.getMessage()));
-            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
-        }
-        if (files.isEmpty()) {
+        List<String> workflowFiles = workflowFiles(files);
+        if (workflowFiles.isEmpty()) {
             errors.add(WorkflowError.ofFile(null, null, "no workflow files (*.yaml, *.yml) found in " + scanDir(absolute)));
         }
 
@@ -93,23 +98,18 @@ public final class WorkspaceLoader {
         var taskFiles = new HashMap<String, String>();
         var fileHooks = new LinkedHashMap<String, Hooks>();
         var triggerDrafts = new ArrayList<Trigger>();
-        Path scanDir = scanDir(absolute);
-
-        for (Path path : files) {
-            String file = relative(absolute, path);
+        for (String file : workflowFiles) {
             String content;
             try {
-                content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+                content = StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(files.files().get(file).content())).toString();
             } catch (CharacterCodingException e) {
                 errors.add(WorkflowError.ofFile(file, null, "file is not valid UTF-8"));
-                continue;
-            } catch (IOException e) {
-                errors.add(WorkflowError.ofFile(file, null, "file cannot be read: " + e.getMessage()));
                 continue;
             }
             WorkflowFileParser.ParsedFile parsed;
             try {
-                parsed = parser.parse(file, content, inferredFolder(scanDir, path));
+                parsed = parser.parse(file, content, inferredFolder(file));
             } catch (RuntimeException e) {
                 // Our bug, not the author's: still only this file is lost, never the workspace or the server.
                 LOG.error("Loading workflow file {} of workspace {} failed", file, name, e);
@@ -157,7 +157,7 @@ public final class WorkspaceLoader {
         var triggers = checkTriggers(triggerDrafts, tasks, taskFiles, errors);
         // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
         errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers);
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, files);
     }
 
     /**
@@ -265,12 +265,30 @@ public final class WorkspaceLoader {
         };
     }
 
-    private static String inferredFolder(Path scanDir, Path file) {
-        Path parent = scanDir.relativize(file).getParent();
-        return parent == null ? null : parent.toString().replace('\\', '/');
+    /** The folder of a workflow file below the scanned folder ({@code .workflows} or the root), if any. */
+    private static String inferredFolder(String file) {
+        String below = file.startsWith(WORKFLOWS_DIR + "/") ? file.substring(WORKFLOWS_DIR.length() + 1) : file;
+        int slash = below.lastIndexOf('/');
+        return slash < 0 ? null : below.substring(0, slash);
     }
 
-    private static String relative(Path root, Path file) {
-        return root.relativize(file).toString().replace('\\', '/');
+    /**
+     * The workflow files of a revision, in load order: {@code *.yaml}/{@code *.yml} under
+     * {@code .workflows/} (or anywhere when it has none), at most {@link #MAX_DEPTH} folders deep.
+     */
+    static List<String> workflowFiles(WorkspaceFiles files) {
+        String prefix = WORKFLOWS_DIR + "/";
+        boolean underWorkflows = files.files().keySet().stream().anyMatch(p -> p.startsWith(prefix));
+        var found = new ArrayList<String>();
+        for (String path : files.files().keySet()) {
+            if (underWorkflows && !path.startsWith(prefix)) {
+                continue;
+            }
+            String below = underWorkflows ? path.substring(prefix.length()) : path;
+            if ((path.endsWith(".yaml") || path.endsWith(".yml")) && below.split("/").length <= MAX_DEPTH) {
+                found.add(path);
+            }
+        }
+        return found;
     }
 }

@@ -37,7 +37,8 @@ final class JobRows {
                 instant(rs, "started_at"),
                 instant(rs, "completed_at"),
                 columns.map(rs.getString("raw_input")),
-                rs.getString("source_job_id"));
+                rs.getString("source_job_id"),
+                rs.getString("revision"));
     }
 
     RowMapper<JobStep> step() {

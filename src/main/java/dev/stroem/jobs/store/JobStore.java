@@ -25,7 +25,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class JobStore {
     private static final String JOB_COLUMNS = "job_id, workspace, task_name, status, input, source_type, source_id, "
             + "hook_name, timeout_secs, error_message, cancelled_by, created_at, started_at, completed_at, raw_input, "
-            + "source_job_id";
+            + "source_job_id, revision";
     private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
             + "started_at, completed_at, exit_code, error_message, output, input, " + StepControlColumns.NAMES;
@@ -141,7 +141,7 @@ public final class JobStore {
         h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
                         + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
                         + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, :raw_input, "
-                        + ":source_job_id, :finalize_state)")
+                        + ":source_job_id, :revision, :finalize_state)")
                 .bind("job_id", job.jobId())
                 .bind("workspace", job.workspace())
                 .bind("task_name", job.taskName())
@@ -158,6 +158,7 @@ public final class JobStore {
                 .bind("completed_at", JsonColumns.millis(job.completedAt()))
                 .bind("raw_input", columns.write(job.rawInput()))
                 .bind("source_job_id", job.sourceJobId())
+                .bind("revision", job.revision())
                 .bind("finalize_state", finalizeState)
                 .execute();
     }

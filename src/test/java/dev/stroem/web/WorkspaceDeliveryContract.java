@@ -1,0 +1,156 @@
+package dev.stroem.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stroem.workflow.WorkspaceArchive;
+import dev.stroem.workflow.WorkspaceFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /worker/workspace/{ws}.tar.gz} as the original's worker uses it, and jobs pinned to
+ * the revision they were created at while the workspace changes under them.
+ */
+abstract class WorkspaceDeliveryContract extends ServerContract {
+
+    private static final String PINNED_V1 = """
+            tasks:
+              pinned:
+                flow:
+                  only:
+                    type: script
+                    script: echo version-one
+            """;
+
+    @Override
+    TestServer.Config configure(TestServer.Config config) {
+        return config.workflowFile("pinned.yaml", PINNED_V1);
+    }
+
+    private record Download(int status, HttpResponse<byte[]> response) {
+        String header(String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        WorkspaceFiles files() {
+            try {
+                return WorkspaceArchive.read(response.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String file(String path) {
+            return new String(files().file(path).orElseThrow(() -> new AssertionError("no " + path)).content(),
+                    StandardCharsets.UTF_8);
+        }
+    }
+
+    private Download download(String path, String ifNoneMatch) {
+        HttpRequest.Builder request = worker.http().request(path).GET();
+        if (ifNoneMatch != null) {
+            request.header("If-None-Match", ifNoneMatch);
+        }
+        try {
+            var response = HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Download(response.statusCode(), response);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String currentRevision() {
+        for (var ws : api.get("/api/workspaces").json()) {
+            if (ws.path("name").asText().equals("default")) {
+                return ws.path("revision").asText();
+            }
+        }
+        throw new AssertionError("no workspace default");
+    }
+
+    @Test
+    void deliversTheWorkspaceThenAnswersNotModifiedForItsRevision() throws Exception {
+        Files.writeString(server.workspaceDir("default").resolve("data.txt"), "marker\n");
+        api.post("/api/workspaces/default/refresh", Map.of());
+        String revision = currentRevision();
+        assertThat(revision).matches("[0-9a-f]{16}");
+
+        var first = download("/worker/workspace/default.tar.gz", null);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.header("Content-Type")).isEqualTo("application/gzip");
+        assertThat(first.header("X-Revision")).isEqualTo(revision);
+        assertThat(first.header("ETag")).isEqualTo("\"" + revision + "\"");
+        assertThat(first.file("data.txt")).isEqualTo("marker\n");
+        assertThat(first.file(".workflows/pinned.yaml")).isEqualTo(PINNED_V1);
+        assertThat(first.files().revision()).isEqualTo(revision);
+
+        var again = download("/worker/workspace/default.tar.gz", "\"" + revision + "\"");
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.header("X-Revision")).isEqualTo(revision);
+        assertThat(again.response().body()).isEmpty();
+
+        var explicit = download("/worker/workspace/default.tar.gz?revision=" + revision, null);
+        assertThat(explicit.status()).isEqualTo(200);
+        assertThat(explicit.response().body()).isEqualTo(first.response().body());
+
+        // The original's worker sends no token-less requests, but a wrong one is refused.
+        var anonymous = api.get("/worker/workspace/default.tar.gz");
+        assertThat(anonymous.status()).isEqualTo(401);
+    }
+
+    @Test
+    void unknownWorkspaceOrRevisionIsNotFound() {
+        assertError(worker.http().get("/worker/workspace/nowhere.tar.gz"), 404, "nowhere");
+        assertError(worker.http().get("/worker/workspace/default.tar.gz?revision=0123456789abcdef"), 404,
+                "0123456789abcdef");
+        assertError(worker.http().get("/worker/workspace/default.zip"), 404);
+    }
+
+    @Test
+    void aJobRunsOnTheRevisionItWasCreatedAtWhileTheWorkspaceChanges() throws Exception {
+        String before = currentRevision();
+        String jobId = execute("pinned", Map.of());
+        assertThat(job(jobId).path("revision").asText()).isEqualTo(before);
+
+        Files.writeString(server.workspaceDir("default").resolve(".workflows/pinned.yaml"),
+                PINNED_V1.replace("version-one", "version-two"));
+        Files.writeString(server.workspaceDir("default").resolve("data.txt"), "changed\n");
+        var refreshed = api.post("/api/workspaces/default/refresh", Map.of());
+        String after = refreshed.json().path("revision").asText();
+        assertThat(after).isNotEqualTo(before).isEqualTo(currentRevision());
+
+        String workerId = worker.register("pinning-worker");
+        var claim = worker.claim(workerId);
+        assertThat(claim.path("job_id").asText()).isEqualTo(jobId);
+        assertThat(claim.path("workspace").asText()).isEqualTo("default");
+        assertThat(claim.path("revision").asText()).isEqualTo(before);
+        assertThat(claim.path("action_spec").path("script").asText()).contains("version-one");
+
+        var old = download("/worker/workspace/default.tar.gz?revision=" + before, null);
+        assertThat(old.status()).isEqualTo(200);
+        assertThat(old.header("X-Revision")).isEqualTo(before);
+        assertThat(old.file(".workflows/pinned.yaml")).contains("version-one");
+        assertThat(old.files().file("data.txt")).isEmpty();
+
+        var now = download("/worker/workspace/default.tar.gz", "\"" + before + "\"");
+        assertThat(now.status()).isEqualTo(200);
+        assertThat(now.header("X-Revision")).isEqualTo(after);
+        assertThat(now.file("data.txt")).isEqualTo("changed\n");
+
+        String newJob = execute("pinned", Map.of());
+        var second = worker.claim(workerId);
+        assertThat(second.path("job_id").asText()).isEqualTo(newJob);
+        assertThat(second.path("revision").asText()).isEqualTo(after);
+        assertThat(second.path("action_spec").path("script").asText()).contains("version-two");
+    }
+}
