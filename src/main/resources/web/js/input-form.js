@@ -62,14 +62,17 @@ function control(key, f, id, describedBy) {
 }
 
 /**
+ * `values` (optional) prefill fields by key, as a re-run does.
  * @returns {{ el: HTMLElement, collect: () => ({ input: object, errors: number }) }}
  * collect() marks invalid fields itself and focuses the first one.
  */
-export function buildInputForm(schema) {
+export function buildInputForm(schema, values = {}) {
   const fields = [];
   const wrap = h('div', { class: 'input-fields' });
   for (const [key, raw] of orderedEntries(schema)) {
-    const f = raw && typeof raw === 'object' ? raw : { type: String(raw) };
+    let f = raw && typeof raw === 'object' ? raw : { type: String(raw) };
+    // A prefilled value stands in for the default; a secret is never echoed back into a form.
+    if (!f.secret && values && Object.prototype.hasOwnProperty.call(values, key) && values[key] !== null) f = { ...f, default: values[key] };
     const id = `in-${++seq}`;
     const hintId = f.description ? `${id}-hint` : null;
     const errId = `${id}-err`;

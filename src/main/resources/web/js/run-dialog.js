@@ -7,17 +7,21 @@ import { openDialog } from './dialog.js';
 import { buildInputForm } from './input-form.js';
 import { navigate } from './router.js';
 
-export function openRunDialog(workspace, taskName, summary = {}) {
+/**
+ * `values` prefill the form (a re-run starts from the earlier job's input; secrets are never
+ * prefilled), `sourceJobId` is sent along so the new job links back to the one it re-runs.
+ */
+export function openRunDialog(workspace, taskName, summary = {}, { values, sourceJobId } = {}) {
   let submitBtn;
   const { closed } = openDialog({
-    title: `Run ${summary.display_name || taskName}`,
+    title: `${sourceJobId ? 'Re-run' : 'Run'} ${summary.display_name || taskName}`,
     testid: 'run-dialog',
     wide: true,
     build(body, close) {
       body.appendChild(notice('loading', 'Loading task…'));
       api.task(workspace, taskName).then((task) => {
         clear(body);
-        const form = buildInputForm(task.input);
+        const form = buildInputForm(task.input, values);
         const error = h('p', { class: 'form-error', role: 'alert', hidden: true, dataset: { testid: 'run-error' } });
         submitBtn = h('button', { type: 'submit', class: 'button primary', dataset: { testid: 'run-submit' } }, '▶ Run');
         const steps = Object.keys(task.flow || {});
@@ -31,7 +35,7 @@ export function openRunDialog(workspace, taskName, summary = {}) {
             submitBtn.disabled = true;
             submitBtn.textContent = 'Starting…';
             try {
-              const res = await api.execute(workspace, taskName, input);
+              const res = await api.execute(workspace, taskName, input, sourceJobId);
               close(res.job_id);
             } catch (err) {
               error.textContent = err.message;
@@ -44,6 +48,7 @@ export function openRunDialog(workspace, taskName, summary = {}) {
         h('p', { class: 'muted' }, h('code', null, `${workspace}/${taskName}`),
           steps.length ? ` · ${steps.length} step${steps.length === 1 ? '' : 's'}: ${steps.join(', ')}` : ''),
         task.description ? h('p', null, task.description) : null,
+        sourceJobId ? h('p', { class: 'muted small', dataset: { testid: 'rerun-note' } }, 'Prefilled with the input of the job it re-runs; secrets are not copied.') : null,
         form.count ? form.el : h('p', { class: 'muted' }, 'This task takes no input.'),
         error,
         h('div', { class: 'form-actions' },

@@ -25,6 +25,7 @@ export class LogViewer {
    * @param {object} o
    * @param {string} o.jobId
    * @param {(status:string) => void} [o.onEnd]  the stream reported the job's end
+   * @param {(step:string|null) => void} [o.onStepFilter]  the user picked a step in the viewer's own filter
    */
   constructor(o) {
     this.o = o;
@@ -55,7 +56,7 @@ export class LogViewer {
 
   _build() {
     const id = (s) => `lv${this.uid}-${s}`;
-    this.stepSel = h('select', { id: id('step'), dataset: { testid: 'step-filter' }, onchange: () => this._applyFilter() },
+    this.stepSel = h('select', { id: id('step'), dataset: { testid: 'step-filter' }, onchange: () => { this._applyFilter(); this.o.onStepFilter?.(this.stepSel.value || null); } },
       h('option', { value: '' }, 'All steps'));
     this.streamSel = h('select', { id: id('stream'), dataset: { testid: 'stream-filter' }, onchange: () => this._applyFilter() },
       h('option', { value: '' }, 'stdout + stderr'),

@@ -7,9 +7,14 @@ import { requestToken } from '../auth.js';
 import { openDialog } from '../dialog.js';
 import { startPolling } from '../poller.js';
 import { statusBadge, updateBadge, TERMINAL_JOB } from '../status.js';
+
+const TERMINAL_STEP = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 import { formatDateTime, formatDuration, durationSecs, shortId } from '../format.js';
 import { LogViewer } from '../logs/log-viewer.js';
 import { ServerEventsPanel } from '../logs/server-events.js';
+import { WorkflowGraph } from '../graph.js';
+import { openRunDialog } from '../run-dialog.js';
+import { jsonBlock } from '../json-view.js';
 
 export function mountJobDetail(container, params) {
   const jobId = params.id;
@@ -20,11 +25,14 @@ export function mountJobDetail(container, params) {
   let viewer = null;
   let events = null;
   let ticker = null;
+  let selected = null; // the step whose log, input and output are shown (null: the whole job)
+  let tab = 'logs';
+  let expected = undefined; // the task's p50 duration in seconds, for the ETA badge (null: unknown)
 
   const heading = h('h1', null, `Job ${shortId(jobId)}`);
   const body = h('div', null, notice('loading', 'Loading job…'));
   container.append(
-    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/' }, 'Jobs'), h('span', { 'aria-hidden': 'true' }, ' › '), h('span', { class: 'crumb-task' }, shortId(jobId))),
+    h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' }, h('a', { href: '/jobs' }, 'Jobs'), h('span', { 'aria-hidden': 'true' }, ' › '), h('span', { class: 'crumb-task' }, shortId(jobId))),
     body);
   body.prepend(heading);
 
@@ -50,7 +58,7 @@ export function mountJobDetail(container, params) {
     clear(body);
     body.appendChild(heading);
     if (e instanceof ApiError && e.status === 404) {
-      body.appendChild(notice('error', 'This job does not exist (or was removed by retention). ', h('a', { href: '/' }, 'Back to jobs')));
+      body.appendChild(notice('error', 'This job does not exist (or was removed by retention). ', h('a', { href: '/jobs' }, 'Back to jobs')));
       return;
     }
     const actions = [h('button', { type: 'button', class: 'button small', onclick: () => poll.now() }, 'Retry')];
@@ -68,6 +76,9 @@ export function mountJobDetail(container, params) {
     built = b;
     b.status = statusBadge(job.status, 'job-status');
     b.cancelBtn = h('button', { type: 'button', class: 'button danger', dataset: { testid: 'cancel-button' }, onclick: confirmCancel }, '⊘ Cancel job');
+    b.rerunBtn = h('button', { type: 'button', class: 'button', dataset: { testid: 'rerun-button' }, onclick: rerun }, '↻ Re-run');
+    b.lineage = h('p', { class: 'lineage muted small', hidden: true, dataset: { testid: 'lineage' } });
+    b.eta = h('span', { class: 'eta-badge', hidden: true, dataset: { testid: 'eta' } });
     b.cancelError = h('p', { class: 'form-error', role: 'alert', hidden: true, dataset: { testid: 'cancel-error' } });
     heading.textContent = job.task_name;
     b.created = h('dd');
@@ -83,7 +94,12 @@ export function mountJobDetail(container, params) {
     b.stepRows = new Map();
     b.hooks = h('div', { class: 'panel', hidden: true, dataset: { testid: 'hook-jobs' } });
 
-    viewer = new LogViewer({ jobId, onEnd: () => poll.now() });
+    viewer = new LogViewer({ jobId, onEnd: () => poll.now(), onStepFilter: (name) => selectStep(name, { fromViewer: true }) });
+    b.graph = new WorkflowGraph({ label: 'Workflow steps', onSelect: (name) => selectStep(selected === name ? null : name) });
+    b.outputCard = h('section', { class: 'panel', 'aria-labelledby': 'job-output-h', hidden: true, dataset: { testid: 'job-output-card' } },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'job-output-h' }, 'Job output')),
+      b.outputBody = h('div'));
+    b.tabs = stepTabs();
     events = new ServerEventsPanel({ jobId });
 
     const meta = h('dl', { class: 'meta' },
@@ -113,18 +129,23 @@ export function mountJobDetail(container, params) {
     // height and everything else sits in a sidebar; on narrow ones the sidebar comes first.
     append(body, [
       h('header', { class: 'job-header', dataset: { testid: 'job-header' } },
-        h('div', { class: 'job-title' }, heading, b.status),
-        h('div', { class: 'job-actions' }, b.refreshNote, b.cancelBtn)),
+        h('div', { class: 'job-title' }, heading, b.status, b.eta),
+        h('div', { class: 'job-actions' }, b.refreshNote, b.rerunBtn, b.cancelBtn)),
+      b.lineage,
       b.cancelError,
       b.error,
       meta,
+      h('section', { class: 'panel graph-panel', 'aria-labelledby': 'graph-h' },
+        h('div', { class: 'panel-head' }, h('h2', { id: 'graph-h' }, 'Workflow'),
+          h('span', { class: 'muted small' }, 'select a step for its log, input and output')),
+        h('div', { class: 'graph-scroll' }, b.graph.el)),
       h('div', { class: 'detail-layout' },
         h('aside', { class: 'detail-side', 'aria-label': 'Steps and events' },
-          stepsPanel, events.el, b.hooks,
+          b.outputCard, stepsPanel, events.el, b.hooks,
           input ? h('section', { class: 'panel', 'aria-label': 'Input' }, input) : null),
         h('section', { class: 'panel log-panel', 'aria-labelledby': 'log-h' },
-          h('div', { class: 'panel-head' }, h('h2', { id: 'log-h' }, 'Log')),
-          viewer.el))]);
+          h('div', { class: 'panel-head' }, h('h2', { id: 'log-h', dataset: { testid: 'step-panel-title' } }, 'All steps'), b.tabs.list),
+          b.tabs.logs, b.tabs.input, b.tabs.output))]);
     heading.tabIndex = -1;
     update();
     viewer.start();
@@ -134,6 +155,7 @@ export function mountJobDetail(container, params) {
 
   function tickDuration() {
     if (!job || !built) return;
+    renderEta();
     setText(built.duration, job.started_at ? formatDuration(durationSecs(job.started_at, job.completed_at, job.completed_at ? job.duration_secs : undefined)) : '—');
   }
 
@@ -155,6 +177,12 @@ export function mountJobDetail(container, params) {
     setText(b.error, job.error_message ? `Error: ${job.error_message}` : '');
     renderArchive(b.archive, job.archive, terminal);
     renderSteps();
+    renderGraph();
+    renderTabs();
+    renderOutput();
+    renderLineage();
+    renderEta();
+    b.rerunBtn.hidden = !terminal;
     renderHooks();
     setText(b.refreshNote, '');
     viewer.setSteps((job.steps || []).map((s) => s.step_name));
@@ -194,7 +222,7 @@ export function mountJobDetail(container, params) {
           exit: h('span', { class: 'mono small block', dataset: { testid: 'step-exit' } }),
           err: h('span', { class: 'step-error small block', dataset: { testid: 'step-error' } }),
         };
-        const name = h('button', { type: 'button', class: 'linklike', title: 'Show only this step in the log', dataset: { testid: 'step-filter-button' }, onclick: () => { viewer.setStepFilter(s.step_name); viewer.el.scrollIntoView({ block: 'nearest' }); } }, s.step_name);
+        const name = h('button', { type: 'button', class: 'linklike', title: 'Show only this step in the log', dataset: { testid: 'step-filter-button' }, onclick: () => { selectStep(s.step_name); viewer.el.scrollIntoView({ block: 'nearest' }); } }, s.step_name);
         r.tr = h('tr', { dataset: { testid: 'step-row', step: s.step_name } },
           h('td', null, name, s.action_name ? h('span', { class: 'muted small block' }, s.action_name) : null, r.err),
           h('td', null, r.badge),
@@ -227,6 +255,142 @@ export function mountJobDetail(container, params) {
         ' ',
         h('a', { href: `/jobs/${encodeURIComponent(j.job_id)}`, dataset: { testid: 'hook-job-link', jobId: j.job_id } }, j.task_name || shortId(j.job_id)),
         h('span', { class: 'muted small' }, ` ${shortId(j.job_id)} · ${formatDateTime(j.created_at)}`)))));
+  }
+
+  /** Logs / Input / Output of the selected step (or of the whole job). Arrow keys move between tabs. */
+  function stepTabs() {
+    const names = [['logs', 'Logs'], ['input', 'Input'], ['output', 'Output']];
+    const t = { buttons: {} };
+    for (const [key, label] of names) {
+      t.buttons[key] = h('button', {
+        type: 'button', role: 'tab', id: `tab-${key}`, 'aria-controls': `tabpanel-${key}`,
+        class: 'tab', dataset: { testid: `tab-${key}` },
+        onclick: () => showTab(key),
+        onkeydown: (e) => {
+          const i = names.findIndex(([k]) => k === key);
+          const to = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : null;
+          if (to === null) return;
+          e.preventDefault();
+          const next = names[(to + names.length) % names.length][0];
+          showTab(next);
+          t.buttons[next].focus();
+        },
+      }, label);
+    }
+    t.list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Step details' }, Object.values(t.buttons));
+    const panel = (key, ...children) => h('div', { role: 'tabpanel', id: `tabpanel-${key}`, 'aria-labelledby': `tab-${key}`, class: 'tabpanel', dataset: { testid: `tabpanel-${key}` } }, ...children);
+    t.logs = panel('logs', viewer.el);
+    t.inputBody = h('div');
+    t.outputBody = h('div');
+    t.input = panel('input', t.inputBody);
+    t.output = panel('output', t.outputBody);
+    t.input.tabIndex = 0;
+    t.output.tabIndex = 0;
+    return t;
+  }
+
+  function showTab(key) {
+    tab = key;
+    const t = built.tabs;
+    for (const [k, btn] of Object.entries(t.buttons)) {
+      const on = k === key;
+      btn.setAttribute('aria-selected', String(on));
+      btn.tabIndex = on ? 0 : -1;
+      t[k].hidden = !on;
+    }
+    renderTabs();
+  }
+
+  function selectStep(name, { fromViewer = false } = {}) {
+    selected = name || null;
+    if (!fromViewer) viewer.setStepFilter(selected);
+    built.graph.select(selected);
+    for (const [n, r] of built.stepRows) r.tr.classList.toggle('selected', n === selected);
+    setText(container.querySelector('[data-testid="step-panel-title"]'), selected ? `Step ${selected}` : 'All steps');
+    renderTabs();
+  }
+
+  function renderGraph() {
+    const steps = job.steps || [];
+    const instances = steps.filter((s) => s.loop_source);
+    built.graph.setSteps(steps.filter((s) => !s.loop_source).map((s) => {
+      const mine = instances.filter((i) => i.loop_source === s.step_name);
+      let detail = '';
+      if (s.for_each_expr || mine.length) {
+        const done = mine.filter((i) => i.status === 'completed').length;
+        detail = `${done}/${s.loop_total ?? mine.length} items`;
+      } else if (s.skip_reason) detail = s.skip_reason.replace('_', ' ');
+      else if (s.retry_attempt > 0) detail = `attempt ${s.retry_attempt + 1}`;
+      else if (s.started_at) detail = formatDuration(durationSecs(s.started_at, s.completed_at));
+      return { name: s.step_name, depends_on: s.depends_on || [], status: s.status, detail };
+    }));
+  }
+
+  function renderTabs() {
+    const t = built.tabs;
+    if (!t.buttons.logs.hasAttribute('aria-selected')) { showTab(tab); return; }
+    const step = selected ? (job.steps || []).find((s) => s.step_name === selected) : null;
+    const inputValue = step ? step.input : job.input;
+    const outputValue = step ? step.output : job.output;
+    fill(t.inputBody, inputValue, step
+      ? (step.started_at ? 'This step has no input.' : 'Resolved when the step starts.')
+      : 'This job has no input.', 'step-input');
+    fill(t.outputBody, outputValue, step
+      ? (TERMINAL_STEP.has(step.status) ? 'This step printed no OUTPUT: line.' : 'Available when the step completes.')
+      : (TERMINAL_JOB.has(job.status) ? 'This job produced no output.' : 'Available when the job completes.'), 'step-output');
+  }
+
+  function fill(el, value, emptyText, testid) {
+    const empty = value === null || value === undefined || (typeof value === 'object' && Object.keys(value).length === 0);
+    const sig = JSON.stringify([value ?? null, emptyText]);
+    if (el.dataset.sig === sig) return;
+    el.dataset.sig = sig;
+    el.replaceChildren(empty ? h('p', { class: 'muted', dataset: { testid: `${testid}-empty` } }, emptyText) : jsonBlock(value, testid));
+  }
+
+  function renderOutput() {
+    const out = job.output;
+    const terminal = TERMINAL_JOB.has(job.status);
+    built.outputCard.hidden = !terminal;
+    fill(built.outputBody, out, 'This job produced no output.', 'job-output');
+  }
+
+  function renderLineage() {
+    const el = built.lineage;
+    const links = [];
+    if (job.source_job_id) links.push(['Re-run of', job.source_job_id, 'rerun-of']);
+    if (job.retry_of_job_id) links.push(['Retry of', job.retry_of_job_id, 'retry-of']);
+    const sig = JSON.stringify(links);
+    if (el.dataset.sig === sig) return;
+    el.dataset.sig = sig;
+    el.hidden = links.length === 0;
+    el.replaceChildren(...links.flatMap(([label, id, testid], i) => [i ? ' · ' : '', `${label} `,
+      h('a', { href: `/jobs/${encodeURIComponent(id)}`, dataset: { testid } }, `job ${shortId(id)}`)]));
+  }
+
+  /** Running jobs: time left from the task's median duration, or how far past it the job is. */
+  function renderEta() {
+    const el = built.eta;
+    if (job.status !== 'running' || !job.started_at) { el.hidden = true; return; }
+    if (expected === undefined) {
+      expected = null;
+      api.taskStats(job.workspace, job.task_name).then((st) => {
+        const p50 = st?.task?.p50_ms;
+        expected = typeof p50 === 'number' ? p50 / 1000 : null;
+        if (alive && built) renderEta();
+      }).catch(() => {});
+      return;
+    }
+    if (expected === null) { el.hidden = true; return; }
+    const elapsed = durationSecs(job.started_at, null);
+    const left = expected - elapsed;
+    el.hidden = false;
+    el.className = `eta-badge${left < 0 ? ' overrun' : ''}`;
+    setText(el, left >= 0 ? `about ${formatDuration(Math.max(1, left))} left` : `${formatDuration(-left)} over the usual ${formatDuration(expected)}`);
+  }
+
+  function rerun() {
+    openRunDialog(job.workspace, job.task_name, { display_name: job.task_name }, { values: job.input || {}, sourceJobId: jobId });
   }
 
   function confirmCancel() {

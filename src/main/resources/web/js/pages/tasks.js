@@ -41,7 +41,7 @@ export function mountTasks(container, _params, query) {
       h('td', { class: 'col-inputs' }, inputs.length ? `${inputs.length}${required ? ` (${required} required)` : ''}` : h('span', { class: 'muted' }, 'none')),
       h('td', { class: 'actions' },
         h('button', { type: 'button', class: 'button primary small', dataset: { testid: 'run-button', task: t.name, workspace: ws }, 'aria-label': `Run ${t.display_name || t.name}`, onclick: () => run(ws, t) }, '▶ Run'),
-        h('a', { class: 'button small', href: `/?workspace=${encodeURIComponent(ws)}&task=${encodeURIComponent(t.name)}`, dataset: { testid: 'task-jobs-link' } }, 'Jobs')));
+        h('a', { class: 'button small', href: `/jobs?workspace=${encodeURIComponent(ws)}&task=${encodeURIComponent(t.name)}`, dataset: { testid: 'task-jobs-link' } }, 'Jobs')));
   }
 
   function workspaceSection(ws, tasks, tasksError) {
