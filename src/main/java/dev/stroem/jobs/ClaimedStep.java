@@ -9,6 +9,7 @@ import java.util.Map;
  * @param readyAt when the step became ready (for the ready → claimed time)
  * @param claimedAt when this claim took it
  * @param revision the workspace revision the step runs on (its job's; null for jobs from before revisions)
+ * @param action the whole rendered action ({@code source}, {@code language}, {@code args}… beside the script)
  */
 public record ClaimedStep(
         String jobId,
@@ -23,4 +24,5 @@ public record ClaimedStep(
         Long timeoutSecs,
         Instant readyAt,
         Instant claimedAt,
-        String revision) {}
+        String revision,
+        dev.stroem.workflow.RenderedAction action) {}

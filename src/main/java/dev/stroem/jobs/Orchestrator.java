@@ -189,7 +189,7 @@ public final class Orchestrator {
         }
         return new ClaimAttempt(new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), stepName,
                 step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
-                step.readyAt(), claimedAt, job.revision()), null);
+                step.readyAt(), claimedAt, job.revision(), action), null);
     }
 
     private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps) {
@@ -221,7 +221,13 @@ public final class Orchestrator {
             var input = (Map<String, Object>) map.getOrDefault("input", Map.of());
             @SuppressWarnings("unchecked")
             var env = (Map<String, String>) map.getOrDefault("env", Map.of());
-            return new RenderedAction((String) map.get("action_name"), input, (String) map.get("script"), env);
+            @SuppressWarnings("unchecked")
+            var args = (List<String>) map.getOrDefault("args", List.of());
+            @SuppressWarnings("unchecked")
+            var dependencies = (List<String>) map.getOrDefault("dependencies", List.of());
+            return new RenderedAction((String) map.get("action_name"), input, (String) map.get("script"), env,
+                    (String) map.get("source"), (String) map.get("language"), (String) map.get("interpreter"),
+                    args == null ? List.of() : args, dependencies == null ? List.of() : dependencies);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("stored hook action is corrupt: " + e.getMessage(), e);
         }
@@ -234,6 +240,11 @@ public final class Orchestrator {
         map.put("input", action.input());
         map.put("script", action.script());
         map.put("env", action.env());
+        map.put("source", action.source());
+        map.put("language", action.language());
+        map.put("interpreter", action.interpreter());
+        map.put("args", action.args());
+        map.put("dependencies", action.dependencies());
         return map;
     }
 

@@ -4,13 +4,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code type: script} action: a shell script with templated {@code script} and {@code env}.
+ * A {@code type: script} action: an inline {@code script} or a {@code source} file of the
+ * workspace, in a {@code language} (shell by default), with templated {@code script}, {@code env}
+ * and {@code args}.
  *
  * @param name the YAML key, or {@code _inline:{task}:{step}} for an action defined inline on a step
  *     (the original's naming, so {@code action_name} of job steps matches)
  * @param displayName the YAML {@code name:} field, or null
  * @param input the action's input schema (defaults are applied when a step runs it)
  * @param file the workflow file it came from, relative to the workspace root
+ * @param source a script file relative to the workspace root (normalised), or null for an inline script
+ * @param language {@code shell} (null means shell), {@code python}, {@code javascript}/{@code js},
+ *     {@code typescript}/{@code ts} or {@code go}, as written
+ * @param interpreter the program to run the script with instead of the worker's choice, or null
+ * @param args command-line argument templates
+ * @param dependencies packages to install before the script runs (not for shell)
  */
 public record Action(
         String name,
@@ -21,7 +29,12 @@ public record Action(
         Map<String, String> env,
         Map<String, InputField> input,
         List<String> tags,
-        String file) {
+        String file,
+        String source,
+        String language,
+        String interpreter,
+        List<String> args,
+        List<String> dependencies) {
 
     public static final String TYPE_SCRIPT = "script";
     static final String INLINE_PREFIX = "_inline:";
@@ -30,7 +43,18 @@ public record Action(
         env = OrderedCopies.map(env);
         input = OrderedCopies.map(input);
         tags = OrderedCopies.list(tags);
+        args = OrderedCopies.list(args);
+        dependencies = OrderedCopies.list(dependencies);
     }
+
+    /** An inline shell script action. */
+    public Action(String name, String displayName, String description, String type, String script,
+            Map<String, String> env, Map<String, InputField> input, List<String> tags, String file) {
+        this(name, displayName, description, type, script, env, input, tags, file, null, null, null, List.of(), List.of());
+    }
+
+    /** Languages of script actions, as the original lists them (aliases included). */
+    public static final List<String> LANGUAGES = List.of("shell", "python", "javascript", "js", "typescript", "ts", "go");
 
     public boolean inline() {
         return name.startsWith(INLINE_PREFIX);

@@ -123,11 +123,18 @@ public final class JobPlanner {
         Map<String, Object> withDefaults = InputResolver.withDefaults(action.input(), input == null ? Map.of() : input);
         Map<String, Object> context = stepContext(stepOutputs, loop);
         context.put("input", withDefaults);
-        String script = templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
+        String script = action.script() == null ? null
+                : templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
         var env = new LinkedHashMap<String, String>();
         action.env().forEach((key, value) ->
                 env.put(key, templates.render(value, context, what + " env '" + key + "' (action '" + action.name() + "')")));
-        return new RenderedAction(action.name(), withDefaults, script, env);
+        var args = new ArrayList<String>();
+        for (int i = 0; i < action.args().size(); i++) {
+            args.add(templates.render(action.args().get(i), context,
+                    what + " args[" + i + "] (action '" + action.name() + "')"));
+        }
+        return new RenderedAction(action.name(), withDefaults, script, env, action.source(), action.language(),
+                action.interpreter(), args, action.dependencies());
     }
 
     /**

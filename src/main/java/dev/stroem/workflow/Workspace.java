@@ -15,6 +15,7 @@ import java.util.Optional;
  *     on_cancel} of the workflow files, merged)
  * @param triggers valid triggers (scheduler and webhook) by their key, in file order
  * @param files the folder's files these definitions were read from (null when it could not be read)
+ * @param warnings what loaded but deserves a look (an action defined twice: the later file wins)
  */
 public record Workspace(
         String name,
@@ -24,7 +25,8 @@ public record Workspace(
         Hooks hooks,
         List<WorkflowError> errors,
         Map<String, Trigger> triggers,
-        WorkspaceFiles files) {
+        WorkspaceFiles files,
+        List<String> warnings) {
 
     public Workspace {
         triggers = OrderedCopies.map(triggers);
@@ -32,12 +34,13 @@ public record Workspace(
         tasks = OrderedCopies.map(tasks);
         hooks = hooks == null ? Hooks.NONE : hooks;
         errors = OrderedCopies.list(errors);
+        warnings = OrderedCopies.list(warnings);
     }
 
     /** A workspace without triggers. */
     public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
             List<WorkflowError> errors) {
-        this(name, root, actions, tasks, hooks, errors, Map.of(), null);
+        this(name, root, actions, tasks, hooks, errors, Map.of(), null, List.of());
     }
 
     /** The revision these definitions were read at: null when the folder could not be read. */

@@ -93,6 +93,7 @@ public final class WorkspaceLoader {
 
         var actions = new LinkedHashMap<String, Action>();
         var actionFiles = new HashMap<String, String>();
+        var warnings = new ArrayList<String>();
         var brokenActions = new HashSet<String>();
         var drafts = new ArrayList<WorkflowFileParser.TaskDraft>();
         var taskFiles = new HashMap<String, String>();
@@ -117,18 +118,23 @@ public final class WorkspaceLoader {
                 continue;
             }
             errors.addAll(parsed.errors());
+            // As in the original, an action defined again in a later file replaces the earlier one.
             for (Action action : parsed.actions()) {
-                String first = actionFiles.putIfAbsent(action.name(), file);
-                if (first != null) {
-                    errors.add(WorkflowError.ofAction(file, action.name(), "action is already defined in " + first));
+                String problem = action.source() == null ? null : SourcePaths.problem(action.source(), files);
+                redefined(action.name(), file, actionFiles, warnings);
+                if (problem != null) {
+                    errors.add(WorkflowError.ofAction(file, action.name(), problem));
+                    actions.remove(action.name());
+                    brokenActions.add(action.name());
                 } else {
                     actions.put(action.name(), action);
+                    brokenActions.remove(action.name());
                 }
             }
             for (String broken : parsed.brokenActions()) {
-                if (actionFiles.putIfAbsent(broken, file) == null) {
-                    brokenActions.add(broken);
-                }
+                redefined(broken, file, actionFiles, warnings);
+                actions.remove(broken);
+                brokenActions.add(broken);
             }
             for (var draft : parsed.tasks()) {
                 String first = taskFiles.putIfAbsent(draft.task().name(), file);
@@ -149,7 +155,7 @@ public final class WorkspaceLoader {
         }
         var tasks = new LinkedHashMap<String, Task>();
         for (var draft : drafts) {
-            Task resolved = resolve(draft, actions, brokenActions, errors);
+            Task resolved = resolve(draft, actions, brokenActions, errors, files);
             if (resolved != null) {
                 tasks.put(resolved.name(), resolved);
             }
@@ -157,7 +163,7 @@ public final class WorkspaceLoader {
         var triggers = checkTriggers(triggerDrafts, tasks, taskFiles, errors);
         // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
         errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, files);
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, files, warnings);
     }
 
     /**
@@ -224,14 +230,29 @@ public final class WorkspaceLoader {
                 : "references unknown action '" + hook.action() + "'";
     }
 
-    private static Task resolve(
-            WorkflowFileParser.TaskDraft draft, Map<String, Action> actions, Set<String> brokenActions, List<WorkflowError> errors) {
+    /** Notes that {@code name} is (re)defined in {@code file}: a warning when an earlier file had it. */
+    private static void redefined(String name, String file, Map<String, String> actionFiles, List<String> warnings) {
+        String earlier = actionFiles.put(name, file);
+        if (earlier != null) {
+            warnings.add("action '" + name + "' is defined in " + earlier + " and again in " + file
+                    + "; the later one (" + file + ") is used");
+        }
+    }
+
+    private static Task resolve(WorkflowFileParser.TaskDraft draft, Map<String, Action> actions, Set<String> brokenActions,
+            List<WorkflowError> errors, WorkspaceFiles files) {
         Task task = draft.task();
         String file = task.file();
         int before = errors.size();
         var flow = new LinkedHashMap<String, FlowStep>();
         for (FlowStep step : task.flow().values()) {
             FlowStep resolved = step;
+            if (step.action() != null && step.action().source() != null) {
+                String problem = SourcePaths.problem(step.action().source(), files);
+                if (problem != null) {
+                    errors.add(WorkflowError.ofTask(file, task.name(), step.name(), problem));
+                }
+            }
             String ref = draft.actionRefs().get(step.name());
             if (ref != null) {
                 Action action = actions.get(ref);

@@ -30,7 +30,7 @@ public record WorkspaceView(
      */
     public static WorkspaceView of(Workspace workspace) {
         return new WorkspaceView(workspace.name(), workspace.tasks().size(), workspace.actions().size(), 0, true, 0,
-                workspace.revision(), summary(workspace.errors()), List.of(), workspace.errors());
+                workspace.revision(), summary(workspace.errors()), workspace.warnings(), workspace.errors());
     }
 
     static String summary(List<WorkflowError> errors) {

@@ -10,7 +10,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -152,5 +154,52 @@ abstract class WorkspaceDeliveryContract extends ServerContract {
         assertThat(second.path("job_id").asText()).isEqualTo(newJob);
         assertThat(second.path("revision").asText()).isEqualTo(after);
         assertThat(second.path("action_spec").path("script").asText()).contains("version-two");
+    }
+
+    @Test
+    void aSourceStepIsHandedOutWithItsFileLanguageAndArgumentsAndDuplicatesAreWarnings() throws Exception {
+        Path root = server.workspaceDir("default");
+        Files.createDirectories(root.resolve("scripts"));
+        Files.writeString(root.resolve("scripts/check.py"), "import sys\nprint(sys.argv[1:])\n");
+        Files.writeString(root.resolve(".workflows/python.yaml"), """
+                actions:
+                  check:
+                    type: script
+                    language: python
+                    interpreter: python3
+                    source: scripts/check.py
+                    args: ["{{ input.target }}"]
+                    input:
+                      target: { type: string, default: prod }
+                  noop:
+                    type: script
+                    script: echo later-noop
+                tasks:
+                  check-it:
+                    flow:
+                      check: { action: check }
+                """);
+        api.post("/api/workspaces/default/refresh", Map.of());
+        JsonNode view = null;
+        for (var ws : api.get("/api/workspaces").json()) {
+            if (ws.path("name").asText().equals("default")) {
+                view = ws;
+            }
+        }
+        assertThat(view.path("error").isNull()).as("%s", view).isTrue();
+        assertThat(view.path("warnings").toString()).contains("action 'noop' is defined in .workflows/main.yaml and again"
+                + " in .workflows/python.yaml");
+
+        String jobId = execute("check-it", Map.of());
+        var claim = worker.claim(worker.register("python-worker"));
+        assertThat(claim.path("job_id").asText()).isEqualTo(jobId);
+        JsonNode spec = claim.path("action_spec");
+        assertThat(spec.path("script").isNull()).as("%s", spec).isTrue();
+        assertThat(spec.path("source").asText()).isEqualTo("scripts/check.py");
+        assertThat(spec.path("language").asText()).isEqualTo("python");
+        assertThat(spec.path("interpreter").asText()).isEqualTo("python3");
+        assertThat(spec.path("args").toString()).isEqualTo("[\"prod\"]");
+        var files = download("/worker/workspace/default.tar.gz?revision=" + claim.path("revision").asText(), null);
+        assertThat(files.file("scripts/check.py")).startsWith("import sys");
     }
 }
