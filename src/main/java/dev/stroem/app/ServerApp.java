@@ -102,32 +102,50 @@ public final class ServerApp implements AutoCloseable {
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
         var refs = new JobLogRefs(jobs, logStates);
-        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.read()));
+        // Replicas on PostgreSQL: the shared log is the database's chunks; this server's files follow them.
+        boolean replicated = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES;
+        var chunks = new dev.stroem.jobs.store.LogChunkStore(db);
+        var follower = replicated ? own(new dev.stroem.logs.replica.ChunkFollower(store, chunks, archive, refs::of)) : null;
+        dev.stroem.logs.LocalLogSync sync = replicated ? follower : dev.stroem.logs.LocalLogSync.NONE;
+        var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.read()), sync);
         var streamConfig = storage.stream();
-        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytes())));
+        var hub = own(new LiveLogHub(store, LiveLogHub.Options.defaults().withBufferBytes(streamConfig.bufferBytes()), sync));
         store.addListener(hub);
+        dev.stroem.logs.LogAppender appender = store;
+        if (replicated) {
+            var chunkHints = own(new dev.stroem.logs.replica.ChunkHintPublisher(hints).start());
+            appender = new dev.stroem.logs.replica.ChunkedAppender(store, chunks, follower, chunkHints);
+            follower.start(hints, hub::followedJobs);
+        }
 
         // Revisions' archives live in the database: every replica serves the same bytes for one.
         var catalog = new WorkspaceCatalog(config.workspaces(), configDir,
                 new dev.stroem.jobs.store.WorkspaceRevisionStore(db, clock));
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
-        LogArchiver archiver = archive == null ? null : new LogArchiver(store, archive, prefix, reader);
+        // Replicas upload the caught-up local copy, which is then the whole log: never a union.
+        LogArchiver archiver = archive == null ? null
+                : new LogArchiver(store, archive, prefix, replicated ? null : reader, sync);
         ArchiveUploader uploader = null;
         if (archive != null) {
-            uploader = new ArchiveUploader(logStates, archiver, refs::of, nodeId, metrics, clock, Duration.ofSeconds(2));
+            // Replicas: the chunks the archive now holds are deleted (the last one stays as the numbering anchor).
+            ArchiveUploader.Archived archived = replicated ? chunks::deleteArchived : ArchiveUploader.Archived.NOTHING;
+            uploader = new ArchiveUploader(logStates, archiver, refs::of, nodeId, metrics, clock, Duration.ofSeconds(2),
+                    archived);
         }
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
-        var logWriter = new JobLogWriter(store, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
+        var logWriter = new JobLogWriter(appender, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
                 wakeUploader);
         var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
                 wakeUploader, liveLogEnding, clock));
-        orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json), logWriter, finalizer,
+        orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json, sync), logWriter, finalizer,
                 json, clock);
 
         scheduler = new dev.stroem.triggers.CronScheduler(catalog, db, jobs, orchestrator, clock);
-        var triggersApi = new dev.stroem.web.TriggersApi(catalog, new dev.stroem.triggers.TriggerListing(scheduler, clock));
+        var triggerListing = new dev.stroem.triggers.TriggerListing(scheduler, clock);
+        var triggersApi = new dev.stroem.web.TriggersApi(catalog, triggerListing);
+        var webhookApi = new dev.stroem.web.WebhookApi(new dev.stroem.triggers.Webhooks(catalog, jobs, orchestrator), json);
 
         var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
                 Duration.ofSeconds(1).toNanos());
@@ -145,7 +163,7 @@ public final class ServerApp implements AutoCloseable {
         var authWiring = AuthWiring.create(config, db, clock);
         var guard = new dev.stroem.web.RouteGuard(authWiring.authenticator(), authWiring.policy(),
                 new dev.stroem.web.TaskRefs(catalog, jobs));
-        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, json);
+        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, triggerListing, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.read().tailDefaultBytes());
         var dispatcher = new StepDispatcher(orchestrator, StepDispatcher.START_DEADLINE);
         hints.subscribe(dev.stroem.cluster.ClusterHints.STEPS_READY, payload -> dispatcher.stepsReady());
@@ -170,6 +188,7 @@ public final class ServerApp implements AutoCloseable {
                     healthDetail.configure(javalin);
                     triggersApi.register(javalin.routes);
                     new dev.stroem.web.WorkspaceDownloadApi(catalog).register(javalin.routes);
+                    webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
                 }));

@@ -2,7 +2,7 @@ package dev.stroem.jobs;
 
 import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.logs.AppendResult;
-import dev.stroem.logs.LocalLogStore;
+import dev.stroem.logs.LogAppender;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.ServerEvents;
 import dev.stroem.secrets.MaskSource;
@@ -19,11 +19,14 @@ import java.util.List;
  * retried batch too: when it failed after the write (a database error), the worker's retry is
  * a duplicate, and it is the only chance left to make it.
  *
+ * <p>Lines go through a {@link LogAppender}: the local file on a single node, the shared database
+ * and then the local file with several replicas.
+ *
  * <p>Every line is masked here, before it reaches the local file: the live feed, the archive and
  * every read come from that file, so a secret a worker printed (masking or not) is never stored.
  */
 public final class JobLogWriter {
-    private final LocalLogStore store;
+    private final LogAppender store;
     private final ServerEvents events;
     private final UploadRequests uploads;
     private final Clock clock;
@@ -45,14 +48,14 @@ public final class JobLogWriter {
     /**
      * @param archivalQueued called after a re-upload was requested (wakes the uploader)
      */
-    public JobLogWriter(LocalLogStore store, UploadRequests uploads, Clock clock, Runnable archivalQueued) {
+    public JobLogWriter(LogAppender store, UploadRequests uploads, Clock clock, Runnable archivalQueued) {
         this(store, uploads, clock, archivalQueued, MaskSource.NONE);
     }
 
     /**
      * @param masks the secrets to mask in each job's lines and server events
      */
-    public JobLogWriter(LocalLogStore store, UploadRequests uploads, Clock clock, Runnable archivalQueued, MaskSource masks) {
+    public JobLogWriter(LogAppender store, UploadRequests uploads, Clock clock, Runnable archivalQueued, MaskSource masks) {
         this.masks = masks;
         this.store = store;
         this.events = new ServerEvents(store, clock);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.logs.LocalLogStore;
+import dev.stroem.logs.LocalLogSync;
 import dev.stroem.logs.LogQuery;
 import dev.stroem.logs.LogStream;
 import java.util.Map;
@@ -19,14 +20,22 @@ public final class StepOutputReader {
 
     private final LocalLogStore store;
     private final ObjectMapper json;
+    private final LocalLogSync sync;
 
     public StepOutputReader(LocalLogStore store, ObjectMapper json) {
+        this(store, json, LocalLogSync.NONE);
+    }
+
+    /** @param sync brings the local copy up to date first (replicas: the step's lines may have gone to another one) */
+    public StepOutputReader(LocalLogStore store, ObjectMapper json, LocalLogSync sync) {
         this.store = store;
         this.json = json;
+        this.sync = sync;
     }
 
     /** The step's output, or empty when it printed no valid {@code OUTPUT:} object. */
     public Optional<Map<String, Object>> read(String jobId, String stepName) {
+        sync.catchUp(jobId);
         if (!store.exists(jobId)) {
             return Optional.empty();
         }

@@ -57,6 +57,7 @@ public final class JobLogReader {
     private final ObjectStore archive;
     private final String prefix;
     private final MergeSettings merge;
+    private final LocalLogSync sync;
 
     /** A reader without archive: local and legacy files only. */
     public JobLogReader(LocalLogStore store) {
@@ -68,6 +69,14 @@ public final class JobLogReader {
      * @param prefix  the archive key prefix
      */
     public JobLogReader(LocalLogStore store, ObjectStore archive, String prefix, MergeSettings merge) {
+        this(store, archive, prefix, merge, LocalLogSync.NONE);
+    }
+
+    /**
+     * @param sync brings the local copy up to date before each read (replicas); {@link LocalLogSync#NONE} on one node
+     */
+    public JobLogReader(LocalLogStore store, ObjectStore archive, String prefix, MergeSettings merge, LocalLogSync sync) {
+        this.sync = Objects.requireNonNull(sync, "sync");
         this.store = Objects.requireNonNull(store, "store");
         this.archive = archive;
         this.prefix = ArchiveKey.checkPrefix(prefix);
@@ -83,8 +92,9 @@ public final class JobLogReader {
     public JobLogRead read(JobLogRef ref, LogQuery query) {
         String jobId = SafeName.require("job id", ref.jobId());
         Objects.requireNonNull(query, "query");
+        sync.catchUp(jobId);
         if (store.exists(jobId)) {
-            if (archive == null || !ref.terminal()) {
+            if (archive == null || !ref.terminal() || sync.localCopyIsWholeLog()) {
                 return local(jobId, query);
             }
             if (ref.archivedBytes() != null && ref.archivedBytes() == store.size(jobId)) {
@@ -112,8 +122,9 @@ public final class JobLogReader {
      */
     public long lineCount(JobLogRef ref) {
         String jobId = SafeName.require("job id", ref.jobId());
+        sync.catchUp(jobId);
         boolean local = store.exists(jobId);
-        if (local && (archive == null || !ref.terminal()
+        if (local && (archive == null || !ref.terminal() || sync.localCopyIsWholeLog()
                 || (ref.archivedBytes() != null && ref.archivedBytes() == store.size(jobId)))) {
             return store.lineCount(jobId);
         }

@@ -68,6 +68,7 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
     }
 
     private final LocalLogStore store;
+    private final LocalLogSync sync;
     private final Options options;
     private final ConcurrentHashMap<String, LiveFeed> feeds = new ConcurrentHashMap<>();
     private final ExecutorService executor;
@@ -76,6 +77,15 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
     private final LongAdder storagePages = new LongAdder();
 
     public LiveLogHub(LocalLogStore store, Options options) {
+        this(store, options, LocalLogSync.NONE);
+    }
+
+    /**
+     * @param sync brings the local copy of a job's log up to date (replicas: lines stored through
+     *             another replica reach this one's viewers through it); {@link LocalLogSync#NONE} on one node
+     */
+    public LiveLogHub(LocalLogStore store, Options options, LocalLogSync sync) {
+        this.sync = Objects.requireNonNull(sync, "sync");
         this.store = Objects.requireNonNull(store, "store");
         this.options = Objects.requireNonNull(options, "options");
         AtomicInteger n = new AtomicInteger();
@@ -103,6 +113,7 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
             return f;
         });
         // After subscribing: every append from now on reaches the ring, every earlier one is counted here.
+        sync.catchUp(jobId);
         feed.raiseEnd(store.lineCount(jobId));
         viewers.incrementAndGet();
         created[0].start();
@@ -127,6 +138,8 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
         if (feed == null) {
             return;
         }
+        // Lines another replica stored before the end are copied first, so they are sent before the end.
+        sync.catchUp(jobId);
         feed.markEnded(status, store.lineCount(jobId));
         signal(feed);
     }
@@ -144,6 +157,12 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
             feed.gap(firstIndex + lines.size());
         }
         signal(feed);
+    }
+
+    /** The number of lines in the job's log now, the local copy brought up to date first. */
+    public long lineCount(String jobId) {
+        sync.catchUp(jobId);
+        return store.lineCount(jobId);
     }
 
     /** Viewers connected right now (following or replaying). */

@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * {@link Options#maxTrackedJobs()} jobs. The sparse index of a large file is saved beside it as
  * {@code {job_id}.idx} when the job is closed, so reopening it does not recount its lines.
  */
-public final class LocalLogStore implements AutoCloseable {
+public final class LocalLogStore implements LogAppender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalLogStore.class);
     private static final int MAX_BATCH_ID = 256;
@@ -173,21 +173,9 @@ public final class LocalLogStore implements AutoCloseable {
      * @throws IllegalArgumentException for an unsafe job id or step name or a bad batch id; nothing is written
      * @throws UncheckedIOException     when the file cannot be written; nothing of the batch stays in the file
      */
+    @Override
     public AppendResult append(String jobId, String batchId, List<LogLine> lines) {
-        SafeName.require("job id", jobId);
-        Objects.requireNonNull(lines, "lines");
-        if (batchId != null && (batchId.isEmpty() || batchId.length() > MAX_BATCH_ID)) {
-            throw new IllegalArgumentException("invalid batch id: must be 1 to " + MAX_BATCH_ID + " characters");
-        }
-        String checkedStep = null;
-        for (LogLine line : lines) {
-            if (line == null) {
-                throw new IllegalArgumentException("a batch of log lines must not contain null");
-            }
-            if (!line.step().equals(checkedStep)) {
-                checkedStep = SafeName.require("step", line.step());
-            }
-        }
+        checkBatch(jobId, batchId, lines);
         List<LogLine> stored = normalizer.normalize(lines);
         JsonlCodec.Encoded encoded = codec.encodeBatch(stored, true);
         byte[] bytes = encoded.buffer();
@@ -241,6 +229,114 @@ public final class LocalLogStore implements AutoCloseable {
         } finally {
             unpin(job, false);
         }
+    }
+
+    /** Refuses what {@link #append} refuses: an unsafe job id or step name, a bad batch id, a null line. */
+    private static void checkBatch(String jobId, String batchId, List<LogLine> lines) {
+        SafeName.require("job id", jobId);
+        Objects.requireNonNull(lines, "lines");
+        if (batchId != null && (batchId.isEmpty() || batchId.length() > MAX_BATCH_ID)) {
+            throw new IllegalArgumentException("invalid batch id: must be 1 to " + MAX_BATCH_ID + " characters");
+        }
+        String checkedStep = null;
+        for (LogLine line : lines) {
+            if (line == null) {
+                throw new IllegalArgumentException("a batch of log lines must not contain null");
+            }
+            if (!line.step().equals(checkedStep)) {
+                checkedStep = SafeName.require("step", line.step());
+            }
+        }
+    }
+
+    /**
+     * A batch exactly as {@link #append} would store it: checked, normalized (long lines split) and
+     * encoded; {@code jsonl} holds one JSONL line per entry of {@code lines}.
+     */
+    public record PreparedBatch(List<LogLine> lines, byte[] jsonl) {}
+
+    /**
+     * Checks, normalizes and encodes a batch without writing it (replicas store it in the shared
+     * database first, then write it here with {@link #appendAt}).
+     *
+     * @throws IllegalArgumentException as {@link #append} does
+     */
+    public PreparedBatch prepare(String jobId, String batchId, List<LogLine> lines) {
+        checkBatch(jobId, batchId, lines);
+        List<LogLine> stored = normalizer.normalize(lines);
+        JsonlCodec.Encoded encoded = codec.encodeBatch(stored, true);
+        return new PreparedBatch(Collections.unmodifiableList(stored), Arrays.copyOf(encoded.buffer(), encoded.length()));
+    }
+
+    /**
+     * Writes lines that have a fixed place in the job's log (a replica copying the shared log):
+     * {@code lines} are the job's lines {@code [firstIndex, firstIndex + lines.size())}, {@code
+     * jsonl} their encoding as {@link #prepare} makes it. Lines the file already holds are not
+     * written again, so copying the same range twice is harmless; listeners hear of the new ones.
+     * Nothing is written when the file holds fewer than {@code firstIndex} lines (a gap: the
+     * caller fills it first).
+     *
+     * @return the number of lines in the job's log afterwards
+     * @throws UncheckedIOException when the file cannot be written; nothing of the range stays in it
+     */
+    public long appendAt(String jobId, long firstIndex, List<LogLine> lines, byte[] jsonl) {
+        SafeName.require("job id", jobId);
+        JobLogFile job = pin(jobId);
+        try {
+            job.lock.lock();
+            try {
+                ensureLoaded(job, true);
+                if (lostItsFile(job)) {
+                    handles.release(job, false);
+                    job.lines = null;
+                    job.ledger = null;
+                    ensureLoaded(job, true);
+                }
+                long count = job.lines.lines();
+                if (count < firstIndex || count >= firstIndex + lines.size()) {
+                    return count;
+                }
+                int skip = (int) (count - firstIndex);
+                int from = 0;
+                for (int i = 0; i < skip; i++) {
+                    from = indexOf(jsonl, (byte) '\n', from) + 1;
+                }
+                int length = jsonl.length - from;
+                byte[] bytes = from == 0 ? jsonl : Arrays.copyOfRange(jsonl, from, jsonl.length);
+                List<LogLine> written = skip == 0 ? lines : lines.subList(skip, lines.size());
+                long start = job.lines.bytes();
+                writeFully(acquireHandle(job), bytes, length, start);
+                job.lines.appended(bytes, 0, length);
+                if (!listeners.isEmpty()) {
+                    notifyListeners(jobId, count, Collections.unmodifiableList(written), bytes);
+                }
+                return job.lines.lines();
+            } finally {
+                job.lock.unlock();
+                handles.lockReleased();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the log of job " + jobId + ": " + e.getMessage(), e);
+        } finally {
+            unpin(job, false);
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte b, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the JSONL holds fewer lines than the batch");
+    }
+
+    /** The job's log size and line count, taken together (0, 0 when it has none). */
+    public record Extent(long bytes, long lines) {}
+
+    /** {@link #size} and {@link #lineCount} of one moment: no append falls between the two. */
+    public Extent extent(String jobId) {
+        return withLoaded(jobId, job -> new Extent(job.lines.bytes(), job.lines.lines()));
     }
 
     /** Number of lines in the job's log (0 when it has none). */

@@ -22,6 +22,7 @@ public final class LogArchiver {
     private final ObjectStore archive;
     private final String prefix;
     private final JobLogReader reader;
+    private final LocalLogSync sync;
 
     /**
      * An archiver that uploads the local file as it is (tests of the upload path itself).
@@ -38,6 +39,15 @@ public final class LogArchiver {
      *               that only the earlier archive still holds; null to always upload the local file
      */
     public LogArchiver(LocalLogStore store, ObjectStore archive, String prefix, JobLogReader reader) {
+        this(store, archive, prefix, reader, LocalLogSync.NONE);
+    }
+
+    /**
+     * @param sync brings the local copy up to date before the upload (replicas, where the local copy
+     *             is then the whole log and {@code reader} is null: no union is ever needed)
+     */
+    public LogArchiver(LocalLogStore store, ObjectStore archive, String prefix, JobLogReader reader, LocalLogSync sync) {
+        this.sync = Objects.requireNonNull(sync, "sync");
         this.store = Objects.requireNonNull(store, "store");
         this.archive = Objects.requireNonNull(archive, "archive");
         this.prefix = ArchiveKey.checkPrefix(prefix);
@@ -60,11 +70,14 @@ public final class LogArchiver {
      */
     public ArchiveResult archive(JobLogRef ref) {
         String key = ref.archiveKeyFor(prefix);
+        sync.catchUp(ref.jobId());
         if (!store.exists(ref.jobId())) {
             return new ArchiveResult(key, false, 0, 0);
         }
-        long size = store.size(ref.jobId());
-        long lines = store.lineCount(ref.jobId());
+        // Size and line count of one moment: the record must describe exactly the bytes uploaded.
+        var extent = store.extent(ref.jobId());
+        long size = extent.bytes();
+        long lines = extent.lines();
         store.close(ref.jobId());
         if (reader != null && (ref.archivedBytes() == null || ref.archivedBytes() != size)) {
             var union = reader.unionWithArchive(ref);

@@ -11,10 +11,10 @@ import java.util.Objects;
  */
 public final class ServerEvents {
 
-    private final LocalLogStore store;
+    private final LogAppender store;
     private final Clock clock;
 
-    public ServerEvents(LocalLogStore store, Clock clock) {
+    public ServerEvents(LogAppender store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
     }

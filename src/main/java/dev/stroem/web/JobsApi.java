@@ -29,11 +29,13 @@ public final class JobsApi {
     private final JobStore jobs;
     private final LogStateStore archives;
     private final RequestBodies bodies;
+    private final dev.stroem.triggers.TriggerListing triggers;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     /** {@code archives} is null when no archive is configured (the job detail then has no {@code archive}). */
     public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, LogStateStore archives,
-            com.fasterxml.jackson.databind.ObjectMapper json) {
+            dev.stroem.triggers.TriggerListing triggers, com.fasterxml.jackson.databind.ObjectMapper json) {
+        this.triggers = triggers;
         this.catalog = catalog;
         this.orchestrator = orchestrator;
         this.jobs = jobs;
@@ -85,7 +87,7 @@ public final class JobsApi {
         var workspace = snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
         var visibility = Visibility.of(ctx);
         ctx.json(workspace.tasks().values().stream().filter(t -> visibility.canSee(ws, t.folder(), t.name()))
-                .map(t -> TaskSummaryView.of(ws, t)).toList());
+                .map(t -> TaskSummaryView.of(workspace, t)).toList());
     }
 
     /** Every task of every workspace, workspace by workspace (the original's Tasks page). */
@@ -94,7 +96,7 @@ public final class JobsApi {
         ctx.json(snapshot().workspaces().values().stream()
                 .flatMap(w -> w.tasks().values().stream()
                         .filter(t -> visibility.canSee(w.name(), t.folder(), t.name()))
-                        .map(t -> TaskSummaryView.of(w.name(), t)))
+                        .map(t -> TaskSummaryView.of(w, t)))
                 .toList());
     }
 
@@ -115,7 +117,9 @@ public final class JobsApi {
         String name = ctx.pathParam("name");
         var workspace = snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
         var task = workspace.task(name).orElseThrow(() -> unknownTask(ws, name));
-        ctx.json(TaskDetailView.of(ws, task));
+        // The original lists every trigger aimed at the task, enabled or not, in the triggers API's shape.
+        var aimed = triggers.list(workspace).stream().filter(t -> t.task().equals(name)).map(Object.class::cast).toList();
+        ctx.json(TaskDetailView.of(ws, task, aimed));
     }
 
     private void execute(Context ctx) {

@@ -185,7 +185,7 @@ public final class LogStreamApi implements AutoCloseable {
         } else if (replay) {
             start = lineCountOf(job);
         } else {
-            start = store.lineCount(id);
+            start = hub.lineCount(id);
         }
         ctx.attribute(PREPARED, new Prepared(job, new StreamRequest(id, start, step, control), replay));
     }

@@ -12,9 +12,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Starts script steps: {@code bash -c <script>} in a fresh directory under the worker's work dir,
- * with the worker's environment, the step's {@code action_spec.env} and the {@code STROEM_*}
- * variables. Each step leads its own process group when {@code setsid} is installed, so ending
+ * Starts script steps: {@code bash -c <script>} in a fresh {@link StepDirectory} under the
+ * worker's work dir, its workspace checkout as the working directory, with the worker's
+ * environment, the step's {@code action_spec.env}, the step's folders ({@code WORKSPACE_DIR} …)
+ * and the {@code STROEM_*} variables. Each step leads its own process group when {@code setsid} is installed, so ending
  * it reaches every process it started.
  */
 public final class ScriptRunner {
@@ -57,14 +58,16 @@ public final class ScriptRunner {
         if (spec == null || spec.script() == null || spec.script().isBlank()) {
             throw new IOException("the step has no script to run");
         }
-        Files.createDirectories(workDir);
-        Path dir = Files.createTempDirectory(workDir, "step-");
+        StepDirectory dir = StepDirectory.create(workDir);
         var command = setsid != null
                 ? new ProcessBuilder(setsid, "bash", "-c", spec.script())
                 : new ProcessBuilder("bash", "-c", spec.script());
-        command.directory(dir.toFile());
+        command.directory(dir.workspace().toFile());
         var env = command.environment();
         env.putAll(spec.env());
+        // After the step's own env: these always name the step's folders, never something a
+        // template left empty (a script writing "$ARTIFACTS_DIR/x" must not write to /x).
+        env.putAll(dir.environment());
         env.put("STROEM_JOB_ID", step.jobId());
         env.put("STROEM_STEP_NAME", step.stepName());
         env.put("STROEM_WORKSPACE", nullToEmpty(step.workspace()));
@@ -76,11 +79,11 @@ public final class ScriptRunner {
         try {
             process = command.start();
         } catch (IOException e) {
-            StepProcess.deleteTree(dir);
+            StepProcess.deleteTree(dir.root());
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
-        return new StepProcess(step, process, tree, dir, killGrace, drainLimit, sink);
+        return new StepProcess(step, process, tree, dir.root(), killGrace, drainLimit, sink);
     }
 
     private String inputJson(ClaimedStep step) {

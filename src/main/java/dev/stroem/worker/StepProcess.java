@@ -46,6 +46,7 @@ public final class StepProcess {
     private final Thread stdout;
     private final Thread stderr;
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
+    private final OutputTail stderrTail = new OutputTail();
 
     StepProcess(ClaimedStep step, Process process, ProcessTree tree, Path dir, Duration killGrace,
             Duration drainLimit, Consumer<LogLine> sink) {
@@ -106,7 +107,15 @@ public final class StepProcess {
         if (stoppedBy != null) {
             return new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy);
         }
-        return new StepOutcome(exitCode, exitCode == 0 ? null : "Command exited with code " + exitCode, null);
+        return new StepOutcome(exitCode, exitCode == 0 ? null : exitError(exitCode, stderrTail.text()), null);
+    }
+
+    /**
+     * The original's error for a failed script: {@code Exit code: N}, then the end of what it
+     * wrote to stderr, where the reason usually is (a traceback's last line, say).
+     */
+    static String exitError(int exitCode, String stderrTail) {
+        return "Exit code: " + exitCode + (stderrTail.isEmpty() ? "" : "\nStderr: " + stderrTail);
     }
 
     /** Lines printed after the step ended (by a process that escaped its group) that were dropped. */
@@ -138,6 +147,9 @@ public final class StepProcess {
                     if (detached.get()) {
                         droppedAfterEnd.incrementAndGet();
                     } else {
+                        if (stream == LogStream.STDERR) {
+                            stderrTail.add(text);
+                        }
                         sink.accept(new LogLine(now(), stream, step.stepName(), text));
                     }
                 });

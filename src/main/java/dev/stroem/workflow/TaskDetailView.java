@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * {@code GET /api/workspaces/{ws}/tasks/{name}}, in the original's shape ({@code id, name,
  * description, mode, folder, input, flow, triggers}; {@code name} and {@code id} are the task's key,
- * {@code display_name} its label); {@code triggers} is always empty (triggers are out of scope).
+ * {@code display_name} its label); {@code triggers} holds every trigger aimed at the task, as {@code GET .../triggers} shows them.
  * Our additions: {@code workspace}, {@code timeout} (seconds) and the task's hooks.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,13 +40,13 @@ public record TaskDetailView(
             @JsonProperty("continue_on_failure") boolean continueOnFailure,
             @JsonProperty("timeout") Long timeout) {}
 
-    public static TaskDetailView of(String workspace, Task task) {
+    public static TaskDetailView of(String workspace, Task task, List<Object> triggers) {
         var flow = new LinkedHashMap<String, FlowStepView>();
         task.flow().forEach((name, step) -> flow.put(name, new FlowStepView(
                 step.actionName(), step.displayName(), step.description(), step.dependsOn(), step.input(),
                 step.continueOnFailure(), step.timeoutSeconds())));
         Hooks hooks = task.hooks();
         return new TaskDetailView(task.name(), task.name(), task.displayName(), task.description(), task.mode(), workspace,
-                task.folder(), task.input(), flow, List.of(), task.timeoutSeconds(), hooks.onSuccess(), hooks.onError(), hooks.onCancel());
+                task.folder(), task.input(), flow, List.copyOf(triggers), task.timeoutSeconds(), hooks.onSuccess(), hooks.onError(), hooks.onCancel());
     }
 }

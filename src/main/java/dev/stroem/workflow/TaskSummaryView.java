@@ -21,8 +21,11 @@ public record TaskSummaryView(
         @JsonProperty("has_triggers") boolean hasTriggers,
         @JsonProperty("input") java.util.Map<String, InputField> input) {
 
-    public static TaskSummaryView of(String workspace, Task task) {
+    /** {@code has_triggers}: at least one enabled trigger of the workspace targets the task, as in the original. */
+    public static TaskSummaryView of(Workspace workspace, Task task) {
+        boolean triggered = workspace.triggers().values().stream()
+                .anyMatch(t -> t.enabled() && t.task().equals(task.name()));
         return new TaskSummaryView(task.name(), task.name(), task.displayName(), task.description(), task.mode(),
-                workspace, task.folder(), false, task.input());
+                workspace.name(), task.folder(), triggered, task.input());
     }
 }

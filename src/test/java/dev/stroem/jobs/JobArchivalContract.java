@@ -138,7 +138,8 @@ abstract class JobArchivalContract {
     }
 
     private static String serverEventLine(String text) {
-        return "\"stream\":\"stderr\",\"step\":\"_server\",\"line\":\"" + text;
+        // As the JSONL holds it: the stderr tail's line break is escaped.
+        return "\"stream\":\"stderr\",\"step\":\"_server\",\"line\":\"" + text.replace("\n", "\\n");
     }
 
     private void hookFailureEventEndsUpInTheArchive() {
@@ -151,7 +152,7 @@ abstract class JobArchivalContract {
                 && "failed".equals(j.path("hook_jobs").get(0).path("status").asText())).path("hook_jobs");
         assertThat(hookJobs.get(0).path("source_type").asText()).isEqualTo("hook");
         assertThat(hookJobs.get(0).path("source_id").asText()).isEqualTo(jobId);
-        String event = "[hooks] Hook 'failing-hook' failed: Command exited with code 3";
+        String event = "[hooks] Hook 'failing-hook' failed: Exit code: 3\nStderr: hook is about to fail";
         eventually().untilAsserted(() -> assertThat(server.serverEvents(jobId)).containsExactly(event));
 
         // The event came after the job was first archived: the archive is brought up to date.
@@ -199,7 +200,7 @@ abstract class JobArchivalContract {
 
         String jobId = server.execute("hooked", Map.of());
         server.awaitStatus(jobId, "completed");
-        String event = "[hooks] Hook 'failing-hook' failed: Command exited with code 3";
+        String event = "[hooks] Hook 'failing-hook' failed: Exit code: 3\nStderr: hook is about to fail";
         eventually().untilAsserted(() -> assertThat(server.serverEvents(jobId)).containsExactly(event));
         var failing = server.awaitJob(jobId, j -> "failing".equals(j.path("archive").path("state").asText()));
         assertThat(failing.path("archive").path("attempts").asInt()).isPositive();

@@ -129,8 +129,7 @@ class JobEventsIT {
                 "job_id=" + jobId,
                 "status=failed",
                 "is_success=false",
-                "error_message=Step 'first' failed: Command exited with code 1; "
-                        + "Step 'second' failed: Command exited with code 2",
+                "error_message=Step 'first' failed: Exit code: 1; Step 'second' failed: Exit code: 2",
                 "started_at=" + job.path("started_at").asText(),
                 "completed_at=" + job.path("completed_at").asText(),
                 "failed_steps=first/_inline:two-failures:first/false second/_inline:two-failures:second/true ");
@@ -225,6 +224,6 @@ class JobEventsIT {
         assertThat(server.job(jobId).path("status").asText()).isEqualTo("completed");
         assertThat(String.join("", frames))
                 .contains("\"line\":\"fine\"")
-                .contains("[hooks] Hook 'always-fails' failed: Command exited with code 3");
+                .contains("[hooks] Hook 'always-fails' failed: Exit code: 3");
     }
 }

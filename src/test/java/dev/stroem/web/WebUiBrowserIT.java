@@ -285,7 +285,7 @@ class WebUiBrowserIT {
         jobRow(failed).findElement(org.openqa.selenium.By.cssSelector("a.task-link")).click();
         browser.until(() -> browser.currentPath().equals("/jobs/" + failed));
         browser.until(() -> browser.find("step-exit").getText().equals("exit 1"));
-        assertThat(browser.find("step-error").getText()).contains("exited with code 1");
+        assertThat(browser.find("step-error").getText()).contains("Exit code: 1");
         assertThat(browser.find("job-error").getText()).startsWith("Error: Step 'fail' failed");
         browser.until(() -> browser.find("hook-job-link").isDisplayed());
         browser.until(() -> browser.find("archive-state").getText().startsWith("✓ Archived"));

@@ -86,7 +86,7 @@ class ScriptRunnerTest {
         StepOutcome outcome = run("echo before; exit 3");
 
         assertThat(outcome.exitCode()).isEqualTo(3);
-        assertThat(outcome.error()).isEqualTo("Command exited with code 3");
+        assertThat(outcome.error()).isEqualTo("Exit code: 3");
         assertThat(texts(LogStream.STDOUT)).containsExactly("before");
     }
 
@@ -104,7 +104,7 @@ class ScriptRunnerTest {
     }
 
     @Test
-    void eachStepRunsInAFreshDirectoryThatIsDeletedAfterwards() throws Exception {
+    void eachStepRunsInItsOwnCheckoutUnderTheWorkDirThatIsDeletedAfterwards() throws Exception {
         run("pwd; touch left-behind");
         run("pwd; ls");
 
@@ -113,9 +113,60 @@ class ScriptRunnerTest {
         Path first = Path.of(out.get(0));
         Path second = Path.of(out.get(1));
         assertThat(first).isNotEqualTo(second);
-        assertThat(first.getParent()).isEqualTo(work.toRealPath());
-        assertThat(first).doesNotExist();
-        assertThat(second).doesNotExist();
+        assertThat(first.getFileName()).hasToString("workspace");
+        assertThat(first.getParent().getParent()).isEqualTo(work.toRealPath().resolve("steps"));
+        assertThat(first.getParent()).doesNotExist();
+        assertThat(second.getParent()).doesNotExist();
+    }
+
+    @Test
+    void everyFolderVariableTheOriginalSetsNamesAFolderOfTheStep() throws Exception {
+        String script = "for v in WORKSPACE_DIR ARTIFACTS_DIR STATE_DIR STATE_OUT_DIR GLOBAL_STATE_DIR GLOBAL_STATE_OUT_DIR; do"
+                + " eval d=\\$$v; [ -d \"$d\" ] && [ -z \"$(ls -A \"$d\")\" ] && echo \"$v=$d\"; done;"
+                + " echo report > \"$ARTIFACTS_DIR/report.txt\" && echo wrote; echo \"pwd=$(pwd)\"";
+
+        StepOutcome outcome = runner().start(step(script, Map.of("ARTIFACTS_DIR", ""), null), lines::add).await();
+
+        assertThat(outcome.exitCode()).isZero();
+        List<String> out = texts(LogStream.STDOUT);
+        assertThat(out).hasSize(8).contains("wrote");
+        Path workspace = Path.of(out.get(0).substring("WORKSPACE_DIR=".length()));
+        assertThat(out.get(7)).isEqualTo("pwd=" + workspace);
+        Path stepRoot = workspace.getParent();
+        assertThat(stepRoot.getParent()).isEqualTo(work.toRealPath().resolve("steps"));
+        assertThat(out.subList(0, 6)).containsExactly(
+                "WORKSPACE_DIR=" + workspace,
+                "ARTIFACTS_DIR=" + stepRoot.resolve("artifacts"),
+                "STATE_DIR=" + stepRoot.resolve("state"),
+                "STATE_OUT_DIR=" + stepRoot.resolve("state-out"),
+                "GLOBAL_STATE_DIR=" + stepRoot.resolve("global-state"),
+                "GLOBAL_STATE_OUT_DIR=" + stepRoot.resolve("global-state-out"));
+        assertThat(stepRoot).doesNotExist();
+    }
+
+    @Test
+    void aFailedStepsErrorCarriesTheTailOfItsStderr() throws Exception {
+        StepOutcome outcome = run("echo progress; for i in $(seq 1 30); do echo \"err $i\" >&2; done; exit 4");
+
+        String expectedTail = IntStream.rangeClosed(11, 30).mapToObj(i -> "err " + i).collect(Collectors.joining("\n"));
+        assertThat(outcome.error()).isEqualTo("Exit code: 4\nStderr: " + expectedTail);
+    }
+
+    @Test
+    void aLongStderrIsCutTo2000CharactersInTheError() throws Exception {
+        StepOutcome outcome = run("head -c 5000 /dev/zero | tr '\\0' 'e' >&2; echo >&2; echo 'the last words' >&2; exit 1");
+
+        assertThat(outcome.error()).startsWith("Exit code: 1\nStderr: …").endsWith("e\nthe last words");
+        assertThat(outcome.error().length()).isEqualTo("Exit code: 1\nStderr: ".length() + OutputTail.MAX_CHARS);
+    }
+
+    @Test
+    void aPythonCrashsErrorEndsWithTheExceptionLine() throws Exception {
+        StepOutcome outcome = run("python3 -c 'import json; d = {}; print(d[\"missing_key\"])'");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.error()).startsWith("Exit code: 1\nStderr: Traceback (most recent call last):")
+                .endsWith("KeyError: 'missing_key'");
     }
 
     @Test

@@ -161,7 +161,7 @@ class WorkerIT {
 
         eventually().until(() -> server.completion(failing) != null && server.completion(slow) != null);
         assertThat(server.completion(failing).body().path("exit_code").asInt()).isEqualTo(3);
-        assertThat(server.completion(failing).body().path("error").asText()).isEqualTo("Command exited with code 3");
+        assertThat(server.completion(failing).body().path("error").asText()).isEqualTo("Exit code: 3");
         assertThat(server.completion(slow).body().path("error").asText()).isEqualTo("Step timed out after 1s");
         assertThat(server.lines(failing, "fail")).containsExactly("trying");
         assertThat(server.lines(slow, "slow")).containsExactly("started");

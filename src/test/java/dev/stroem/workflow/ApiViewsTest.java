@@ -73,7 +73,7 @@ class ApiViewsTest {
     void taskListItemsHaveTheOriginalsShape() throws Exception {
         Workspace ws = workspace();
 
-        assertThat(sent(TaskSummaryView.of("ws", ws.tasks().get("hello-world")))).isEqualTo(json.readTree("""
+        assertThat(sent(TaskSummaryView.of(ws, ws.tasks().get("hello-world")))).isEqualTo(json.readTree("""
                 {"id": "hello-world", "name": "hello-world", "description": "Says hello", "mode": "distributed",
                  "workspace": "ws", "folder": "demo", "has_triggers": false,
                  "input": {
@@ -81,7 +81,7 @@ class ApiViewsTest {
                    "count": {"type": "integer", "name": "Count", "description": "How many", "required": true, "options": ["1", "2"]}
                  }}
                 """));
-        assertThat(sent(TaskSummaryView.of("ws", ws.tasks().get("plain")))).isEqualTo(json.readTree("""
+        assertThat(sent(TaskSummaryView.of(ws, ws.tasks().get("plain")))).isEqualTo(json.readTree("""
                 {"id": "plain", "name": "plain", "display_name": "Plain task", "mode": "distributed", "workspace": "ws",
                  "has_triggers": false, "input": {}}
                 """));
@@ -89,7 +89,7 @@ class ApiViewsTest {
 
     @Test
     void taskDetailHasInputSchemaAndFlow() throws Exception {
-        JsonNode view = sent(TaskDetailView.of("ws", workspace().tasks().get("hello-world")));
+        JsonNode view = sent(TaskDetailView.of("ws", workspace().tasks().get("hello-world"), java.util.List.of()));
 
         assertThat(view).isEqualTo(json.readTree("""
                 {"id": "hello-world", "name": "hello-world", "description": "Says hello", "mode": "distributed",

@@ -68,7 +68,7 @@ class TaskInputsTest {
 
     @Test
     void multiSelectCustomValuesAndOrderLoadAndShowInTheTaskDetail() throws Exception {
-        JsonNodeAssert detail = new JsonNodeAssert(new ObjectMapper().valueToTree(TaskDetailView.of("ws", deploy)));
+        JsonNodeAssert detail = new JsonNodeAssert(new ObjectMapper().valueToTree(TaskDetailView.of("ws", deploy, java.util.List.of())));
         detail.has("/input/environments/multiple", "true")
                 .has("/input/environments/default", "[\"dev\",\"staging\"]")
                 .has("/input/environments/options", "[\"dev\",\"staging\",\"prod\",\"sandbox\"]")

@@ -85,6 +85,44 @@ public final class LogChunkStore {
                 .list());
     }
 
+    /**
+     * Up to {@code limit} of the job's chunks that end after line {@code line} (the first may
+     * start before it), in order: what a copy holding {@code line} lines lacks.
+     */
+    public List<Chunk> endingAfter(String jobId, long line, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM log_chunks "
+                        + "WHERE job_id = :job AND first_line + line_count > :line "
+                        + "ORDER BY first_line + line_count LIMIT :limit")
+                .bind("job", jobId)
+                .bind("line", line)
+                .bind("limit", limit)
+                .map((rs, ctx) -> chunk(rs))
+                .list());
+    }
+
+    /**
+     * Deletes the job's chunks whose lines all lie below {@code line} (an archive holding the
+     * log's first {@code line} lines is recorded), except the job's last chunk: it stays as the
+     * anchor that numbers a later line (one written after the archive) after the archived ones.
+     * Returns how many were deleted.
+     */
+    public int deleteArchived(String jobId, long line) {
+        return db.jdbi().withHandle(h -> h.createUpdate("DELETE FROM log_chunks WHERE job_id = :job "
+                        + "AND first_line + line_count <= :line "
+                        + "AND seq < (SELECT MAX(seq) FROM log_chunks WHERE job_id = :job)")
+                .bind("job", jobId)
+                .bind("line", line)
+                .execute());
+    }
+
+    /** Chunks stored for the job now (tests, health). */
+    public long count(String jobId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM log_chunks WHERE job_id = :job")
+                .bind("job", jobId)
+                .mapTo(Long.class)
+                .one());
+    }
+
     /** The job's last chunk sequence, 0 when it has none. */
     public long lastSeq(String jobId) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM log_chunks WHERE job_id = :job")

@@ -46,7 +46,17 @@ public final class ArchiveUploader implements AutoCloseable {
     private final Counter failures;
     private final Timer uploadDuration;
     private final Thread thread;
+    private final Archived archived;
     private volatile boolean running = true;
+
+    /** Told after an upload was recorded: the archive holds the job's first {@code lines} lines. */
+    @FunctionalInterface
+    public interface Archived {
+        /** Nothing to do after an upload (a single node). */
+        Archived NOTHING = (jobId, lines) -> {};
+
+        void recorded(String jobId, long lines);
+    }
 
     /**
      * @param jobs  what the engine needs to know about a job, or empty when it no longer exists
@@ -54,6 +64,15 @@ public final class ArchiveUploader implements AutoCloseable {
      */
     public ArchiveUploader(LogStateStore states, LogArchiver archiver, Function<String, Optional<JobLogRef>> jobs,
             String owner, MeterRegistry metrics, Clock clock, Duration pollInterval) {
+        this(states, archiver, jobs, owner, metrics, clock, pollInterval, Archived.NOTHING);
+    }
+
+    /**
+     * @param archived told after each recorded upload (replicas delete the chunks the archive now holds)
+     */
+    public ArchiveUploader(LogStateStore states, LogArchiver archiver, Function<String, Optional<JobLogRef>> jobs,
+            String owner, MeterRegistry metrics, Clock clock, Duration pollInterval, Archived archived) {
+        this.archived = archived;
         this.states = states;
         this.archiver = archiver;
         this.jobs = jobs;
@@ -134,6 +153,7 @@ public final class ArchiveUploader implements AutoCloseable {
                 return false;
             }
             uploads.increment();
+            afterRecorded(claim.jobId(), result.lines());
             log.info("job {} log archived to {} ({} bytes, {} compressed)", claim.jobId(), result.key(),
                     result.uncompressedBytes(), result.compressedBytes());
             return true;
@@ -160,6 +180,15 @@ public final class ArchiveUploader implements AutoCloseable {
         states.markFailed(claim.jobId(), owner, true, error, now().plus(delay));
         log.warn("archiving job {}: {}; retrying in {}s", claim.jobId(), error, delay.toSeconds());
         return false;
+    }
+
+    private void afterRecorded(String jobId, long lines) {
+        try {
+            archived.recorded(jobId, lines);
+        } catch (RuntimeException e) {
+            // The upload stands; what follows it (chunk clean-up) is repeated after the next one.
+            log.warn("job {}: after archiving: {}", jobId, e.toString());
+        }
     }
 
     /** The wait before the next attempt after {@code attempts} earlier failures. */
