@@ -92,10 +92,8 @@ public final class Orchestrator {
                 .orElseThrow(() -> new JobNotFoundException("no task named \"" + taskName + "\" in workspace \""
                         + workspaceName + "\""));
         var input = planner.resolveTaskInput(task, given == null ? Map.of() : given);
-        var steps = task.steps().stream()
-                .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
-                        s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))
-                .toList();
+        var snapshot = catalog.snapshot();
+        var steps = task.steps().stream().map(s -> newStep(snapshot, s)).toList();
         // The revision goes in with the job's row: its steps render from it however the folder moves on.
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, sourceId, null,
                 task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId,
@@ -110,6 +108,29 @@ public final class Orchestrator {
             advance(jobId); // root conditions are decided at creation, as in the original
         }
         return jobId;
+    }
+
+    /**
+     * A step of a new job. A step referencing another workspace's action ({@code ws.name}) takes
+     * that action's type and tags, and records that workspace at its current revision: the step
+     * renders and runs there however either workspace changes while the job runs.
+     *
+     * @throws dev.stroem.workflow.InputException (400) when the referenced workspace or action does not exist
+     */
+    private static NewStep newStep(dev.stroem.workflow.CatalogSnapshot snapshot, dev.stroem.workflow.FlowStep s) {
+        var ref = s.action();
+        if (!ref.crossWorkspace()) {
+            return new NewStep(s.name(), s.actionName(), ref.type(), s.dependsOn(), s.continueOnFailure(),
+                    s.timeoutSeconds(), ref.tags(), StepControls.of(s));
+        }
+        var ownerWs = snapshot.workspace(ref.ownerWorkspace()).orElseThrow(() -> new dev.stroem.workflow.InputException(
+                "step '" + s.name() + "' references action '" + ref.name() + "', but there is no workspace '"
+                        + ref.ownerWorkspace() + "'"));
+        var action = ownerWs.action(ref.ownerAction()).orElseThrow(() -> new dev.stroem.workflow.InputException(
+                "step '" + s.name() + "' references action '" + ref.name() + "', but workspace '"
+                        + ownerWs.name() + "' has no action '" + ref.ownerAction() + "'"));
+        return new NewStep(s.name(), s.actionName(), action.type(), s.dependsOn(), s.continueOnFailure(),
+                s.timeoutSeconds(), action.tags(), StepControls.of(s), new ActionOwner(ownerWs.name(), ownerWs.revision()));
     }
 
     /**
@@ -187,9 +208,12 @@ public final class Orchestrator {
         if (job.status() == JobStatus.PENDING) {
             tx.markJobRunning(claimedAt);
         }
-        return new ClaimAttempt(new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), stepName,
+        // A cross-workspace step runs on its owner's files: the claim names that workspace and revision.
+        String workspace = step.owner() == null ? job.workspace() : step.owner().workspace();
+        String revision = step.owner() == null ? job.revision() : step.owner().revision();
+        return new ClaimAttempt(new ClaimedStep(job.jobId(), workspace, job.taskName(), stepName,
                 step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
-                step.readyAt(), claimedAt, job.revision(), action), null);
+                step.readyAt(), claimedAt, revision, action), null);
     }
 
     private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps) {
@@ -210,8 +234,18 @@ public final class Orchestrator {
                     + flowStep.actionName() + "' on reload");
         }
         var stepOutputs = FlowTemplates.outputs(steps);
+        dev.stroem.workflow.Action ownerAction = null;
+        if (step.owner() != null) {
+            var owner = step.owner();
+            var ownerWs = catalog.workspace(owner.workspace(), owner.revision())
+                    .orElseThrow(() -> new IllegalStateException("revision " + owner.revision() + " of workspace '"
+                            + owner.workspace() + "' is no longer stored"));
+            String name = step.actionName().substring(step.actionName().indexOf('.') + 1);
+            ownerAction = ownerWs.action(name).orElseThrow(() -> new IllegalStateException("workspace '"
+                    + owner.workspace() + "' has no action '" + name + "' at revision " + owner.revision()));
+        }
         return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
-                loop == null ? null : JobPlanner.each(loop.item(), loop.index()));
+                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction);
     }
 
     private RenderedAction readRendered(String stored) {

@@ -37,6 +37,11 @@ public record Action(
         List<String> dependencies) {
 
     public static final String TYPE_SCRIPT = "script";
+    /**
+     * A step's stand-in for another workspace's action ({@code action: ws.name}): resolved against
+     * that workspace when a job is created, never run as it is.
+     */
+    public static final String TYPE_REFERENCE = "reference";
     static final String INLINE_PREFIX = "_inline:";
 
     public Action {
@@ -55,6 +60,26 @@ public record Action(
 
     /** Languages of script actions, as the original lists them (aliases included). */
     public static final List<String> LANGUAGES = List.of("shell", "python", "javascript", "js", "typescript", "ts", "go");
+
+    /** The stand-in for {@code ref} ({@code ws.name}) of a step in {@code file}. */
+    static Action reference(String ref, String file) {
+        return new Action(ref, null, null, TYPE_REFERENCE, null, Map.of(), Map.of(), List.of(), file);
+    }
+
+    /** True for the stand-in of another workspace's action. */
+    public boolean crossWorkspace() {
+        return TYPE_REFERENCE.equals(type);
+    }
+
+    /** The owning workspace of a cross-workspace reference ({@code ws} of {@code ws.name}). */
+    public String ownerWorkspace() {
+        return name.substring(0, name.indexOf('.'));
+    }
+
+    /** The action's name in its owning workspace ({@code name} of {@code ws.name}). */
+    public String ownerAction() {
+        return name.substring(name.indexOf('.') + 1);
+    }
 
     public boolean inline() {
         return name.startsWith(INLINE_PREFIX);

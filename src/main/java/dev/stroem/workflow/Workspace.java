@@ -43,6 +43,13 @@ public record Workspace(
         this(name, root, actions, tasks, hooks, errors, Map.of(), null, List.of());
     }
 
+    /** This workspace with further warnings. */
+    public Workspace withWarnings(List<String> more) {
+        var all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new Workspace(name, root, actions, tasks, hooks, errors, triggers, files, all);
+    }
+
     /** The revision these definitions were read at: null when the folder could not be read. */
     public String revision() {
         return files == null ? null : files.revision();

@@ -95,6 +95,7 @@ public final class WorkspaceCatalog {
             String fingerprint = fingerprint();
             var workspaces = new LinkedHashMap<String, Workspace>();
             configs.forEach((name, config) -> workspaces.put(name, load(name, config)));
+            crossReferenceWarnings(workspaces);
             var snapshot = new CatalogSnapshot(workspaces, clock.instant());
             Loaded before = current.get();
             var deliveries = new LinkedHashMap<String, Delivery>();
@@ -112,6 +113,30 @@ public final class WorkspaceCatalog {
             current.set(new Loaded(snapshot, fingerprint, deliveries));
             return snapshot;
         }
+    }
+
+    /** Steps referencing another workspace's action that does not exist (now) are warnings of their workspace. */
+    private static void crossReferenceWarnings(Map<String, Workspace> workspaces) {
+        workspaces.replaceAll((name, ws) -> {
+            var warnings = new java.util.ArrayList<String>();
+            for (Task task : ws.tasks().values()) {
+                for (FlowStep step : task.flow().values()) {
+                    if (!step.action().crossWorkspace()) {
+                        continue;
+                    }
+                    Workspace owner = workspaces.get(step.action().ownerWorkspace());
+                    String problem = owner == null ? "there is no workspace '" + step.action().ownerWorkspace() + "'"
+                            : owner.action(step.action().ownerAction()).isEmpty()
+                                    ? "workspace '" + owner.name() + "' has no action '" + step.action().ownerAction() + "'"
+                                    : null;
+                    if (problem != null) {
+                        warnings.add(task.file() + ": " + task.name() + "/" + step.name() + ": step references action '"
+                                + step.action().name() + "', but " + problem + "; its jobs cannot be created");
+                    }
+                }
+            }
+            return warnings.isEmpty() ? ws : ws.withWarnings(warnings);
+        });
     }
 
     /**

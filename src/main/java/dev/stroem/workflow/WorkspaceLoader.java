@@ -258,6 +258,10 @@ public final class WorkspaceLoader {
                 Action action = actions.get(ref);
                 if (action != null) {
                     resolved = step.withAction(action);
+                } else if (!brokenActions.contains(ref) && ref.indexOf('.') > 0 && ref.indexOf('.') < ref.length() - 1) {
+                    // Another workspace's action: resolved when a job is created (the catalog warns
+                    // at load when it cannot be), as in the original.
+                    resolved = step.withAction(Action.reference(ref, file));
                 } else {
                     errors.add(WorkflowError.ofTask(file, task.name(), step.name(), brokenActions.contains(ref)
                             ? "step references action '" + ref + "', which has errors"

@@ -202,4 +202,64 @@ abstract class WorkspaceDeliveryContract extends ServerContract {
         var files = download("/worker/workspace/default.tar.gz?revision=" + claim.path("revision").asText(), null);
         assertThat(files.file("scripts/check.py")).startsWith("import sys");
     }
+
+    @Test
+    void aCrossWorkspaceStepRunsWithItsOwnersFilesAndRevision() throws Exception {
+        Path owner = server.workspaceDir("broken");
+        Files.createDirectories(owner.resolve("data"));
+        Files.writeString(owner.resolve("data/marker.txt"), "owned by broken\n");
+        Files.writeString(owner.resolve(".workflows/remote.yaml"), """
+                actions:
+                  remote-cat:
+                    type: script
+                    script: cat data/marker.txt && echo "{{ input.who }}"
+                    input:
+                      who: { type: string, default: nobody }
+                """);
+        Files.writeString(server.workspaceDir("default").resolve(".workflows/cross.yaml"), """
+                tasks:
+                  cross:
+                    input:
+                      name: { type: string, default: caller }
+                    flow:
+                      read:
+                        action: broken.remote-cat
+                        input:
+                          who: "{{ input.name }}"
+                  dangling:
+                    flow:
+                      read: { action: broken.no-such-action }
+                """);
+        api.post("/api/workspaces/default/refresh", Map.of());
+        String ownerRevision = null;
+        JsonNode callerView = null;
+        for (var ws : api.get("/api/workspaces").json()) {
+            if (ws.path("name").asText().equals("broken")) {
+                ownerRevision = ws.path("revision").asText();
+            } else if (ws.path("name").asText().equals("default")) {
+                callerView = ws;
+            }
+        }
+        assertThat(callerView.path("warnings").toString())
+                .contains("dangling/read: step references action 'broken.no-such-action', but workspace 'broken' has no "
+                        + "action 'no-such-action'");
+
+        String jobId = execute("cross", Map.of("name", "alice"));
+        // The owner changes while the job waits: the step keeps the owner's revision of job creation.
+        Files.writeString(owner.resolve("data/marker.txt"), "changed later\n");
+        api.post("/api/workspaces/broken/refresh", Map.of());
+        var claim = worker.claim(worker.register("cross-worker"));
+
+        assertThat(claim.path("job_id").asText()).isEqualTo(jobId);
+        assertThat(claim.path("action_name").asText()).isEqualTo("broken.remote-cat");
+        assertThat(claim.path("workspace").asText()).isEqualTo("broken");
+        assertThat(claim.path("revision").asText()).isEqualTo(ownerRevision);
+        assertThat(claim.path("action_spec").path("script").asText()).isEqualTo("cat data/marker.txt && echo \"alice\"");
+        var files = download("/worker/workspace/broken.tar.gz?revision=" + ownerRevision, null);
+        assertThat(files.file("data/marker.txt")).isEqualTo("owned by broken\n");
+        assertThat(job(jobId).path("workspace").asText()).isEqualTo("default");
+
+        assertError(api.post("/api/workspaces/default/tasks/dangling/execute", Map.of("input", Map.of())), 400,
+                "broken.no-such-action", "no action 'no-such-action'");
+    }
 }

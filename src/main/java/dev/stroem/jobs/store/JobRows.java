@@ -62,7 +62,13 @@ final class JobRows {
                 rs.getString("error_message"),
                 objectOutput(rs.getString("output")),
                 columns.map(rs.getString("input")),
-                controls.read(rs));
+                controls.read(rs),
+                owner(rs));
+    }
+
+    private static dev.stroem.jobs.ActionOwner owner(ResultSet rs) throws SQLException {
+        String workspace = rs.getString("action_workspace");
+        return workspace == null ? null : new dev.stroem.jobs.ActionOwner(workspace, rs.getString("action_revision"));
     }
 
     /** A loop placeholder's output is a list, read into its {@link dev.stroem.jobs.StepControl}. */

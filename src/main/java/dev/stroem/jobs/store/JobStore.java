@@ -28,7 +28,8 @@ public final class JobStore {
             + "source_job_id, revision";
     private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
-            + "started_at, completed_at, exit_code, error_message, output, input, " + StepControlColumns.NAMES;
+            + "started_at, completed_at, exit_code, error_message, output, input, action_workspace, action_revision, "
+            + StepControlColumns.NAMES;
 
     /** How long remembered step names are trusted (a job deleted by another server is noticed after this). */
     private static final long STEP_NAMES_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
@@ -111,9 +112,10 @@ public final class JobStore {
     private static PreparedBatch stepInserts(Handle h) {
         return h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
                 + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action, "
-                + StepControlColumns.NAMES + ") "
+                + "action_workspace, action_revision, " + StepControlColumns.NAMES + ") "
                 + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
                 + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action, "
+                + ":action_workspace, :action_revision, "
                 + StepControlColumns.PARAMETERS + ")");
     }
 
@@ -133,6 +135,8 @@ public final class JobStore {
                 .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
                 .bind("ready_at", readyAt)
                 .bind("rendered_action", columns.write(renderedAction))
+                .bind("action_workspace", step.owner() == null ? null : step.owner().workspace())
+                .bind("action_revision", step.owner() == null ? null : step.owner().revision())
                 .add();
     }
 

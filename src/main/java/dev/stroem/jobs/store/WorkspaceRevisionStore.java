@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code workspace_revisions} table: each revision's archive, stored by the first replica that
- * captured it. Revisions no unfinished job runs on are pruned, except the newest few (a replica
+ * captured it. Revisions no unfinished job runs on (as its own, or as a step's cross-workspace owner) are pruned, except the newest few (a replica
  * that has not seen the newest change yet may still create jobs on the one before).
  */
 public final class WorkspaceRevisionStore implements RevisionArchive {
@@ -65,6 +65,9 @@ public final class WorkspaceRevisionStore implements RevisionArchive {
                             + "WHERE workspace = :workspace AND revision <> :current "
                             + "AND revision NOT IN (SELECT j.revision FROM jobs j WHERE j.workspace = :workspace "
                             + "AND j.revision IS NOT NULL AND j.status IN ('pending', 'running')) "
+                            + "AND revision NOT IN (SELECT s.action_revision FROM job_steps s JOIN jobs j "
+                            + "ON j.job_id = s.job_id WHERE s.action_workspace = :workspace "
+                            + "AND s.action_revision IS NOT NULL AND j.status IN ('pending', 'running')) "
                             + "AND revision NOT IN (SELECT r.revision FROM workspace_revisions r "
                             + "WHERE r.workspace = :workspace ORDER BY r.created_at DESC, r.revision LIMIT :keep)")
                     .bind("workspace", workspace)
