@@ -26,15 +26,29 @@ public record Job(
         Instant completedAt,
         Map<String, Object> rawInput,
         String sourceJobId,
+        JobRetry retry,
         String revision) {
+
+    public Job {
+        retry = retry == null ? JobRetry.NONE : retry;
+    }
 
     /** A job without a recorded workspace revision. */
     public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
             String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
             String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt,
+            Map<String, Object> rawInput, String sourceJobId, JobRetry retry) {
+        this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
+                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, retry, null);
+    }
+
+    /** A job outside any retry chain. */
+    public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
+            String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
+            String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt,
             Map<String, Object> rawInput, String sourceJobId) {
         this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
-                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, null);
+                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, JobRetry.NONE, null);
     }
 
     /** A job without a recorded raw input or re-run lineage (hooks, tests). */
@@ -42,13 +56,13 @@ public record Job(
             String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
             String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt) {
         this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
-                cancelledBy, createdAt, startedAt, completedAt, null, null, null);
+                cancelledBy, createdAt, startedAt, completedAt, null, null, JobRetry.NONE, null);
     }
 
     /** This job as created at a workspace revision. */
     public Job withRevision(String atRevision) {
         return new Job(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs,
-                errorMessage, cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, atRevision);
+                errorMessage, cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, retry, atRevision);
     }
 
     public static final String SOURCE_API = "api";
@@ -57,4 +71,6 @@ public record Job(
     public static final String SOURCE_TRIGGER = "trigger";
     /** Created by a webhook call; {@code sourceId} is {@code {workspace}/{trigger}}. */
     public static final String SOURCE_WEBHOOK = "webhook";
+    /** Created by a task-level retry; {@code sourceId} is the failed job it retries. */
+    public static final String SOURCE_RETRY = "retry";
 }

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param displayName the YAML {@code name:} field, or null
  * @param input the action's input schema (defaults are applied when a step runs it)
  * @param file the workflow file it came from, relative to the workspace root
+ * @param retry the default retry of steps running it (a step's own {@code retry} wins), or null
  * @param source a script file relative to the workspace root (normalised), or null for an inline script
  * @param language {@code shell} (null means shell), {@code python}, {@code javascript}/{@code js},
  *     {@code typescript}/{@code ts} or {@code go}, as written
@@ -30,6 +31,7 @@ public record Action(
         Map<String, InputField> input,
         List<String> tags,
         String file,
+        RetryPolicy retry,
         String source,
         String language,
         String interpreter,
@@ -54,8 +56,15 @@ public record Action(
 
     /** An inline shell script action. */
     public Action(String name, String displayName, String description, String type, String script,
+            Map<String, String> env, Map<String, InputField> input, List<String> tags, String file, RetryPolicy retry) {
+        this(name, displayName, description, type, script, env, input, tags, file, retry, null, null, null, List.of(),
+                List.of());
+    }
+
+    /** An inline shell script action without a retry of its own. */
+    public Action(String name, String displayName, String description, String type, String script,
             Map<String, String> env, Map<String, InputField> input, List<String> tags, String file) {
-        this(name, displayName, description, type, script, env, input, tags, file, null, null, null, List.of(), List.of());
+        this(name, displayName, description, type, script, env, input, tags, file, null);
     }
 
     /** Languages of script actions, as the original lists them (aliases included). */

@@ -142,7 +142,8 @@ final class WorkflowFileParser {
             @JsonProperty("source") String source,
             @JsonProperty("interpreter") String interpreter,
             @JsonProperty("args") List<String> args,
-            @JsonProperty("dependencies") List<String> dependencies) {
+            @JsonProperty("dependencies") List<String> dependencies,
+            @JsonProperty("retry") JsonNode retry) {
 
         ScriptFields fields() {
             return new ScriptFields(type, script, env, runner, language, source, interpreter, args, dependencies);
@@ -169,16 +170,17 @@ final class WorkflowFileParser {
         }
         Map<String, InputField> input = checkInputSchema(raw.input(), problems);
         String source = checkScriptAction(raw.fields(), "action '" + name + "'", problems);
+        RetryPolicy retry = new FlowControlParser(templates).retry(raw.retry(), problems::add);
         if (errors.size() > before) {
             return null;
         }
-        return action(name, raw.name(), raw.description(), raw.fields(), source, input, raw.tags(), file);
+        return action(name, raw.name(), raw.description(), raw.fields(), source, input, raw.tags(), file, retry);
     }
 
     private static Action action(String name, String displayName, String description, ScriptFields f, String source,
-            Map<String, InputField> input, List<String> tags, String file) {
+            Map<String, InputField> input, List<String> tags, String file, RetryPolicy retry) {
         return new Action(name, displayName, description, Action.TYPE_SCRIPT, f.script(), f.env(), input, tags, file,
-                source, f.language(), f.interpreter(), f.args(), f.dependencies());
+                retry, source, f.language(), f.interpreter(), f.args(), f.dependencies());
     }
 
     /**
@@ -271,7 +273,8 @@ final class WorkflowFileParser {
             @JsonProperty("timeout") Object timeout,
             @JsonProperty("on_success") JsonNode onSuccess,
             @JsonProperty("on_error") JsonNode onError,
-            @JsonProperty("on_cancel") JsonNode onCancel) {}
+            @JsonProperty("on_cancel") JsonNode onCancel,
+            @JsonProperty("retry") JsonNode retry) {}
 
     record RawStep(
             @JsonProperty("action") String action,
@@ -319,6 +322,7 @@ final class WorkflowFileParser {
         }
         Long timeout = timeout(raw.timeout(), Timeout.TASK_MAX_SECONDS, problems);
         Map<String, InputField> input = checkInputSchema(raw.input(), problems);
+        RetryPolicy retry = new FlowControlParser(templates).retry(raw.retry(), problems::add);
 
         var flow = new LinkedHashMap<String, FlowStep>();
         var actionRefs = new LinkedHashMap<String, String>();
@@ -350,7 +354,7 @@ final class WorkflowFileParser {
             return null;
         }
         String folder = raw.folder() != null ? raw.folder() : inferredFolder;
-        var task = new Task(name, raw.name(), raw.description(), folder, mode, input, flow, timeout, hooks, file);
+        var task = new Task(name, raw.name(), raw.description(), folder, mode, input, flow, timeout, hooks, file, retry);
         return new TaskDraft(task, actionRefs);
     }
 
@@ -429,7 +433,8 @@ final class WorkflowFileParser {
         } else if (raw.type() != null) {
             Map<String, InputField> schema = checkInputSchema(inlineSchema, tracking);
             String source = checkScriptAction(raw.fields(), "step '" + stepName + "'", tracking);
-            inline = action(Action.inlineName(task, stepName), null, null, raw.fields(), source, schema, raw.tags(), file);
+            inline = action(Action.inlineName(task, stepName), null, null, raw.fields(), source, schema, raw.tags(), file,
+                    null);
         } else {
             tracking.add("a step needs 'action' (a named action) or 'type: script' (an inline action)");
         }

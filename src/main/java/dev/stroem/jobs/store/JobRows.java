@@ -38,6 +38,9 @@ final class JobRows {
                 instant(rs, "completed_at"),
                 columns.map(rs.getString("raw_input")),
                 rs.getString("source_job_id"),
+                new dev.stroem.jobs.JobRetry(rs.getString("retry_of_job_id"), rs.getString("retry_job_id"),
+                        rs.getInt("retry_attempt"), nullableInt(rs, "max_retries"), nullableLong(rs, "retry_backoff_secs"),
+                        rs.getString("retry_strategy"), rs.getInt("retry_jitter") != 0, instant(rs, "retry_due_at")),
                 rs.getString("revision"));
     }
 
