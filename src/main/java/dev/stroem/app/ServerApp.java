@@ -123,7 +123,9 @@ public final class ServerApp implements AutoCloseable {
             follower.start(hints, hub::followedJobs);
         }
 
-        var catalog = new WorkspaceCatalog(config.workspaces(), configDir);
+        // Revisions' archives live in the database: every replica serves the same bytes for one.
+        var catalog = new WorkspaceCatalog(config.workspaces(), configDir,
+                new dev.stroem.jobs.store.WorkspaceRevisionStore(db, clock));
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
         // Replicas upload the caught-up local copy, which is then the whole log: never a union.
@@ -194,6 +196,7 @@ public final class ServerApp implements AutoCloseable {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
                     triggersApi.register(javalin.routes);
+                    new dev.stroem.web.WorkspaceDownloadApi(catalog).register(javalin.routes);
                     webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
