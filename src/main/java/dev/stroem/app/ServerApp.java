@@ -54,6 +54,8 @@ public final class ServerApp implements AutoCloseable {
     static final Duration LIVE_LOG_ENDING_INTERVAL = Duration.ofSeconds(2);
     /** The scheduler sleeps until the next fire, but at most this long (reloads, a new leader). */
     static final Duration SCHEDULER_MAX_WAIT = Duration.ofSeconds(2);
+    /** How often due retries are looked for: a retry starts at most this late. */
+    static final Duration RETRY_ROUND = Duration.ofMillis(500);
 
     /** What was opened, closed in reverse order; shared with {@link #start} so a failed start closes it too. */
     private final Deque<AutoCloseable> closeables;
@@ -63,6 +65,7 @@ public final class ServerApp implements AutoCloseable {
     private final RecoverySweeper recovery;
     private final RetentionSweeper retention;
     private final dev.stroem.triggers.CronScheduler scheduler;
+    private final dev.stroem.jobs.RetryScheduler retries;
 
     private ServerApp(ServerConfig config, Path configDir, Clock clock, Deque<AutoCloseable> closeables) {
         this.closeables = closeables;
@@ -194,6 +197,8 @@ public final class ServerApp implements AutoCloseable {
                     new dev.stroem.web.StateApi(states, catalog, jobs, clock).register(javalin.routes);
                 }));
 
+        retries = new dev.stroem.jobs.RetryScheduler(jobs, orchestrator,
+                () -> hints.publish(dev.stroem.cluster.ClusterHints.STEPS_READY, ""), clock);
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retention(),
                 RetentionSweeper.DEFAULT_BATCH, metrics, clock, jobFiles(config, artifacts));
@@ -205,6 +210,7 @@ public final class ServerApp implements AutoCloseable {
         own(recovery.start(leader::isLeader));
         own(retention.start(leader::isLeader));
         own(scheduler.start(leader::isLeader, SCHEDULER_MAX_WAIT));
+        own(retries.start(leader::isLeader, RETRY_ROUND));
         own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
         // Owned after the web server, so closed before it: waiting claims are answered "no work"
         // at shutdown instead of being cut off by the stopping server.
@@ -332,6 +338,11 @@ public final class ServerApp implements AutoCloseable {
     /** The retention sweeper, for a sweep on demand. */
     public RetentionSweeper retentionSweeper() {
         return retention;
+    }
+
+    /** The retry scheduler, for a round on demand. */
+    public dev.stroem.jobs.RetryScheduler retryScheduler() {
+        return retries;
     }
 
     /** The cron scheduler, for a round on demand. */

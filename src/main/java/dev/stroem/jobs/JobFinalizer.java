@@ -125,6 +125,8 @@ public final class JobFinalizer implements AutoCloseable {
         }
         if (Job.SOURCE_HOOK.equals(job.sourceType())) {
             reportHookOutcome(job);
+        } else if (job.retry().retrying()) {
+            log.info("job {} failed and is retried as a new job: its hooks wait for the final outcome", jobId);
         } else {
             fireHooks(job);
         }
