@@ -54,6 +54,8 @@ public final class ServerApp implements AutoCloseable {
     static final Duration LIVE_LOG_ENDING_INTERVAL = Duration.ofSeconds(2);
     /** The scheduler sleeps until the next fire, but at most this long (reloads, a new leader). */
     static final Duration SCHEDULER_MAX_WAIT = Duration.ofSeconds(2);
+    /** How often due retries are looked for: a retry starts at most this late. */
+    static final Duration RETRY_ROUND = Duration.ofMillis(500);
 
     /** What was opened, closed in reverse order; shared with {@link #start} so a failed start closes it too. */
     private final Deque<AutoCloseable> closeables;
@@ -63,6 +65,7 @@ public final class ServerApp implements AutoCloseable {
     private final RecoverySweeper recovery;
     private final RetentionSweeper retention;
     private final dev.stroem.triggers.CronScheduler scheduler;
+    private final dev.stroem.jobs.RetryScheduler retries;
 
     private ServerApp(ServerConfig config, Path configDir, Clock clock, Deque<AutoCloseable> closeables) {
         this.closeables = closeables;
@@ -101,6 +104,8 @@ public final class ServerApp implements AutoCloseable {
             own(closeable);
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
+        var artifacts = artifacts(config, db, archive, prefix, clock);
+        var states = states(config, db, archive, prefix, clock);
         var refs = new JobLogRefs(jobs, logStates);
         // Replicas on PostgreSQL: the shared log is the database's chunks; this server's files follow them.
         boolean replicated = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES;
@@ -136,7 +141,7 @@ public final class ServerApp implements AutoCloseable {
                 wakeUploader);
         var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
-                wakeUploader, liveLogEnding, clock));
+                wakeUploader, liveLogEnding, clock, jobFiles(config, artifacts)));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json, sync), logWriter, finalizer,
                 json, clock);
 
@@ -188,11 +193,15 @@ public final class ServerApp implements AutoCloseable {
                     webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
+                    new dev.stroem.web.ArtifactsApi(artifacts, jobs).register(javalin.routes);
+                    new dev.stroem.web.StateApi(states, catalog, jobs, clock).register(javalin.routes);
                 }));
 
+        retries = new dev.stroem.jobs.RetryScheduler(jobs, orchestrator,
+                () -> hints.publish(dev.stroem.cluster.ClusterHints.STEPS_READY, ""), clock);
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retention(),
-                RetentionSweeper.DEFAULT_BATCH, metrics, clock);
+                RetentionSweeper.DEFAULT_BATCH, metrics, clock, jobFiles(config, artifacts));
 
         finalizer.resumePending();
         if (uploader != null) {
@@ -201,6 +210,7 @@ public final class ServerApp implements AutoCloseable {
         own(recovery.start(leader::isLeader));
         own(retention.start(leader::isLeader));
         own(scheduler.start(leader::isLeader, SCHEDULER_MAX_WAIT));
+        own(retries.start(leader::isLeader, RETRY_ROUND));
         own(liveLogEnding.start(LIVE_LOG_ENDING_INTERVAL));
         // Owned after the web server, so closed before it: waiting claims are answered "no work"
         // at shutdown instead of being cut off by the stopping server.
@@ -269,9 +279,70 @@ public final class ServerApp implements AutoCloseable {
         return recovery;
     }
 
+    /**
+     * {@code artifact_storage}: its own archive (under the archive's and the artifact prefix), else
+     * the log archive under the artifact prefix, else none (uploads are refused with a 503).
+     */
+    private dev.stroem.artifacts.Artifacts artifacts(ServerConfig config, dev.stroem.jobs.store.Database db,
+            ObjectStore logArchive, String logPrefix, Clock clock) {
+        var settings = config.artifactStorage();
+        ObjectStore store = logArchive;
+        String keyPrefix = logPrefix + settings.prefix();
+        if (settings.archive() != null) {
+            store = ObjectStoreFactory.create(settings.archive());
+            if (store instanceof AutoCloseable closeable) {
+                own(closeable);
+            }
+            keyPrefix = (settings.archive().prefix() == null ? "" : settings.archive().prefix()) + settings.prefix();
+        }
+        return new dev.stroem.artifacts.Artifacts(new dev.stroem.artifacts.ArtifactStore(db),
+                new dev.stroem.artifacts.Artifacts.Settings(store, keyPrefix, settings.maxFileBytes(), settings.maxJobBytes()),
+                clock);
+    }
+
+    /** {@code state_storage}: its own archive, else the log archive under the state prefix, else none (503). */
+    private dev.stroem.state.TaskStates states(ServerConfig config, dev.stroem.jobs.store.Database db,
+            ObjectStore logArchive, String logPrefix, Clock clock) {
+        var settings = config.stateStorage();
+        ObjectStore store = logArchive;
+        String keyPrefix = logPrefix + settings.prefix();
+        if (settings.archive() != null) {
+            store = ObjectStoreFactory.create(settings.archive());
+            if (store instanceof AutoCloseable closeable) {
+                own(closeable);
+            }
+            keyPrefix = (settings.archive().prefix() == null ? "" : settings.archive().prefix()) + settings.prefix();
+        }
+        return new dev.stroem.state.TaskStates(new dev.stroem.state.SnapshotStore(db),
+                new dev.stroem.state.TaskStates.Settings(store, keyPrefix, settings.maxSnapshots()), JsonMapper.create(),
+                clock);
+    }
+
+    /** The job room's view of artifacts: {@code hook.artifacts} (URLs on {@code auth.base_url} when set) and retention. */
+    private static dev.stroem.jobs.JobFiles jobFiles(ServerConfig config, dev.stroem.artifacts.Artifacts artifacts) {
+        String base = config.auth() != null && config.auth().baseUrl() != null
+                ? config.auth().baseUrl().replaceAll("/+$", "") : "";
+        return new dev.stroem.jobs.JobFiles() {
+            @Override
+            public java.util.List<java.util.Map<String, Object>> hookView(String jobId) {
+                return artifacts.list(jobId).stream().map(a -> dev.stroem.web.ArtifactsApi.view(a, base)).toList();
+            }
+
+            @Override
+            public void deleteOf(String jobId) {
+                artifacts.deleteJob(jobId);
+            }
+        };
+    }
+
     /** The retention sweeper, for a sweep on demand. */
     public RetentionSweeper retentionSweeper() {
         return retention;
+    }
+
+    /** The retry scheduler, for a round on demand. */
+    public dev.stroem.jobs.RetryScheduler retryScheduler() {
+        return retries;
     }
 
     /** The cron scheduler, for a round on demand. */

@@ -34,10 +34,12 @@ import java.util.Optional;
  *     the original
  * @param failed steps that fail now, with their error message (a condition that cannot render)
  * @param jobOutcome the job's end, once every step ended
+ * @param decisions what a step's {@code when} or {@code for_each} decided, in words, by step: the
+ *     orchestrator's server events
  */
 public record DagEvaluation(List<String> ready, List<String> skipped, Map<String, String> skipReasons,
         Map<String, String> failed, Map<String, List<Object>> expansions, Map<String, List<Object>> loopsCompleted,
-        Optional<JobStatus> jobOutcome) {
+        Optional<JobStatus> jobOutcome, Map<String, String> decisions) {
 
     /** Error message of a step skipped because a dependency failed or was cancelled. */
     public static final String DEPENDENCY_FAILED = "Skipped: a dependency did not complete";
@@ -106,6 +108,7 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
         var expansions = new LinkedHashMap<String, List<Object>>();
         var loopsCompleted = new LinkedHashMap<String, List<Object>>();
         var instances = new LinkedHashMap<String, List<JobStep>>();
+        var decisions = new LinkedHashMap<String, String>();
         for (var s : steps) {
             if (s.control().loop() != null) {
                 instances.computeIfAbsent(s.control().loop().source(), k -> new ArrayList<>()).add(s);
@@ -138,8 +141,15 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
                     }
                 } else if (dependencies == Dependencies.SATISFIED) {
                     var verdict = step.control().whenCondition() == null ? Verdict.RUN : conditions.evaluate(step);
+                    String when = step.control().whenCondition();
+                    if (when != null && verdict.kind() == Verdict.Kind.RUN) {
+                        decisions.put(step.stepName(), "when condition " + when + " is true: the step runs");
+                    } else if (verdict.kind() == Verdict.Kind.SKIP) {
+                        decisions.put(step.stepName(), "when condition " + when + " is false: the step is skipped");
+                    }
                     next = switch (verdict.kind()) {
-                        case RUN -> step.control().isPlaceholder() ? expand(step, loops, failed, expansions) : StepStatus.READY;
+                        case RUN -> step.control().isPlaceholder() ? expand(step, loops, failed, expansions, decisions)
+                                : StepStatus.READY;
                         case SKIP -> StepStatus.SKIPPED;
                         case FAIL -> {
                             failed.put(step.stepName(), verdict.error());
@@ -162,12 +172,13 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
                 }
             }
         }
-        return new DagEvaluation(ready, skipped, reasons, failed, expansions, loopsCompleted, outcome(steps, status));
+        return new DagEvaluation(ready, skipped, reasons, failed, expansions, loopsCompleted, outcome(steps, status),
+                decisions);
     }
 
     /** A placeholder whose turn came: it runs its instances, is skipped (no items) or fails. */
     private static StepStatus expand(JobStep placeholder, Loops loops, Map<String, String> failed,
-            Map<String, List<Object>> expansions) {
+            Map<String, List<Object>> expansions, Map<String, String> decisions) {
         var items = loops.items(placeholder);
         if (items.error() != null) {
             failed.put(placeholder.stepName(), items.error());
@@ -177,8 +188,13 @@ public record DagEvaluation(List<String> ready, List<String> skipped, Map<String
             return StepStatus.PENDING;
         }
         if (items.items().isEmpty()) {
+            decisions.merge(placeholder.stepName(), "for_each gave no items: the step is skipped", (a, b) -> a + "; " + b);
             return StepStatus.SKIPPED; // an empty list skips the step, as in the original
         }
+        int n = items.items().size();
+        decisions.merge(placeholder.stepName(), "for_each gave " + n + (n == 1 ? " item" : " items") + ": "
+                + n + (n == 1 ? " instance runs" : " instances run") + (placeholder.control().sequential()
+                        ? " one after the other" : " in parallel"), (a, b) -> a + "; " + b);
         expansions.put(placeholder.stepName(), items.items());
         return StepStatus.RUNNING;
     }

@@ -24,14 +24,28 @@ public record Job(
         Instant startedAt,
         Instant completedAt,
         Map<String, Object> rawInput,
-        String sourceJobId) {
+        String sourceJobId,
+        JobRetry retry) {
+
+    public Job {
+        retry = retry == null ? JobRetry.NONE : retry;
+    }
+
+    /** A job outside any retry chain. */
+    public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
+            String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
+            String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt,
+            Map<String, Object> rawInput, String sourceJobId) {
+        this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
+                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, JobRetry.NONE);
+    }
 
     /** A job without a recorded raw input or re-run lineage (hooks, tests). */
     public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
             String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
             String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt) {
         this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
-                cancelledBy, createdAt, startedAt, completedAt, null, null);
+                cancelledBy, createdAt, startedAt, completedAt, null, null, JobRetry.NONE);
     }
 
     public static final String SOURCE_API = "api";
@@ -40,4 +54,6 @@ public record Job(
     public static final String SOURCE_TRIGGER = "trigger";
     /** Created by a webhook call; {@code sourceId} is {@code {workspace}/{trigger}}. */
     public static final String SOURCE_WEBHOOK = "webhook";
+    /** Created by a task-level retry; {@code sourceId} is the failed job it retries. */
+    public static final String SOURCE_RETRY = "retry";
 }

@@ -39,6 +39,8 @@ public final class Orchestrator {
     private final FlowTemplates templates;
     private final ObjectMapper json;
     private final Clock clock;
+    /** Jitter of retry delays; not a secret, so a plain generator. */
+    private final java.util.random.RandomGenerator random = new java.util.SplittableRandom();
 
     public Orchestrator(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, StepOutputReader outputs,
             JobLogWriter logs, JobFinalizer finalizer, ObjectMapper json, Clock clock) {
@@ -69,7 +71,8 @@ public final class Orchestrator {
      */
     public String createJob(String workspaceName, String taskName, Map<String, Object> given, String sourceType,
             String sourceJobId) {
-        return createJob(UUID.randomUUID().toString(), workspaceName, taskName, given, sourceType, null, sourceJobId);
+        return createJob(UUID.randomUUID().toString(), workspaceName, taskName, given, sourceType, null, sourceJobId,
+                null);
     }
 
     /**
@@ -81,11 +84,47 @@ public final class Orchestrator {
      */
     public String createJob(String jobId, String workspaceName, String taskName, Map<String, Object> given,
             String sourceType, String sourceId) {
-        return createJob(jobId, workspaceName, taskName, given, sourceType, sourceId, null);
+        return createJob(jobId, workspaceName, taskName, given, sourceType, sourceId, null, null);
+    }
+
+    /**
+     * Creates the job that retries a failed job of a task with {@code retry}, once: its id is
+     * derived from the failed job's, so a second call (a crash between creating and linking it,
+     * two servers) finds it instead of making another. It keeps the failed job's task, input and
+     * source, and links both ways ({@code retry_of_job_id}, {@code retry_job_id}).
+     *
+     * @return the retry job's id, or empty when it cannot be created (the task or its input no
+     *     longer loads): the chain then ends with the failed job, which says why in its log
+     */
+    public Optional<String> createRetryJob(Job failed) {
+        String retryId = UUID.nameUUIDFromBytes(("retry:" + failed.jobId()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        var chain = failed.retry();
+        String attempt = "retry " + (chain.attempt() + 1) + " of " + chain.maxRetries();
+        if (jobs.findJob(retryId).isEmpty()) {
+            try {
+                createJob(retryId, failed.workspace(), failed.taskName(), failed.rawInput() != null ? failed.rawInput()
+                        : failed.input(), failed.sourceType(), failed.sourceId(), failed.sourceJobId(),
+                        chain.next(failed.jobId()));
+            } catch (JobNotFoundException | dev.stroem.workflow.InputException e) {
+                logs.serverEvent(failed.jobId(), "retry-job:" + failed.jobId(), "orchestrator",
+                        "The task retry (" + attempt + ") could not be created: " + e.getMessage());
+                jobs.cancelJobRetry(failed.jobId());
+                return Optional.empty();
+            }
+            logs.serverEvent(retryId, "retry-of:" + retryId, "orchestrator",
+                    "This job is " + attempt + " of failed job " + failed.jobId());
+        }
+        if (jobs.linkRetry(failed.jobId(), retryId)) {
+            logs.serverEvent(failed.jobId(), "retry-job:" + failed.jobId(), "orchestrator",
+                    "Task retry (" + attempt + ") created as job " + retryId);
+            log.info("job {} retried as job {} ({})", failed.jobId(), retryId, attempt);
+        }
+        return Optional.of(retryId);
     }
 
     private String createJob(String jobId, String workspaceName, String taskName, Map<String, Object> given,
-            String sourceType, String sourceId, String sourceJobId) {
+            String sourceType, String sourceId, String sourceJobId, JobRetry retryOf) {
         var workspace = catalog.snapshot().workspace(workspaceName)
                 .orElseThrow(() -> new JobNotFoundException("no workspace named \"" + workspaceName + "\""));
         var task = workspace.task(taskName)
@@ -96,8 +135,11 @@ public final class Orchestrator {
                 .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
                         s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))
                 .toList();
+        // Hook jobs are made by the finaliser and never retried; every other job of a task with retry may be.
+        var retry = retryOf != null ? retryOf : JobRetry.first(task.retry());
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, sourceId, null,
-                task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId);
+                task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId,
+                retry);
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
         if (steps.stream().allMatch(NewStep::readyAtCreation)) {
@@ -136,7 +178,7 @@ public final class Orchestrator {
      */
     public List<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags, int max) {
         var claimed = new java.util.ArrayList<ClaimedStep>();
-        for (var candidate : jobs.claimCandidates(Math.max(CLAIM_CANDIDATES, max))) {
+        for (var candidate : jobs.claimCandidates(Math.max(CLAIM_CANDIDATES, max), now())) {
             if (claimed.size() >= max) {
                 break;
             }
@@ -165,6 +207,10 @@ public final class Orchestrator {
         var step = tx.step(stepName).orElse(null);
         if (step == null || step.status() != StepStatus.READY) {
             return ClaimAttempt.TAKEN; // another claim (or a cancellation) was first
+        }
+        Instant retryAt = step.control().retry().retryAt();
+        if (retryAt != null && retryAt.isAfter(now())) {
+            return ClaimAttempt.TAKEN; // its next attempt is not due yet
         }
         var job = tx.job();
         var stored = tx.renderedAction(stepName);
@@ -273,22 +319,98 @@ public final class Orchestrator {
                 : null;
         String message = success ? null
                 : (error == null || error.isBlank()) ? "Command exited with code " + exitCode : error;
-        boolean ended = jobs.inJob(jobId, tx -> {
+        var result = jobs.inJob(jobId, tx -> {
             var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
             if (step.status().isTerminal()) {
-                return false;
+                return Advance.NOTHING;
+            }
+            if (step.status() == StepStatus.READY && step.control().retry().attempt() > 0) {
+                return Advance.NOTHING; // a repeated report of the attempt that is being retried
             }
             if (step.status() != StepStatus.RUNNING) {
                 throw new JobConflictException("step '" + stepName + "' is " + step.status().wireName()
                         + ", not running: it cannot complete");
             }
+            var events = new java.util.ArrayList<Event>();
+            if (!success && retryInstead(tx, step, message, events)) {
+                return new Advance(false, events);
+            }
             tx.finishStep(stepName, success ? StepStatus.COMPLETED : StepStatus.FAILED, exitCode, message, output, now());
-            return advance(tx);
+            if (!success) {
+                exhausted(step, message, events);
+            }
+            return new Advance(advance(tx, events), events);
         }).orElseThrow(() -> unknownJob(jobId));
         log.info("job {} step {} {} (exit code {})", jobId, stepName, success ? "completed" : "failed", exitCode);
-        if (ended) {
+        finish(jobId, result);
+    }
+
+    /** A server event of the orchestrator, with the id that makes it written once. */
+    private record Event(String id, String message) {}
+
+    /** What a job transaction decided: whether it ended the job, and the events to write after its commit. */
+    private record Advance(boolean ended, List<Event> events) {
+        static final Advance NOTHING = new Advance(false, List.of());
+    }
+
+    /** Writes a committed transaction's events, then hands an ended job to the finaliser (events first: they belong in its archive). */
+    private void finish(String jobId, Advance result) {
+        for (var event : result.events()) {
+            logs.serverEvent(jobId, event.id(), "orchestrator", event.message());
+        }
+        if (result.ended()) {
             finalizer.submit(jobId);
         }
+    }
+
+    /**
+     * A failed attempt of a step with attempts left: the step is ready again for its next attempt
+     * once the backoff passed (stored in the row, so a restart neither loses nor repeats it).
+     *
+     * @return false when the step has no attempt left (it fails)
+     */
+    private boolean retryInstead(JobStore.JobTransaction tx, JobStep step, String error, List<Event> events) {
+        var retry = step.control().retry();
+        if (!retry.hasAttemptsLeft() || tx.job().status().isTerminal()) {
+            return false;
+        }
+        Instant now = now();
+        int next = retry.attempt() + 1;
+        long delay = dev.stroem.workflow.RetryPolicy.delayMillis(retry.backoffSecs() == null ? 0 : retry.backoffSecs(),
+                retry.strategy(), retry.jitter(), next, random);
+        Instant at = now.plusMillis(delay);
+        var history = new java.util.ArrayList<>(retry.history());
+        var attempt = new LinkedHashMap<String, Object>();
+        attempt.put("attempt", retry.attempt());
+        attempt.put("error", error);
+        attempt.put("started_at", step.startedAt() == null ? null : step.startedAt().toString());
+        attempt.put("failed_at", now.toString());
+        history.add(attempt);
+        if (!tx.retryStep(step.stepName(), next, history, at)) {
+            return false;
+        }
+        int attempts = retry.maxRetries() + 1;
+        events.add(new Event("retry:" + step.jobId() + ":" + step.stepName() + ":" + next,
+                "Step '" + step.stepName() + "' failed (attempt " + next + " of " + attempts + "): " + error
+                        + "; attempt " + (next + 1) + " in " + describeMillis(delay)));
+        log.info("job {} step {}: attempt {} of {} failed, next at {}", step.jobId(), step.stepName(), next, attempts, at);
+        return true;
+    }
+
+    /** A step with retries that failed for good says so once. */
+    private static void exhausted(JobStep step, String error, List<Event> events) {
+        var retry = step.control().retry();
+        if (retry.maxRetries() != null && retry.maxRetries() > 0) {
+            events.add(new Event("retry-exhausted:" + step.jobId() + ":" + step.stepName(), "Step '" + step.stepName()
+                    + "' failed after " + (retry.attempt() + 1) + " attempts: " + error));
+        }
+    }
+
+    static String describeMillis(long millis) {
+        if (millis % 1000 == 0) {
+            return RecoverySweeper.describe(millis / 1000);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1fs", millis / 1000.0);
     }
 
     /**
@@ -308,18 +430,23 @@ public final class Orchestrator {
         // event id names this run of the step (when it became ready), so a retry writes it once.
         logs.serverEvent(jobId, ServerEventIds.stepFailed(open.get()), source, message);
         var outcome = jobs.inJob(jobId, tx -> {
-            if (!tx.finishStep(stepName, StepStatus.FAILED, null, message, null, now())) {
-                return StepEnd.ALREADY_ENDED;
+            var step = tx.step(stepName).orElse(null);
+            if (step == null || step.status().isTerminal()) {
+                return Optional.<Advance>empty();
             }
-            return advance(tx) ? StepEnd.JOB_ENDED : StepEnd.FAILED;
-        }).orElse(StepEnd.ALREADY_ENDED);
-        if (outcome == StepEnd.JOB_ENDED) {
-            finalizer.submit(jobId);
-        }
-        return outcome != StepEnd.ALREADY_ENDED;
+            var events = new java.util.ArrayList<Event>();
+            if (retryInstead(tx, step, message, events)) {
+                return Optional.of(new Advance(false, events));
+            }
+            if (!tx.finishStep(stepName, StepStatus.FAILED, null, message, null, now())) {
+                return Optional.<Advance>empty();
+            }
+            exhausted(step, message, events);
+            return Optional.of(new Advance(advance(tx, events), events));
+        }).flatMap(a -> a);
+        outcome.ifPresent(a -> finish(jobId, a));
+        return outcome.isPresent();
     }
-
-    private enum StepEnd { ALREADY_ENDED, FAILED, JOB_ENDED }
 
     /**
      * Puts a step that {@code workerId} claimed but never started back to ready, with a
@@ -390,14 +517,17 @@ public final class Orchestrator {
 
     /** Re-evaluates a job's DAG: the recovery sweeper's safety net, and for jobs without steps. */
     public void advance(String jobId) {
-        boolean ended = jobs.inJob(jobId, this::advance).orElse(false);
-        if (ended) {
-            finalizer.submit(jobId);
-        }
+        jobs.inJob(jobId, tx -> {
+            var events = new java.util.ArrayList<Event>();
+            return new Advance(advance(tx, events), events);
+        }).ifPresent(result -> finish(jobId, result));
     }
 
-    /** Applies the DAG's consequences; true when this transaction ended the job. */
-    private boolean advance(JobStore.JobTransaction tx) {
+    /**
+     * Applies the DAG's consequences; true when this transaction ended the job. What conditions,
+     * loops and a task retry decided is added to {@code events}.
+     */
+    private boolean advance(JobStore.JobTransaction tx, List<Event> events) {
         if (tx.job().status().isTerminal()) {
             return false;
         }
@@ -405,6 +535,9 @@ public final class Orchestrator {
         var outputs = FlowTemplates.outputs(steps);
         var eval = DagEvaluation.of(steps, templates.conditions(tx.job(), outputs), templates.loops(tx.job(), outputs));
         Instant now = now();
+        String jobId = tx.job().jobId();
+        eval.decisions().forEach((name, decision) ->
+                events.add(new Event("flow:" + jobId + ":" + name, "Step '" + name + "': " + decision)));
         eval.expansions().forEach((name, items) -> {
             var placeholder = steps.stream().filter(st -> st.stepName().equals(name)).findFirst().orElseThrow();
             tx.expandLoop(name, FlowTemplates.instances(placeholder, items), placeholder.control().sequential(), now);
@@ -424,7 +557,18 @@ public final class Orchestrator {
         var outcome = eval.jobOutcome().get();
         // Steps this evaluation failed are not in the snapshot it started from.
         String error = outcome == JobStatus.FAILED ? firstFailure(eval.failed().isEmpty() ? steps : tx.steps()) : null;
-        return tx.finishJob(outcome, error, null, now);
+        boolean ended = tx.finishJob(outcome, error, null, now);
+        var retry = tx.job().retry();
+        if (ended && outcome == JobStatus.FAILED && retry.hasAttemptsLeft()) {
+            int next = retry.attempt() + 1;
+            long delay = dev.stroem.workflow.RetryPolicy.delayMillis(retry.backoffSecs() == null ? 0 : retry.backoffSecs(),
+                    retry.strategy(), retry.jitter(), next, random);
+            tx.scheduleJobRetry(now.plusMillis(delay));
+            events.add(new Event("task-retry:" + jobId, "Job failed (attempt " + next + " of " + (retry.maxRetries() + 1)
+                    + "); the task is retried as a new job in " + describeMillis(delay)
+                    + " (hooks wait for the final outcome)"));
+        }
+        return ended;
     }
 
     private static String firstFailure(List<JobStep> steps) {

@@ -10,11 +10,16 @@ final class StepControls {
 
     static StepControl of(FlowStep step) {
         var flow = step.control();
-        if (flow.when() == null && flow.forEach() == null) {
+        var policy = step.retry();
+        // max_attempts: 1 is no retry; a loop's instances inherit the placeholder's policy.
+        var retry = policy == null || policy.maxRetries() == 0 ? StepControl.Retry.NONE
+                : new StepControl.Retry(0, policy.maxRetries(), policy.delaySeconds(), policy.backoff(), policy.jitter(),
+                        java.util.List.of(), null);
+        if (flow.when() == null && flow.forEach() == null && retry == StepControl.Retry.NONE) {
             return StepControl.NONE;
         }
         String forEach = flow.forEach() instanceof String template ? template : literal(flow.forEach());
-        return new StepControl(flow.when(), forEach, flow.sequential(), null, StepControl.Retry.NONE);
+        return new StepControl(flow.when(), forEach, flow.sequential(), null, retry);
     }
 
     /** A literal list is kept as its JSON text: rendering text without template syntax leaves it as it is. */

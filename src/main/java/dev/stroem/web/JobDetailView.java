@@ -41,7 +41,7 @@ public record JobDetailView(
         steps.forEach(s -> byName.put(s.stepName(), s));
         // Restarting from a step and child jobs (type: task) do not exist here yet: null.
         return new JobDetailView(JobView.summary(job), job.input(), job.rawInput(), output(job, steps),
-                job.sourceJobId(), null, null, workerOf(steps), Retry.NONE,
+                job.sourceJobId(), null, null, workerOf(steps), Retry.of(job.retry()),
                 steps.stream().map(s -> StepView.of(s, byName)).toList(), job.cancelledBy(), archive,
                 hookJobs.stream().map(JobView::summary).toList());
     }
@@ -74,7 +74,7 @@ public record JobDetailView(
                 .orElse(null);
     }
 
-    /** Task-level retry keys (issue 17 builds retries; until then a job is its own first attempt). */
+    /** Task-level retry keys: the chain's links, this job's attempt (0 = the first run) and the task's retries. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Retry(
             @JsonProperty("retry_of_job_id") String retryOfJobId,
@@ -82,5 +82,9 @@ public record JobDetailView(
             @JsonProperty("retry_attempt") int retryAttempt,
             @JsonProperty("max_retries") Integer maxRetries) {
         static final Retry NONE = new Retry(null, null, 0, null);
+
+        static Retry of(dev.stroem.jobs.JobRetry r) {
+            return new Retry(r.retryOfJobId(), r.retryJobId(), r.attempt(), r.maxRetries());
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param displayName the YAML {@code name:} field, or null
  * @param input the action's input schema (defaults are applied when a step runs it)
  * @param file the workflow file it came from, relative to the workspace root
+ * @param retry the default retry of steps running it (a step's own {@code retry} wins), or null
  */
 public record Action(
         String name,
@@ -21,7 +22,8 @@ public record Action(
         Map<String, String> env,
         Map<String, InputField> input,
         List<String> tags,
-        String file) {
+        String file,
+        RetryPolicy retry) {
 
     public static final String TYPE_SCRIPT = "script";
     static final String INLINE_PREFIX = "_inline:";

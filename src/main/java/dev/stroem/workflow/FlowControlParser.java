@@ -27,10 +27,6 @@ final class FlowControlParser {
         String condition = condition(when, where, problems);
         Object items = forEach(forEach, where, problems);
         RetryPolicy policy = retry(retry, problems);
-        // Wired one at a time; until then a workspace using them is refused rather than run differently.
-        if (policy != null) {
-            problems.accept("'retry' is not supported by Strøm for the JVM");
-        }
         if (condition == null && items == null && policy == null) {
             return FlowControl.NONE;
         }

@@ -36,6 +36,11 @@ public record FlowStep(
         this(name, displayName, description, action, dependsOn, input, continueOnFailure, timeoutSeconds, FlowControl.NONE);
     }
 
+    /** The retry that applies: the step's own, else its action's default; null for none. */
+    public RetryPolicy retry() {
+        return control.retry() != null ? control.retry() : action == null ? null : action.retry();
+    }
+
     /** The name other steps' templates use for this step: dashes become underscores. */
     public String templateName() {
         return templateName(name);

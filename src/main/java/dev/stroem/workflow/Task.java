@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param timeoutSeconds job timeout, or null when none is set
  * @param hooks the task's own hooks (see {@link Workspace#hooksFor} for the fallback rules)
  * @param file the workflow file it came from, relative to the workspace root
+ * @param retry task-level retry: a failed job is run again as a new job, or null
  */
 public record Task(
         String name,
@@ -26,7 +27,8 @@ public record Task(
         Map<String, FlowStep> flow,
         Long timeoutSeconds,
         Hooks hooks,
-        String file) {
+        String file,
+        RetryPolicy retry) {
 
     public static final String MODE_DISTRIBUTED = "distributed";
 
@@ -46,6 +48,6 @@ public record Task(
     }
 
     Task withFlow(Map<String, FlowStep> newFlow) {
-        return new Task(name, displayName, description, folder, mode, input, newFlow, timeoutSeconds, hooks, file);
+        return new Task(name, displayName, description, folder, mode, input, newFlow, timeoutSeconds, hooks, file, retry);
     }
 }

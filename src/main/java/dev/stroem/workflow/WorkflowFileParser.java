@@ -139,7 +139,8 @@ final class WorkflowFileParser {
             @JsonProperty("tags") List<String> tags,
             @JsonProperty("runner") String runner,
             @JsonProperty("language") String language,
-            @JsonProperty("output") JsonNode output) {}
+            @JsonProperty("output") JsonNode output,
+            @JsonProperty("retry") JsonNode retry) {}
 
     private Action parseAction(String file, String name, JsonNode node, List<WorkflowError> errors) {
         int before = errors.size();
@@ -157,10 +158,12 @@ final class WorkflowFileParser {
         }
         Map<String, InputField> input = checkInputSchema(raw.input(), problems);
         checkScriptAction(raw.type(), raw.script(), raw.env(), raw.runner(), raw.language(), "action '" + name + "'", problems);
+        RetryPolicy retry = new FlowControlParser(templates).retry(raw.retry(), problems::add);
         if (errors.size() > before) {
             return null;
         }
-        return new Action(name, raw.name(), raw.description(), Action.TYPE_SCRIPT, raw.script(), raw.env(), input, raw.tags(), file);
+        return new Action(name, raw.name(), raw.description(), Action.TYPE_SCRIPT, raw.script(), raw.env(), input, raw.tags(),
+                file, retry);
     }
 
     private void checkScriptAction(
@@ -221,7 +224,8 @@ final class WorkflowFileParser {
             @JsonProperty("timeout") Object timeout,
             @JsonProperty("on_success") JsonNode onSuccess,
             @JsonProperty("on_error") JsonNode onError,
-            @JsonProperty("on_cancel") JsonNode onCancel) {}
+            @JsonProperty("on_cancel") JsonNode onCancel,
+            @JsonProperty("retry") JsonNode retry) {}
 
     record RawStep(
             @JsonProperty("action") String action,
@@ -260,6 +264,7 @@ final class WorkflowFileParser {
         }
         Long timeout = timeout(raw.timeout(), Timeout.TASK_MAX_SECONDS, problems);
         Map<String, InputField> input = checkInputSchema(raw.input(), problems);
+        RetryPolicy retry = new FlowControlParser(templates).retry(raw.retry(), problems::add);
 
         var flow = new LinkedHashMap<String, FlowStep>();
         var actionRefs = new LinkedHashMap<String, String>();
@@ -291,7 +296,7 @@ final class WorkflowFileParser {
             return null;
         }
         String folder = raw.folder() != null ? raw.folder() : inferredFolder;
-        var task = new Task(name, raw.name(), raw.description(), folder, mode, input, flow, timeout, hooks, file);
+        var task = new Task(name, raw.name(), raw.description(), folder, mode, input, flow, timeout, hooks, file, retry);
         return new TaskDraft(task, actionRefs);
     }
 
@@ -369,7 +374,8 @@ final class WorkflowFileParser {
         } else if (raw.type() != null) {
             Map<String, InputField> schema = checkInputSchema(inlineSchema, tracking);
             checkScriptAction(raw.type(), raw.script(), raw.env(), raw.runner(), raw.language(), "step '" + stepName + "'", tracking);
-            inline = new Action(Action.inlineName(task, stepName), null, null, Action.TYPE_SCRIPT, raw.script(), raw.env(), schema, raw.tags(), file);
+            inline = new Action(Action.inlineName(task, stepName), null, null, Action.TYPE_SCRIPT, raw.script(), raw.env(), schema,
+                    raw.tags(), file, null);
         } else {
             tracking.add("a step needs 'action' (a named action) or 'type: script' (an inline action)");
         }

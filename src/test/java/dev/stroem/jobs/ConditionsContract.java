@@ -126,7 +126,10 @@ abstract class ConditionsContract extends ServerWithWorkerContract {
         assertThat(steps.get("main").path("status").asText()).isEqualTo("skipped");
         assertThat(steps.get("main").path("error_message").isNull()).isTrue();
         assertThat(steps.get("independent").path("status").asText()).isEqualTo("completed");
-        assertThat(server.logLines(jobId, null)).extracting(l -> l.path("step").asText()).containsOnly("independent");
+        assertThat(server.logLines(jobId, null)).extracting(l -> l.path("step").asText())
+                .containsOnly("independent", "_server");
+        assertThat(server.serverEvents(jobId)).containsExactly(
+                "[orchestrator] Step 'setup': when condition {{ not input.skip_setup }} is false: the step is skipped");
     }
 
     @Test

@@ -47,10 +47,10 @@ final class DocumentedShape {
             "retry_of_job_id: string | null", "retry_job_id: string | null", "retry_attempt: number",
             "max_retries: number | null", "steps: array");
 
-    /** The original's {@code JobStep}. */
+    /** The original's {@code JobStep}; a loop placeholder's output is its instances' outputs (guides/loops.md), a list. */
     static final DocumentedShape JOB_STEP = of("JobStep",
             "step_name: string", "action_name: string", "action_type: string", "action_image: string | null",
-            "runner: string", "input: object | null", "output: object | null", "status: string",
+            "runner: string", "input: object | null", "output: object | array | null", "status: string",
             "worker_id: string | null", "started_at: time | null", "completed_at: time | null",
             "suspended_at: time | null", "error_message: string | null", "when_condition: string | null",
             "depends_on: array", "for_each_expr: string | null", "loop_source: string | null",

@@ -40,6 +40,21 @@ abstract class JobShapesContract extends ServerContract {
                           - action: notify
                             input:
                               what: "{{ hook.task_name }} succeeded"
+                      looped:
+                        flow:
+                          per-item:
+                            action: notify
+                            for_each: ["x", "y"]
+                            input:
+                              what: "{{ each.item }}"
+                      retried:
+                        retry: { max_attempts: 2, delay: 0s }
+                        flow:
+                          flaky:
+                            action: notify
+                            input:
+                              what: flaky
+                            retry: { max_attempts: 2, delay: 0s }
                     """);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -118,6 +133,65 @@ abstract class JobShapesContract extends ServerContract {
         assertThat(step(job, "third").path("skip_reason").asText()).isEqualTo("unreachable");
         assertThat(step(job, "second").path("skip_reason").isNull()).isTrue();
         assertThat(step(job, "second").path("error_message").asText()).isNotBlank();
+    }
+
+    @Test
+    void aLoopJobShowsItsPlaceholderAndItsInstances() {
+        String jobId = execute("looped", Map.of());
+        String w = worker.register("w1");
+        worker.run(w, jobId, "per-item[0]", "OUTPUT: {\"n\": 1}");
+        worker.run(w, jobId, "per-item[1]", "OUTPUT: {\"n\": 2}");
+
+        var job = awaitJobStatus(jobId, "completed");
+
+        assertJobShapes(jobId);
+        var placeholder = step(job, "per-item");
+        assertThat(placeholder.path("for_each_expr").asText()).isEqualTo("[\"x\",\"y\"]");
+        assertThat(placeholder.path("loop_source").isNull()).isTrue();
+        var second = step(job, "per-item[1]");
+        assertThat(second.path("loop_source").asText()).isEqualTo("per-item");
+        assertThat(second.path("loop_index").asInt()).isEqualTo(1);
+        assertThat(second.path("loop_total").asInt()).isEqualTo(2);
+        assertThat(second.path("input")).isEqualTo(json(Map.of("what", "y")));
+        assertThat(second.path("output")).isEqualTo(json(Map.of("n", 2)));
+    }
+
+    @Test
+    void aRetriedJobShowsItsAttemptsAndItsRetryChain() {
+        String jobId = execute("retried", Map.of());
+        String w = worker.register("w1");
+        worker.claimAndStart(w, jobId, "flaky");
+        WorkerCalls.ok(worker.complete(jobId, "flaky", 3, null));
+        worker.claimAndStart(w, jobId, "flaky");
+        WorkerCalls.ok(worker.complete(jobId, "flaky", 3, null));
+
+        JsonNode[] failed = {null};
+        eventually().untilAsserted(() -> {
+            failed[0] = job(jobId);
+            assertThat(failed[0].path("retry_job_id").isNull()).as("%s", failed[0]).isFalse();
+        });
+
+        assertJobShapes(jobId);
+        assertThat(failed[0].path("status").asText()).isEqualTo("failed");
+        assertThat(failed[0].path("retry_attempt").asInt()).isZero();
+        assertThat(failed[0].path("max_retries").asInt()).isEqualTo(1);
+        var flaky = step(failed[0], "flaky");
+        assertThat(flaky.path("retry_attempt").asInt()).isEqualTo(1);
+        assertThat(flaky.path("max_retries").asInt()).isEqualTo(1);
+        assertThat(flaky.path("retry_history")).singleElement().satisfies(attempt -> {
+            assertThat(attempt.path("attempt").asInt()).isZero();
+            assertThat(attempt.path("error").asText()).isEqualTo("Command exited with code 3");
+            assertThat(attempt.path("started_at").asText()).isNotEmpty();
+            assertThat(attempt.path("failed_at").asText()).isNotEmpty();
+        });
+
+        String retryJob = failed[0].path("retry_job_id").asText();
+        worker.run(w, retryJob, "flaky");
+        var retried = awaitJobStatus(retryJob, "completed");
+        assertJobShapes(retryJob);
+        assertThat(retried.path("retry_of_job_id").asText()).isEqualTo(jobId);
+        assertThat(retried.path("retry_attempt").asInt()).isEqualTo(1);
+        assertThat(retried.path("retry_job_id").isNull()).isTrue();
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class WorkerCalls {
     }
 
     public void start(String jobId, String step, String workerId) {
-        ok(http.post("/worker/jobs/" + jobId + "/steps/" + step + "/start", Map.of("worker_id", workerId)));
+        ok(http.post("/worker/jobs/" + jobId + "/steps/" + pathPart(step) + "/start", Map.of("worker_id", workerId)));
     }
 
     public HttpTestClient.Answer logs(String jobId, String step, String batchId, List<Map<String, Object>> lines) {
@@ -57,7 +57,7 @@ public final class WorkerCalls {
         var body = new LinkedHashMap<String, Object>();
         body.put("exit_code", exitCode);
         body.put("error", error);
-        return http.post("/worker/jobs/" + jobId + "/steps/" + step + "/complete", body);
+        return http.post("/worker/jobs/" + jobId + "/steps/" + pathPart(step) + "/complete", body);
     }
 
     /** Claims the next step, which must be {@code step} of {@code jobId}, starts it and returns the claim. */
@@ -90,5 +90,10 @@ public final class WorkerCalls {
     static HttpTestClient.Answer ok(HttpTestClient.Answer answer) {
         assertThat(answer.status()).as("%s", answer).isEqualTo(200);
         return answer;
+    }
+
+    /** A step name in a URL path: a loop instance's brackets are not allowed there as they are. */
+    static String pathPart(String step) {
+        return java.net.URLEncoder.encode(step, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -234,7 +234,7 @@ class WorkspaceLoaderTest {
                         + " tags, timeout, type, when)",
                 ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, type)",
                 ".workflows/a.yaml: v: unknown field 'flw' (known: description, flow, folder, input, mode, name, on_cancel,"
-                        + " on_error, on_success, timeout)");
+                        + " on_error, on_success, retry, timeout)");
     }
 
     @Test

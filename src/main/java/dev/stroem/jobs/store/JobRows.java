@@ -37,7 +37,10 @@ final class JobRows {
                 instant(rs, "started_at"),
                 instant(rs, "completed_at"),
                 columns.map(rs.getString("raw_input")),
-                rs.getString("source_job_id"));
+                rs.getString("source_job_id"),
+                new dev.stroem.jobs.JobRetry(rs.getString("retry_of_job_id"), rs.getString("retry_job_id"),
+                        rs.getInt("retry_attempt"), nullableInt(rs, "max_retries"), nullableLong(rs, "retry_backoff_secs"),
+                        rs.getString("retry_strategy"), rs.getInt("retry_jitter") != 0, instant(rs, "retry_due_at")));
     }
 
     RowMapper<JobStep> step() {

@@ -25,7 +25,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 public final class JobStore {
     private static final String JOB_COLUMNS = "job_id, workspace, task_name, status, input, source_type, source_id, "
             + "hook_name, timeout_secs, error_message, cancelled_by, created_at, started_at, completed_at, raw_input, "
-            + "source_job_id";
+            + "source_job_id, retry_of_job_id, retry_job_id, retry_attempt, max_retries, retry_backoff_secs, "
+            + "retry_strategy, retry_jitter, retry_due_at";
     private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
             + "started_at, completed_at, exit_code, error_message, output, input, " + StepControlColumns.NAMES;
@@ -141,7 +142,8 @@ public final class JobStore {
         h.createUpdate("INSERT INTO jobs (" + JOB_COLUMNS + ", finalize_state) VALUES (:job_id, :workspace, "
                         + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
                         + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, :raw_input, "
-                        + ":source_job_id, :finalize_state)")
+                        + ":source_job_id, :retry_of_job_id, :retry_job_id, :retry_attempt, :max_retries, "
+                        + ":retry_backoff_secs, :retry_strategy, :retry_jitter, :retry_due_at, :finalize_state)")
                 .bind("job_id", job.jobId())
                 .bind("workspace", job.workspace())
                 .bind("task_name", job.taskName())
@@ -158,8 +160,53 @@ public final class JobStore {
                 .bind("completed_at", JsonColumns.millis(job.completedAt()))
                 .bind("raw_input", columns.write(job.rawInput()))
                 .bind("source_job_id", job.sourceJobId())
+                .bind("retry_of_job_id", job.retry().retryOfJobId())
+                .bind("retry_job_id", job.retry().retryJobId())
+                .bind("retry_attempt", job.retry().attempt())
+                .bind("max_retries", job.retry().maxRetries())
+                .bind("retry_backoff_secs", job.retry().backoffSecs())
+                .bind("retry_strategy", job.retry().strategy())
+                .bind("retry_jitter", job.retry().jitter() ? 1 : 0)
+                .bind("retry_due_at", JsonColumns.millis(job.retry().dueAt()))
                 .bind("finalize_state", finalizeState)
                 .execute();
+    }
+
+    /** Failed jobs whose task-level retry is due by {@code now} and not made yet, oldest first. */
+    public List<Job> dueJobRetries(Instant now, int limit) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + JOB_COLUMNS + " FROM jobs WHERE retry_due_at <= :now "
+                        + "AND retry_job_id IS NULL ORDER BY retry_due_at LIMIT :limit")
+                .bind("now", now.toEpochMilli())
+                .bind("limit", limit)
+                .map(rows.job())
+                .list());
+    }
+
+    /** Gives up a failed job's scheduled retry (it could not be made): the job stays the chain's end. */
+    public void cancelJobRetry(String jobId) {
+        db.jdbi().useHandle(h -> h.createUpdate("UPDATE jobs SET retry_due_at = NULL WHERE job_id = :job "
+                        + "AND retry_job_id IS NULL")
+                .bind("job", jobId)
+                .execute());
+    }
+
+    /** Records the job retrying {@code jobId}; false when one was recorded before (by another server). */
+    public boolean linkRetry(String jobId, String retryJobId) {
+        return db.jdbi().withHandle(h -> h.createUpdate("UPDATE jobs SET retry_job_id = :retry WHERE job_id = :job "
+                        + "AND retry_job_id IS NULL")
+                .bind("retry", retryJobId)
+                .bind("job", jobId)
+                .execute() == 1);
+    }
+
+    /** Ready steps waiting for a retry that falls due in {@code (after, upTo]}: claims waiting for work may take them now. */
+    public boolean stepRetriesDue(Instant after, Instant upTo) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM job_steps WHERE status = 'ready' "
+                        + "AND retry_at > :after AND retry_at <= :upTo")
+                .bind("after", after.toEpochMilli())
+                .bind("upTo", upTo.toEpochMilli())
+                .mapTo(Long.class)
+                .one() > 0);
     }
 
     /** Pending and running jobs created by one source (a trigger's earlier fires), oldest first. */
@@ -388,9 +435,16 @@ public final class JobStore {
      * and takes few, so it does not read (and parse) their whole rows.
      */
     public List<ClaimCandidate> claimCandidates(int limit) {
+        return claimCandidates(limit, Instant.ofEpochMilli(Long.MAX_VALUE));
+    }
+
+    /** As {@link #claimCandidates(int)}, leaving out steps waiting for a retry due after {@code now}. */
+    public List<ClaimCandidate> claimCandidates(int limit, Instant now) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT job_id, step_name, action_type, required_tags "
-                        + "FROM job_steps WHERE status = 'ready' ORDER BY ready_at, job_id, position LIMIT :limit")
+                        + "FROM job_steps WHERE status = 'ready' AND (retry_at IS NULL OR retry_at <= :now) "
+                        + "ORDER BY ready_at, job_id, position LIMIT :limit")
                 .bind("limit", limit)
+                .bind("now", now.toEpochMilli())
                 .map((rs, ctx) -> new ClaimCandidate(rs.getString("job_id"), rs.getString("step_name"),
                         rs.getString("action_type"), columns.list(rs.getString("required_tags"))))
                 .list());
@@ -610,6 +664,37 @@ public final class JobStore {
             if (!instances.isEmpty()) {
                 batch.execute();
             }
+        }
+
+        /**
+         * Puts a failed attempt of a step back to ready for its next attempt, claimable from
+         * {@code retryAt}: the attempt that failed joins {@code history}, what it left is cleared.
+         * False when the step was not running or ready (it ended meanwhile).
+         */
+        public boolean retryStep(String stepName, int attempt, List<Map<String, Object>> history, Instant retryAt) {
+            int changed = h.createUpdate("UPDATE job_steps SET status = 'ready', retry_attempt = :attempt, "
+                            + "retry_history = :history, retry_at = :at, ready_at = :at, worker_id = NULL, "
+                            + "claimed_at = NULL, started_at = NULL, completed_at = NULL, exit_code = NULL, "
+                            + "error_message = NULL, output = NULL WHERE job_id = :job AND step_name = :step "
+                            + "AND status IN ('ready', 'running')")
+                    .bind("attempt", attempt)
+                    .bind("history", columns.write(history))
+                    .bind("at", retryAt.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .bind("step", stepName)
+                    .execute();
+            if (changed > 0) {
+                afterCommitStepsReady(h);
+            }
+            return changed > 0;
+        }
+
+        /** Sets when this failed job is to be retried as a new job. */
+        public void scheduleJobRetry(Instant dueAt) {
+            h.createUpdate("UPDATE jobs SET retry_due_at = :due WHERE job_id = :job")
+                    .bind("due", dueAt.toEpochMilli())
+                    .bind("job", job.jobId())
+                    .execute();
         }
 
         /** Puts a running step back to ready (its worker vanished before it started). */
