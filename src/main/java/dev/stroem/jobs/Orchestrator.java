@@ -199,12 +199,17 @@ public final class Orchestrator {
      * that many free slots), oldest first; empty when none is ready for this worker.
      */
     public List<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags, int max) {
+        return claim(workerId, new WorkerRouting(capabilities, tags, false), max);
+    }
+
+    /** As {@link #claim(String, List, List, int)}, for a worker routed by {@code routing}. */
+    public List<ClaimedStep> claim(String workerId, WorkerRouting routing, int max) {
         var claimed = new java.util.ArrayList<ClaimedStep>();
         for (var candidate : jobs.claimCandidates(Math.max(CLAIM_CANDIDATES, max), now())) {
             if (claimed.size() >= max) {
                 break;
             }
-            if (!capabilities.contains(candidate.actionType()) || !tags.containsAll(candidate.requiredTags())) {
+            if (!routing.accepts(candidate.actionType(), candidate.requiredTags())) {
                 continue;
             }
             // One transaction claims, renders and records the step: a step whose rendering fails

@@ -149,8 +149,8 @@ public final class RecoverySweeper implements AutoCloseable {
         int unmatched = 0;
         List<Worker> active = workers.list().stream().filter(w -> Worker.ACTIVE.equals(w.status())).toList();
         for (var step : jobs.readyStepsBefore(now.minus(unmatchedTimeout))) {
-            boolean runnable = active.stream().anyMatch(w -> w.capabilities().contains(step.actionType())
-                    && w.tags().containsAll(step.requiredTags()));
+            boolean runnable = active.stream().anyMatch(w -> new WorkerRouting(w.capabilities(), w.tags(), w.exclusive())
+                    .accepts(step.actionType(), step.requiredTags()));
             if (runnable) {
                 continue;
             }

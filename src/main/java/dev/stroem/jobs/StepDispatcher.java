@@ -50,17 +50,15 @@ public final class StepDispatcher implements AutoCloseable {
 
     private enum State { WAITING, CLAIMING, ENDED }
 
-    private record Kind(List<String> capabilities, List<String> tags) {}
-
     private static final class Waiter {
         final String workerId;
-        final Kind kind;
+        final WorkerRouting kind;
         final int max;
         final CompletableFuture<List<ClaimedStep>> answer = new CompletableFuture<>();
         final AtomicReference<State> state = new AtomicReference<>(State.WAITING);
         final long deadline;
 
-        Waiter(String workerId, Kind kind, int max, long deadline) {
+        Waiter(String workerId, WorkerRouting kind, int max, long deadline) {
             this.workerId = workerId;
             this.kind = kind;
             this.max = max;
@@ -135,12 +133,17 @@ public final class StepDispatcher implements AutoCloseable {
      */
     public CompletableFuture<List<ClaimedStep>> claim(String workerId, List<String> capabilities,
             List<String> tags, int max, Duration wait) {
-        var now = claimer.claim(workerId, capabilities, tags, max);
+        return claim(workerId, new WorkerRouting(capabilities, tags, false), max, wait);
+    }
+
+    /** As {@link #claim(String, List, List, int, Duration)}, for a worker routed by {@code routing}. */
+    public CompletableFuture<List<ClaimedStep>> claim(String workerId, WorkerRouting routing, int max, Duration wait) {
+        var now = claimer.claim(workerId, routing, max);
         if (!now.isEmpty() || wait.isZero() || closed) {
             now.forEach(step -> watchStart(step, workerId));
             return CompletableFuture.completedFuture(now);
         }
-        var waiter = new Waiter(workerId, new Kind(List.copyOf(capabilities), List.copyOf(tags)), max,
+        var waiter = new Waiter(workerId, routing, max,
                 System.nanoTime() + wait.toNanos());
         var answered = waiter.answer.thenApplyAsync(step -> step, answer);
         waiting.incrementAndGet();
@@ -216,7 +219,7 @@ public final class StepDispatcher implements AutoCloseable {
      * asked for (one, unless its worker has more free slots).
      */
     private void pass() {
-        var exhausted = new HashSet<Kind>();
+        var exhausted = new HashSet<WorkerRouting>();
         var done = new ArrayList<Waiter>();
         for (var waiter : waiters) {
             if (closed) {
@@ -231,7 +234,7 @@ public final class StepDispatcher implements AutoCloseable {
             }
             List<ClaimedStep> claimed;
             try {
-                claimed = claimer.claim(waiter.workerId, waiter.kind.capabilities(), waiter.kind.tags(), waiter.max);
+                claimed = claimer.claim(waiter.workerId, waiter.kind, waiter.max);
             } catch (RuntimeException e) {
                 waiter.state.set(State.WAITING);
                 if (closed || waiter.expired()) {

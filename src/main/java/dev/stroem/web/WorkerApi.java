@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.stroem.jobs.ClaimedStep;
 import dev.stroem.jobs.JobLogWriter;
 import dev.stroem.jobs.Orchestrator;
+import dev.stroem.jobs.WorkerRouting;
 import dev.stroem.jobs.StepDispatcher;
 import dev.stroem.jobs.Worker;
 import dev.stroem.jobs.store.JobStore;
@@ -108,14 +109,16 @@ public final class WorkerApi {
     }
 
     record RegisterRequest(@JsonProperty("name") String name, @JsonProperty("capabilities") List<String> capabilities,
-            @JsonProperty("tags") List<String> tags, @JsonProperty("version") String version) {}
+            @JsonProperty("tags") List<String> tags, @JsonProperty("version") String version,
+            @JsonProperty("exclusive") Boolean exclusive) {}
 
     record WorkerRef(@JsonProperty("worker_id") String workerId) {}
 
     /** {@code wait_secs} is our extension: absent or 0 answers at once, as the original server does. */
     record ClaimRequest(@JsonProperty("worker_id") String workerId,
             @JsonProperty("capabilities") List<String> capabilities, @JsonProperty("tags") List<String> tags,
-            @JsonProperty("wait_secs") Long waitSecs, @JsonProperty("max_steps") Integer maxSteps) {}
+            @JsonProperty("wait_secs") Long waitSecs, @JsonProperty("max_steps") Integer maxSteps,
+            @JsonProperty("exclusive") Boolean exclusive) {}
 
     record CompleteRequest(@JsonProperty("exit_code") Integer exitCode, @JsonProperty("error") String error,
             @JsonProperty("output") Map<String, Object> output) {}
@@ -129,7 +132,8 @@ public final class WorkerApi {
         var tags = req.tags() == null ? List.<String>of() : req.tags();
         var now = Instant.ofEpochMilli(clock.millis());
         var id = UUID.randomUUID().toString();
-        workers.register(new Worker(id, req.name(), caps, tags, req.version(), Worker.ACTIVE, now, now));
+        workers.register(new Worker(id, req.name(), caps, tags, req.version(), Worker.ACTIVE, now, now,
+                Boolean.TRUE.equals(req.exclusive())));
         ctx.json(Map.of("worker_id", id));
     }
 
@@ -154,6 +158,7 @@ public final class WorkerApi {
         var worker = workers.find(id).orElseThrow(() -> new NotFoundResponse("no worker with id " + id + ": register again"));
         var caps = req.capabilities() == null || req.capabilities().isEmpty() ? worker.capabilities() : req.capabilities();
         var tags = req.tags() == null ? worker.tags() : req.tags();
+        var routing = new WorkerRouting(caps, tags, req.exclusive() == null ? worker.exclusive() : req.exclusive());
         var now = Instant.ofEpochMilli(clock.millis());
         if (!Worker.ACTIVE.equals(worker.status()) || worker.lastHeartbeat() == null
                 || !worker.lastHeartbeat().plus(CLAIM_HEARTBEAT_EVERY).isAfter(now)) {
@@ -163,11 +168,11 @@ public final class WorkerApi {
         Integer batch = req.maxSteps() == null ? null : Math.min(req.maxSteps(), MAX_STEPS_PER_CLAIM);
         int max = batch == null ? 1 : batch;
         if (waitSecs == 0) {
-            ctx.json(claimAnswer(orchestrator.claim(id, caps, tags, max), null, batch != null));
+            ctx.json(claimAnswer(orchestrator.claim(id, routing, max), null, batch != null));
             return;
         }
         // Answered when a step is ready for this worker or the wait is over; no thread waits meanwhile.
-        var answer = dispatcher.claim(id, caps, tags, max, Duration.ofSeconds(waitSecs));
+        var answer = dispatcher.claim(id, routing, max, Duration.ofSeconds(waitSecs));
         ctx.future(() -> answer.thenAccept(claimed -> ctx.json(claimAnswer(claimed, waitSecs, batch != null))));
     }
 

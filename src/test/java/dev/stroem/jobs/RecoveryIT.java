@@ -199,6 +199,24 @@ class RecoveryIT {
     }
 
     @Test
+    void anExclusiveWorkerTakesOnlyStepsThatAskForAllItsTags_andAnOtherwiseTaggedWorkerTakesUntaggedOnesToo() {
+        server.start();
+        String exclusive = server.worker("/worker/register", Map.of("name", "gpu-only", "capabilities", List.of("script"),
+                "tags", List.of("gpu"), "exclusive", true)).path("worker_id").asText();
+        String untagged = server.execute("pipeline", Map.of());
+
+        assertThat(server.worker("/worker/jobs/claim", Map.of("worker_id", exclusive)).path("job_id").isNull())
+                .as("an exclusive gpu worker leaves an untagged step alone").isTrue();
+        String gpuJob = server.execute("gpu", Map.of());
+        assertThat(server.worker("/worker/jobs/claim", Map.of("worker_id", exclusive)).path("job_id").asText())
+                .isEqualTo(gpuJob);
+
+        // The same tags without exclusive (sent with the claim, as the original worker may): untagged work too.
+        var open = server.worker("/worker/jobs/claim", Map.of("worker_id", exclusive, "exclusive", false));
+        assertThat(open.path("job_id").asText()).isEqualTo(untagged);
+    }
+
+    @Test
     void claimedButNeverStarted_byALiveWorker_isPutBackToReady() {
         server.start();
         String workerId = register("w1", List.of());

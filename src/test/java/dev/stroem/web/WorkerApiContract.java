@@ -77,6 +77,12 @@ abstract class WorkerApiContract extends ServerContract {
         assertError(http.post("/worker/register", "{\"name\":"), 400, "JSON");
         assertError(http.post("/worker/register", ""), 400);
         assertError(http.post("/worker/register", Map.of("name", "w", "tags", "not-a-list")), 400, "tags");
+        assertError(http.post("/worker/register", Map.of("name", "w", "exclusive", "yes")), 400, "exclusive");
+        // The original worker's `exclusive` is accepted on register and claim (routing: RecoveryIT).
+        String reserved = http.post("/worker/register", Map.of("name", "reserved", "tags", List.of("gpu"),
+                "exclusive", true)).json().path("worker_id").asText();
+        assertThat(http.post("/worker/jobs/claim", Map.of("worker_id", reserved, "exclusive", true)).status())
+                .isEqualTo(200);
         assertError(http.post("/worker/heartbeat", Map.of("worker_id", "ghost")), 404, "ghost");
         assertError(http.post("/worker/heartbeat", Map.of()), 400, "worker_id");
         assertError(http.post("/worker/jobs/claim", Map.of("worker_id", "ghost")), 404, "ghost");

@@ -88,7 +88,8 @@ final class JobRows {
                 rs.getString("version"),
                 rs.getString("status"),
                 instant(rs, "registered_at"),
-                instant(rs, "last_heartbeat"));
+                instant(rs, "last_heartbeat"),
+                rs.getBoolean("exclusive"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -9,7 +9,7 @@ import java.util.Optional;
 /** Registered workers and their heartbeats. */
 public final class WorkerStore {
     private static final String COLUMNS =
-            "worker_id, name, capabilities, tags, version, status, registered_at, last_heartbeat";
+            "worker_id, name, capabilities, tags, version, status, registered_at, last_heartbeat, exclusive";
 
     private final Database db;
     private final JsonColumns columns;
@@ -23,7 +23,7 @@ public final class WorkerStore {
 
     public void register(Worker worker) {
         db.jdbi().useHandle(h -> h.createUpdate("INSERT INTO workers (" + COLUMNS + ") VALUES (:id, :name, "
-                        + ":capabilities, :tags, :version, :status, :registered_at, :last_heartbeat)")
+                        + ":capabilities, :tags, :version, :status, :registered_at, :last_heartbeat, :exclusive)")
                 .bind("id", worker.workerId())
                 .bind("name", worker.name())
                 .bind("capabilities", columns.write(worker.capabilities()))
@@ -32,6 +32,7 @@ public final class WorkerStore {
                 .bind("status", worker.status())
                 .bind("registered_at", worker.registeredAt().toEpochMilli())
                 .bind("last_heartbeat", worker.lastHeartbeat().toEpochMilli())
+                .bind("exclusive", worker.exclusive())
                 .execute());
     }
 
