@@ -50,7 +50,8 @@ public final class Orchestrator {
         this.outputs = outputs;
         this.logs = logs;
         this.finalizer = finalizer;
-        this.templates = new FlowTemplates(planner);
+        this.templates = new FlowTemplates(planner, ws -> catalog.snapshot().workspace(ws)
+                .map(dev.stroem.workflow.Workspace::secrets).orElse(Map.of()));
         this.json = json;
         this.clock = clock;
     }

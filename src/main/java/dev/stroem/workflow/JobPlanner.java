@@ -73,8 +73,8 @@ public final class JobPlanner {
             Map<String, Object> stepOutputs, Map<String, Object> loop) {
         FlowStep step = task.step(stepName).orElseThrow(() -> new IllegalArgumentException(
                 "task '" + task.name() + "' in workspace '" + workspace.name() + "' has no step '" + stepName + "'"));
-        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop);
-        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop);
+        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop, workspace.secrets());
+        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, workspace.secrets());
     }
 
     /** The template variable {@code each} of a loop instance: {@code each.item} and {@code each.index}. */
@@ -87,12 +87,13 @@ public final class JobPlanner {
 
     /** The step's rendered input, before the action's schema is applied. */
     public Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput, Map<String, Object> stepOutputs) {
-        return renderStepInput(task, step, jobInput, stepOutputs, null);
+        return renderStepInput(task, step, jobInput, stepOutputs, null, Map.of());
     }
 
     private Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput,
-            Map<String, Object> stepOutputs, Map<String, Object> loop) {
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Map<String, String> secrets) {
         Map<String, Object> context = stepContext(stepOutputs, loop);
+        context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         var rendered = new LinkedHashMap<String, Object>();
         step.input().forEach((key, value) ->
@@ -115,13 +116,14 @@ public final class JobPlanner {
      * @param what names the step or hook in error messages, e.g. "step 'deploy'"
      */
     public RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs, String what) {
-        return renderAction(action, input, stepOutputs, what, null);
+        return renderAction(action, input, stepOutputs, what, null, Map.of());
     }
 
     private RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs,
-            String what, Map<String, Object> loop) {
+            String what, Map<String, Object> loop, Map<String, String> secrets) {
         Map<String, Object> withDefaults = InputResolver.withDefaults(action.input(), input == null ? Map.of() : input);
         Map<String, Object> context = stepContext(stepOutputs, loop);
+        context.put("secret", secrets);
         context.put("input", withDefaults);
         String script = templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
         var env = new LinkedHashMap<String, String>();
@@ -137,7 +139,14 @@ public final class JobPlanner {
      * @throws TemplateException when it refers to something undefined or fails otherwise
      */
     public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs, String where) {
+        return condition(expression, jobInput, stepOutputs, Map.of(), where);
+    }
+
+    /** As {@link #condition(String, Map, Map, String)}, with the workspace's {@code secret.*}. */
+    public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
+            Map<String, String> secrets, String where) {
         Map<String, Object> context = stepContext(stepOutputs);
+        context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         return FlowControl.truthy(templates.render(expression, context, where));
     }
@@ -154,10 +163,11 @@ public final class JobPlanner {
                 "hook action '" + hook.action() + "' is not in workspace '" + workspace.name() + "'"));
         Map<String, Object> templateContext = new HashMap<>();
         templateContext.put("hook", context.toTemplateContext());
+        templateContext.put("secret", workspace.secrets());
         var input = new LinkedHashMap<String, Object>();
         hook.input().forEach((key, value) ->
                 input.put(key, templates.renderValue(value, templateContext, "hook '" + hook.action() + "' input '" + key + "'")));
-        return renderAction(action, input, null, "hook '" + hook.action() + "'");
+        return renderAction(action, input, null, "hook '" + hook.action() + "'", null, workspace.secrets());
     }
 
     /**
@@ -169,7 +179,14 @@ public final class JobPlanner {
      */
     public List<Object> loopItems(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
             String where) {
+        return loopItems(expression, jobInput, stepOutputs, Map.of(), where);
+    }
+
+    /** As {@link #loopItems(String, Map, Map, String)}, with the workspace's {@code secret.*}. */
+    public List<Object> loopItems(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
+            Map<String, String> secrets, String where) {
         Map<String, Object> context = stepContext(stepOutputs);
+        context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         Object rendered = templates.renderValue(expression, context, where);
         if (rendered instanceof List<?> list) {

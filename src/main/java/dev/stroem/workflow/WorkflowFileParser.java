@@ -29,13 +29,13 @@ final class WorkflowFileParser {
 
     /** Features of the original we do not run. Rejected, never ignored: ignoring them would change what a task does. */
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of(
-            "secrets", "connections", "connection_types", "mcp_servers", "on_suspended", "libraries");
+            "connections", "connection_types", "mcp_servers", "on_suspended", "libraries");
     private static final Set<String> UNSUPPORTED_ACTION_FIELDS = Set.of(
             "source", "image", "cmd", "command", "entrypoint", "manifest", "dependencies", "interpreter",
             "args", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
             "max_tokens", "temperature", "tools", "max_turns", "interactive", "message");
     private static final Set<String> UNSUPPORTED_STEP_FIELDS = Set.of("continue_when_skipped");
-    private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of("secret");
+    private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of();
     private static final Set<String> UNSUPPORTED_TASK_FIELDS = Set.of("on_suspended");
 
     private final YAMLMapper yaml;
@@ -58,7 +58,8 @@ final class WorkflowFileParser {
             Hooks hooks,
             Set<String> brokenActions,
             Set<String> brokenTasks,
-            List<WorkflowError> errors) {}
+            List<WorkflowError> errors,
+            Map<String, String> secrets) {}
 
     /** A locally valid task whose named-action steps are not resolved yet. */
     record TaskDraft(Task task, Map<String, String> actionRefs) {}
@@ -70,6 +71,7 @@ final class WorkflowFileParser {
         var brokenActions = new HashSet<String>();
         var brokenTasks = new HashSet<String>();
         var triggerList = new ArrayList<Trigger>();
+        var secrets = new LinkedHashMap<String, String>();
         Hooks hooks = Hooks.NONE;
 
         JsonNode root;
@@ -77,14 +79,14 @@ final class WorkflowFileParser {
             root = yaml.readTree(content);
         } catch (JsonProcessingException e) {
             errors.add(WorkflowError.ofFile(file, line(e), syntaxMessage(e)));
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
         }
         if (!root.isObject()) {
             errors.add(WorkflowError.ofFile(file, null, "a workflow file must be a mapping with 'actions:' and 'tasks:'"));
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
         }
 
         var hookLists = new LinkedHashMap<String, List<Hook>>();
@@ -114,17 +116,28 @@ final class WorkflowFileParser {
                         triggerList.add(trigger);
                     }
                 });
+                case "secrets" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    // Rendered (get_env, | vals) once the whole workspace is read: see WorkspaceLoader.
+                    if (node == null || !node.isValueNode() || node.isNull()) {
+                        errors.add(WorkflowError.ofFile(file, null, "secret '" + NameRules.printable(name)
+                                + "' must be a text, e.g. \"{{ get_env(name='DB_PASSWORD') }}\""));
+                    } else {
+                        checkTemplate(node.asText(), "secret '" + name + "'",
+                                message -> errors.add(WorkflowError.ofFile(file, null, message)));
+                        secrets.put(name, node.asText());
+                    }
+                });
                 case "on_success", "on_error", "on_cancel" -> {
                     List<Hook> parsed = parseHooks(file, null, key, value, errors);
                     hookLists.put(key, parsed == null ? List.of() : parsed);
                 }
                 default -> errors.add(WorkflowError.ofFile(file, null, UNSUPPORTED_TOP_LEVEL.contains(key)
                         ? "'" + key + "' is not supported by Strøm for the JVM"
-                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, on_success, on_error, on_cancel)"));
+                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, secrets, on_success, on_error, on_cancel)"));
             }
         }
         hooks = new Hooks(hookLists.get("on_success"), hookLists.get("on_error"), hookLists.get("on_cancel"));
-        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
     }
 
     // ---------------------------------------------------------------- actions

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param hooks workspace-level fallback hooks (top-level {@code on_success}/{@code on_error}/{@code
  *     on_cancel} of the workflow files, merged)
  * @param triggers valid triggers (scheduler and webhook) by their key, in file order
+ * @param secrets the {@code secrets:} entries, resolved at load: templates see them as {@code secret.*}
  */
 public record Workspace(
         String name,
@@ -22,9 +23,11 @@ public record Workspace(
         Map<String, Task> tasks,
         Hooks hooks,
         List<WorkflowError> errors,
-        Map<String, Trigger> triggers) {
+        Map<String, Trigger> triggers,
+        Map<String, String> secrets) {
 
     public Workspace {
+        secrets = OrderedCopies.map(secrets);
         triggers = OrderedCopies.map(triggers);
         actions = OrderedCopies.map(actions);
         tasks = OrderedCopies.map(tasks);
@@ -35,7 +38,13 @@ public record Workspace(
     /** A workspace without triggers. */
     public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
             List<WorkflowError> errors) {
-        this(name, root, actions, tasks, hooks, errors, Map.of());
+        this(name, root, actions, tasks, hooks, errors, Map.of(), Map.of());
+    }
+
+    /** Secrets never appear in logs of the workspace itself. */
+    @Override
+    public String toString() {
+        return "Workspace[" + name + ", " + tasks.size() + " tasks, " + secrets.size() + " secrets]";
     }
 
     /** The enabled webhook trigger with this URL name, if this workspace has one. */

@@ -34,6 +34,7 @@ public final class WorkspaceLoader {
     private static final int MAX_DEPTH = 10;
 
     private final WorkflowFileParser parser;
+    private final TemplateEngine templates;
 
     public WorkspaceLoader() {
         this(new TemplateEngine());
@@ -41,6 +42,7 @@ public final class WorkspaceLoader {
 
     public WorkspaceLoader(TemplateEngine templates) {
         this.parser = new WorkflowFileParser(templates);
+        this.templates = templates;
     }
 
     /** The folder scanned for workflow files of the workspace at {@code root}. */
@@ -93,6 +95,8 @@ public final class WorkspaceLoader {
         var taskFiles = new HashMap<String, String>();
         var fileHooks = new LinkedHashMap<String, Hooks>();
         var triggerDrafts = new ArrayList<Trigger>();
+        var secretTemplates = new LinkedHashMap<String, String>();
+        var secretFiles = new HashMap<String, String>();
         Path scanDir = scanDir(absolute);
 
         for (Path path : files) {
@@ -140,6 +144,14 @@ public final class WorkspaceLoader {
             }
             parsed.brokenTasks().forEach(broken -> taskFiles.putIfAbsent(broken, file));
             triggerDrafts.addAll(parsed.triggers());
+            for (var secret : parsed.secrets().entrySet()) {
+                String first = secretFiles.putIfAbsent(secret.getKey(), file);
+                if (first != null) {
+                    errors.add(WorkflowError.ofFile(file, null, "secret '" + secret.getKey() + "' is already defined in " + first));
+                } else {
+                    secretTemplates.put(secret.getKey(), secret.getValue());
+                }
+            }
             fileHooks.put(file, parsed.hooks());
         }
 
@@ -157,7 +169,25 @@ public final class WorkspaceLoader {
         var triggers = checkTriggers(triggerDrafts, tasks, taskFiles, errors);
         // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
         errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers);
+        var secrets = resolveSecrets(secretTemplates, secretFiles, errors);
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, secrets);
+    }
+
+    /**
+     * Renders each {@code secrets:} entry once, as the original does at load: static text, {@code
+     * get_env(name=…)} or {@code | vals}. A secret that cannot be resolved is a load error naming it
+     * (and, when a tool is missing, the tool); its value is never in a message.
+     */
+    private Map<String, String> resolveSecrets(Map<String, String> raw, Map<String, String> files, List<WorkflowError> errors) {
+        var resolved = new LinkedHashMap<String, String>();
+        raw.forEach((key, template) -> {
+            try {
+                resolved.put(key, templates.render(template, Map.of(), "secret '" + key + "'"));
+            } catch (TemplateException e) {
+                errors.add(WorkflowError.ofFile(files.get(key), null, e.getMessage()));
+            }
+        });
+        return resolved;
     }
 
     /**

@@ -232,7 +232,7 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: t/s: unknown field 'depnds_on' (known: action, continue_on_failure, depends_on,"
                         + " description, env, for_each, input, language, name, output, retry, runner, script, sequential,"
                         + " tags, timeout, type, when)",
-                ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, type)",
+                ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, secret, type)",
                 ".workflows/a.yaml: v: unknown field 'flw' (known: description, flow, folder, input, mode, name, on_cancel,"
                         + " on_error, on_success, retry, timeout)");
     }
@@ -522,9 +522,9 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: action in-pod: runner 'pod' is not supported by Strøm for the JVM (only 'local')",
                 ".workflows/a.yaml: action python: language 'python' is not supported by Strøm for the JVM (only 'shell')",
                 ".workflows/a.yaml: action from-file: 'source' is not supported by Strøm for the JVM",
-                ".workflows/a.yaml: 'secrets' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
-                ".workflows/a.yaml: conn: 'input.key': 'secret' is not supported by Strøm for the JVM");
+                ".workflows/a.yaml: conn: input field 'db' has type 'postgres', which is not one of string, text, integer,"
+                        + " number, boolean, date, datetime");
     }
 
     @Test
