@@ -6,6 +6,9 @@ import dev.stroem.auth.ApiKeyStore;
 import dev.stroem.auth.ApiKeys;
 import dev.stroem.auth.Authenticator;
 import dev.stroem.auth.LoginThrottle;
+import dev.stroem.auth.OidcLoginStore;
+import dev.stroem.auth.OidcProvider;
+import dev.stroem.auth.OidcSignIn;
 import dev.stroem.auth.PasswordHasher;
 import dev.stroem.auth.RefreshTokenStore;
 import dev.stroem.auth.Sessions;
@@ -47,12 +50,19 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
         var sessions = new Sessions(users, new RefreshTokenStore(db), accessTokens, passwords,
                 new LoginThrottle(clock), auth.refreshSecret(), clock);
         var directory = new UserDirectory(users, passwords, clock);
+        var oidcProviders = new java.util.LinkedHashMap<String, OidcProvider>();
+        auth.providersOrEmpty().forEach((id, provider) -> {
+            if (AuthProviderConfig.OIDC.equals(provider.providerType())) {
+                oidcProviders.put(id, new OidcProvider(id, provider, auth.baseUrl()));
+            }
+        });
+        var oidc = new OidcSignIn(oidcProviders, new OidcLoginStore(db), users, sessions, auth.refreshSecret(), random, clock);
         if (auth.initialUser() != null) {
             directory.seedInitialUser(auth.initialUser().email(), auth.initialUser().password());
         }
         boolean internal = auth.providersOrEmpty().values().stream()
                 .anyMatch(p -> AuthProviderConfig.INTERNAL.equals(p.providerType()));
-        var oidc = auth.providersOrEmpty().entrySet().stream()
+        var oidcInfo = auth.providersOrEmpty().entrySet().stream()
                 .filter(e -> AuthProviderConfig.OIDC.equals(e.getValue().providerType()))
                 .map(e -> new AuthApi.OidcProviderInfo(e.getKey(),
                         e.getValue().displayName() == null ? e.getKey() : e.getValue().displayName()))
@@ -60,7 +70,7 @@ record AuthWiring(Authenticator authenticator, AccessPolicy policy, AuthApi.Serv
         var authenticator = new Authenticator(auth.apiTokensOrEmpty(), accessTokens, apiKeys,
                 new Tickets(new TicketStore(db), users, random, clock));
         return new AuthWiring(authenticator, policy,
-                new AuthApi.ServerInfo(true, internal, oidc, policy.enabled(), VERSION),
-                new AuthApi.Users(sessions, apiKeys, directory));
+                new AuthApi.ServerInfo(true, internal, oidcInfo, policy.enabled(), VERSION),
+                new AuthApi.Users(sessions, apiKeys, directory, oidc));
     }
 }

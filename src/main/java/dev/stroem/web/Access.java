@@ -15,6 +15,12 @@ public enum Access implements RouteRole {
     SIGNED_IN,
     /** Admins (and the open server and static API tokens, which have no users). */
     ADMIN,
+    /**
+     * The worker fleet ({@code /api/workers}): admins always; other users only while no {@code acl}
+     * is configured (the original shows workers on an admin page; without an ACL every user sees
+     * everything anyway).
+     */
+    FLEET,
     /** View permission on the task named by the {@code {ws}} and {@code {name}} path parameters. */
     VIEW_TASK,
     /** Run permission on the task named by {@code {ws}} and {@code {name}}. */

@@ -4,13 +4,18 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.auth.ApiKey;
 import dev.stroem.auth.ApiKeys;
+import dev.stroem.auth.AuthException;
 import dev.stroem.auth.Authenticator;
+import dev.stroem.auth.OidcSignIn;
 import dev.stroem.auth.Sessions;
 import dev.stroem.auth.TokenPair;
 import dev.stroem.auth.UserDirectory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +35,7 @@ public final class AuthApi {
     public record OidcProviderInfo(@JsonProperty("id") String id, @JsonProperty("display_name") String displayName) {}
 
     /** The parts that exist only with users; null without. */
-    public record Users(Sessions sessions, ApiKeys apiKeys, UserDirectory directory) {}
+    public record Users(Sessions sessions, ApiKeys apiKeys, UserDirectory directory, OidcSignIn oidc) {}
 
     record LoginRequest(@JsonProperty("email") String email, @JsonProperty("password") String password) {}
 
@@ -54,6 +59,13 @@ public final class AuthApi {
      * cross-site form cannot set the header, so a cookie refresh cannot be forged from another site.
      */
     static final String COOKIE_MODE_HEADER = "X-Stroem-Refresh";
+    /**
+     * Binds an OIDC sign-in to the browser that started it, until its callback. SameSite=Lax: the
+     * callback is a top-level navigation coming from the provider's site, which Strict would strip.
+     */
+    static final String OIDC_COOKIE = "stroem_oidc";
+    /** Where the UI picks up an OIDC sign-in (the session cookie is set) or shows why it failed. */
+    static final String OIDC_LANDING = "/login/callback";
 
     private final ServerInfo info;
     private final Users users;
@@ -78,6 +90,8 @@ public final class AuthApi {
         routes.post("/api/auth/login", this::login, Access.PUBLIC);
         routes.post("/api/auth/refresh", this::refresh, Access.PUBLIC);
         routes.post("/api/auth/logout", this::logout, Access.PUBLIC);
+        routes.get("/api/auth/oidc/{provider}", this::oidcStart, Access.PUBLIC);
+        routes.get("/api/auth/oidc/{provider}/callback", this::oidcCallback, Access.PUBLIC);
         routes.get("/api/auth/me", this::me, Access.SIGNED_IN);
         routes.post("/api/auth/api-keys", this::createKey, Access.SIGNED_IN);
         routes.get("/api/auth/api-keys", this::listKeys, Access.SIGNED_IN);
@@ -176,6 +190,59 @@ public final class AuthApi {
     private static void setCookie(Context ctx, String value, long maxAgeSeconds) {
         ctx.res().addHeader("Set-Cookie", REFRESH_COOKIE + "=" + value + "; Path=/api/auth; Max-Age=" + maxAgeSeconds
                 + "; HttpOnly; Secure; SameSite=Strict");
+    }
+
+    /** {@code GET /api/auth/oidc/{provider}}: 302 to the provider; 404 for an unknown provider. */
+    private void oidcStart(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        OidcSignIn.Started started;
+        try {
+            started = users.oidc().start(ctx.pathParam("provider"));
+        } catch (AuthException e) {
+            if (e.kind() == AuthException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            ctx.redirect(OIDC_LANDING + "#error=" + fragmentValue(e.getMessage()), HttpStatus.FOUND);
+            return;
+        }
+        oidcCookie(ctx, started.browserSecret(), OidcSignIn.TTL.toSeconds());
+        ctx.redirect(started.location().toString(), HttpStatus.FOUND);
+    }
+
+    /**
+     * {@code GET /api/auth/oidc/{provider}/callback}: the provider sends the browser back here. On
+     * success the session cookie is set as for a password login (no token travels in the URL) and
+     * the browser goes to the UI, which picks the session up; on failure it goes there with
+     * {@code #error=<sentence>}. An unknown provider is a 404.
+     */
+    private void oidcCallback(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        String browser = ctx.cookie(OIDC_COOKIE);
+        var callback = new OidcSignIn.Callback(ctx.queryParam("code"), ctx.queryParam("state"), ctx.queryParam("error"),
+                ctx.queryParam("error_description"));
+        TokenPair pair;
+        try {
+            pair = users.oidc().finish(ctx.pathParam("provider"), callback, browser);
+        } catch (AuthException e) {
+            if (e.kind() == AuthException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            oidcCookie(ctx, "", 0);
+            ctx.redirect(OIDC_LANDING + "#error=" + fragmentValue(e.getMessage()), HttpStatus.FOUND);
+            return;
+        }
+        oidcCookie(ctx, "", 0);
+        setCookie(ctx, pair.refreshToken(), Sessions.REFRESH_TTL.toSeconds());
+        ctx.redirect(OIDC_LANDING, HttpStatus.FOUND);
+    }
+
+    private static void oidcCookie(Context ctx, String value, long maxAgeSeconds) {
+        ctx.res().addHeader("Set-Cookie", OIDC_COOKIE + "=" + value + "; Path=/api/auth/oidc; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; Secure; SameSite=Lax");
+    }
+
+    private static String fragmentValue(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void me(Context ctx) {

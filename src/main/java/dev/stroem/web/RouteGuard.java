@@ -82,6 +82,11 @@ public final class RouteGuard {
                     throw new ForbiddenResponse("this needs an administrator");
                 }
             }
+            case FLEET -> {
+                if (who.isUser() && !who.admin() && policy.enabled()) {
+                    throw new ForbiddenResponse("only administrators may see the workers while an acl is configured");
+                }
+            }
             case VIEW_TASK, RUN_TASK -> {
                 String ws = ctx.pathParam("ws");
                 String name = ctx.pathParam("name");

@@ -31,8 +31,8 @@ public final class WorkersApi {
 
     /** Registers the routes. */
     public void register(RoutesConfig routes) {
-        routes.get("/api/workers", this::list, Access.SIGNED_IN);
-        routes.get("/api/workers/{id}", this::detail, Access.SIGNED_IN);
+        routes.get("/api/workers", this::list, Access.FLEET);
+        routes.get("/api/workers/{id}", this::detail, Access.FLEET);
     }
 
     private void list(Context ctx) {

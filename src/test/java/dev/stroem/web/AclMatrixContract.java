@@ -154,6 +154,12 @@ abstract class AclMatrixContract extends ServerContract {
                     + (who.stillWorks.equals("deny") ? 0 : 1);
             expect(problems, who, "GET /api/workspaces size", (long) workspaces, expectedWorkspaces);
             expect(problems, who, "GET /api/users", client.get("/api/users").status(), who == Who.ADMIN ? 200 : 403);
+            // Workers: admins only while an acl is configured; an unknown (well-formed) id is then a 404.
+            expect(problems, who, "GET /api/workers", client.get("/api/workers").status(), who == Who.ADMIN ? 200 : 403);
+            expect(problems, who, "GET /api/workers/{unknown}", client.get("/api/workers/" + java.util.UUID.randomUUID())
+                    .status(), who == Who.ADMIN ? 404 : 403);
+            // A malformed id is refused before anyone's access is looked at.
+            expect(problems, who, "GET /api/workers/{malformed}", client.get("/api/workers/not-a-uuid").status(), 400);
         }
         assertThat(problems).isEmpty();
     }

@@ -136,6 +136,18 @@ abstract class AuthFlowContract extends ServerContract {
                 .isEqualTo(401);
     }
 
+    @Test
+    void withoutAnAclEveryUserSeesTheWorkers() {
+        var admin = api.withToken(login(ADMIN, ADMIN_PASSWORD).get("access"));
+        assertThat(admin.post("/api/users", Map.of("email", "dev@stroem.local", "password", "pw")).status()).isEqualTo(200);
+        var user = api.withToken(login("dev@stroem.local", "pw").get("access"));
+        String workerId = worker.register("fleet-worker");
+        assertThat(user.get("/api/workers").json().path("total").asLong()).isEqualTo(1);
+        assertThat(user.get("/api/workers/" + workerId).status()).isEqualTo(200);
+        assertThat(user.get("/api/workers/" + java.util.UUID.randomUUID()).status()).isEqualTo(404);
+        assertError(api.get("/api/workers"), 401, "bearer");
+    }
+
     static void assertError(HttpTestClient.Answer answer, int status, String containing) {
         assertThat(answer.status()).as("%s", answer).isEqualTo(status);
         assertThat(answer.error()).as("%s", answer).containsIgnoringCase(containing);

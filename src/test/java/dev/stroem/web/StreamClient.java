@@ -5,39 +5,55 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * A real WebSocket client of the live log stream ({@code java.net.http.WebSocket}) that records
- * every text frame. It can stop reading ({@link #pause()}): it then requests no more messages, so
- * the server's frames pile up in the network until it {@link #resume()}s, like a stalled browser tab.
+ * A real WebSocket client of the live log stream (Jetty's WebSocket client, which checks every frame
+ * and the UTF-8 of every text message) that records every text message. It can stop reading
+ * ({@link #pause()}): it then demands no more frames, so the server's frames pile up in the network
+ * until it {@link #resume()}s, like a stalled browser tab.
+ *
+ * <p>Not the JDK's {@code java.net.http.WebSocket}: under a full test run it once reported invalid
+ * UTF-8 in an all-ASCII stream that no isolated run could reproduce. Public because Jetty calls
+ * its listener methods reflectively.
  */
-final class StreamClient implements WebSocket.Listener, AutoCloseable {
+public final class StreamClient implements Session.Listener, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final WebSocketClient WS = startedClient();
 
     private final List<String> frames = new ArrayList<>();
-    private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<int[]> closed = new CompletableFuture<>();
     private volatile String closeReason;
     private volatile boolean paused;
     private final AtomicInteger pings = new AtomicInteger();
-    private WebSocket socket;
-    private String positionHeader;
+    private volatile Session socket;
 
     private StreamClient() {}
+
+    private static WebSocketClient startedClient() {
+        var client = new WebSocketClient();
+        client.setIdleTimeout(Duration.ofMinutes(5)); // the server's liveness checks are under test, not ours
+        client.setMaxTextMessageSize(64L * 1024 * 1024);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the WebSocket client: " + e, e);
+        }
+        return client;
+    }
 
     static StreamClient connect(URI uri) {
         return connect(uri, Map.of());
@@ -45,43 +61,48 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
 
     static StreamClient connect(URI uri, Map<String, String> headers) {
         var client = new StreamClient();
-        var builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
-        headers.forEach(builder::header);
+        var request = new ClientUpgradeRequest();
+        headers.forEach(request::setHeader);
         try {
-            client.socket = builder.buildAsync(uri, client).get(30, TimeUnit.SECONDS);
+            client.socket = WS.connect(client, uri, request).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("connect to " + uri + " failed: " + e.getCause(), e.getCause());
-        } catch (InterruptedException | TimeoutException e) {
+        } catch (IOException | InterruptedException | TimeoutException e) {
             throw new IllegalStateException("connect to " + uri + " failed: " + e, e);
         }
         return client;
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
-        webSocket.request(1);
+    public void onWebSocketOpen(Session session) {
+        socket = session;
+        session.demand();
     }
 
     @Override
-    public synchronized CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        partial.append(data);
-        if (last) {
-            frames.add(partial.toString());
-            partial.setLength(0);
+    public void onWebSocketText(String message) {
+        synchronized (this) {
+            frames.add(message);
         }
-        if (!paused) {
-            webSocket.request(1);
-        }
-        return null;
+        demandUnlessPaused();
     }
 
     @Override
-    public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-        pings.incrementAndGet(); // the JDK answers with a pong by itself
+    public void onWebSocketPing(ByteBuffer payload) {
+        pings.incrementAndGet();
+        socket.sendPong(payload, Callback.NOOP);
+        demandUnlessPaused();
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+        demandUnlessPaused();
+    }
+
+    private void demandUnlessPaused() {
         if (!paused) {
-            webSocket.request(1);
+            socket.demand();
         }
-        return null;
     }
 
     /** Pings received from the server. */
@@ -90,15 +111,19 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
     }
 
     @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         closeReason = reason;
         closed.complete(new int[] {statusCode});
-        return null;
+        callback.succeed();
     }
 
     @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        closed.completeExceptionally(error);
+    public void onWebSocketError(Throwable error) {
+        if (error instanceof IOException) {
+            closed.complete(new int[] {1006}); // the connection was lost without a close frame (RFC 6455's 1006)
+        } else {
+            closed.completeExceptionally(error); // a protocol or payload error: the test must see it
+        }
     }
 
     /** Stops reading after the message being delivered now. */
@@ -108,7 +133,7 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
 
     void resume() {
         paused = false;
-        socket.request(1);
+        socket.demand();
     }
 
     synchronized List<String> frames() {
@@ -171,13 +196,13 @@ final class StreamClient implements WebSocket.Listener, AutoCloseable {
 
     /** Closes from the client side (a viewer navigating away). */
     void disconnect() {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        socket.close(1000, "bye", Callback.NOOP);
     }
 
     @Override
     public void close() {
         if (!closed.isDone()) {
-            socket.abort();
+            socket.disconnect();
         }
     }
 }
