@@ -52,7 +52,9 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         long grace = shutdownGraceSecs != null ? shutdownGraceSecs : config.shutdownGraceSecs();
         var options = WorkerOptions.defaults().withShutdownGrace(Duration.ofSeconds(grace));
-        var api = new WorkerApiClient(config.serverUrl(), config.workerToken(), options.requestTimeout());
+        options = options.withRequestTimeout(Duration.ofSeconds(config.requestTimeoutSecs()));
+        var api = new WorkerApiClient(config.serverUrl(), config.workerToken(), options.requestTimeout(),
+                Duration.ofSeconds(config.connectTimeoutSecs()));
         var worker = new Worker(config, api, options);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -76,17 +78,12 @@ public final class WorkerCommand implements Callable<Integer> {
     /**
      * The defaults the config loader leaves open because they depend on this machine: the worker's
      * name (the host name), its work dir (under the temp dir, stable across restarts so the spool
-     * under it is found again) and its spool dir ({@code {work_dir}/spool}).
+     * under it is found again), its spool dir ({@code {work_dir}/spool}) and its workspace cache
+     * ({@code {work_dir}/workspaces}).
      */
     static WorkerConfig withMachineDefaults(WorkerConfig c) {
-        String workDir = c.workDir() != null ? c.workDir()
-                : Path.of(System.getProperty("java.io.tmpdir"), "stroem-worker").toString();
-        String spoolDir = c.spoolDir() != null ? c.spoolDir() : Path.of(workDir, "spool").toString();
-        String name = c.workerName() != null ? c.workerName() : hostName();
-        return new WorkerConfig(c.serverUrl(), c.workerToken(), name, c.maxConcurrent(), c.pollIntervalSecs(),
-                c.heartbeatIntervalSecs(), c.capabilities(), c.tags(), workDir, spoolDir, c.shutdownGraceSecs(),
-                c.claimWaitSecs())
-                .withDefaults();
+        return c.withMachine(c.workerName() != null ? c.workerName() : hostName(),
+                Path.of(System.getProperty("java.io.tmpdir"), "stroem-worker").toString()).withDefaults();
     }
 
     private static String hostName() {

@@ -47,6 +47,14 @@ final class ConfigValidator {
         if (config.claimWaitSecs() != null && config.claimWaitSecs() < 0) {
             throw ConfigException.at("claim_wait_secs", "must be 0 or more, got " + config.claimWaitSecs());
         }
+        if (config.maxRetainedRevisions() != null && config.maxRetainedRevisions() < 0) {
+            throw ConfigException.at("max_retained_revisions", "must be 0 or more, got " + config.maxRetainedRevisions());
+        }
+        atLeastOne("request_timeout_secs", config.requestTimeoutSecs());
+        atLeastOne("connect_timeout_secs", config.connectTimeoutSecs());
+        if (config.workspaceCacheDir() != null) {
+            requireText("workspace_cache_dir", config.workspaceCacheDir());
+        }
         if (config.capabilities().isEmpty()) {
             throw ConfigException.at("capabilities", "needs at least one capability, e.g. [script]");
         }

@@ -3,20 +3,24 @@ package dev.stroem.worker;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.logs.LogLine;
+import dev.stroem.logs.LogStream;
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Starts script steps: {@code bash -c <script>} in a fresh {@link StepDirectory} under the
- * worker's work dir, its workspace checkout as the working directory, with the worker's
- * environment, the step's {@code action_spec.env}, the step's folders ({@code WORKSPACE_DIR} …)
- * and the {@code STROEM_*} variables. Each step leads its own process group when {@code setsid} is installed, so ending
- * it reaches every process it started.
+ * Starts script steps ({@link ScriptCommand}: shell, Python, JavaScript, TypeScript, Go; inline or
+ * a {@code source} file of the checkout) in a fresh {@link StepDirectory} under the worker's work
+ * dir, the workspace checkout as the working directory, with the worker's environment, the
+ * step's {@code action_spec.env}, the step's folders ({@code WORKSPACE_DIR} …) and the
+ * {@code STROEM_*} variables. Each step leads its own process group when {@code setsid} is
+ * installed, so ending it reaches every process it started.
  */
 public final class ScriptRunner {
 
@@ -26,6 +30,7 @@ public final class ScriptRunner {
     private final Duration drainLimit;
     private final String setsid;
     private final String kill;
+    private final ScriptCommand commands;
 
     /**
      * @param workDir where each step gets its own directory (created when missing)
@@ -42,11 +47,17 @@ public final class ScriptRunner {
 
     /** With {@code drainLimit}: how long output may keep flowing after the step's script ended. */
     ScriptRunner(Path workDir, Duration killGrace, boolean processGroups, Duration drainLimit) {
+        this(workDir, killGrace, processGroups, drainLimit, ScriptCommand.onWorkerPath());
+    }
+
+    /** With {@code commands}: where interpreters are found. */
+    ScriptRunner(Path workDir, Duration killGrace, boolean processGroups, Duration drainLimit, ScriptCommand commands) {
+        this.commands = commands;
         this.drainLimit = drainLimit;
         this.workDir = workDir;
         this.killGrace = killGrace;
-        this.kill = onPath("kill").orElse(null);
-        this.setsid = kill == null || !processGroups ? null : onPath("setsid").orElse(null);
+        this.kill = ScriptCommand.onPath("kill").orElse(null);
+        this.setsid = kill == null || !processGroups ? null : ScriptCommand.onPath("setsid").orElse(null);
     }
 
     /**
@@ -54,36 +65,58 @@ public final class ScriptRunner {
      * per stream), stamped when read. The caller must {@link StepProcess#await()} the result.
      */
     public StepProcess start(ClaimedStep step, Consumer<LogLine> sink) throws IOException {
+        return start(step, null, sink);
+    }
+
+    /**
+     * As {@link #start(ClaimedStep, Consumer)}, with the step's checkout a copy of
+     * {@code workspaceFiles} (an unpacked workspace revision); null: an empty checkout.
+     */
+    public StepProcess start(ClaimedStep step, Path workspaceFiles, Consumer<LogLine> sink) throws IOException {
         ActionSpec spec = step.actionSpec();
-        if (spec == null || spec.script() == null || spec.script().isBlank()) {
+        if (spec == null) {
             throw new IOException("the step has no script to run");
         }
         StepDirectory dir = StepDirectory.create(workDir);
-        var command = setsid != null
-                ? new ProcessBuilder(setsid, "bash", "-c", spec.script())
-                : new ProcessBuilder("bash", "-c", spec.script());
-        command.directory(dir.workspace().toFile());
-        var env = command.environment();
-        env.putAll(spec.env());
-        // After the step's own env: these always name the step's folders, never something a
-        // template left empty (a script writing "$ARTIFACTS_DIR/x" must not write to /x).
-        env.putAll(dir.environment());
-        env.put("STROEM_JOB_ID", step.jobId());
-        env.put("STROEM_STEP_NAME", step.stepName());
-        env.put("STROEM_WORKSPACE", nullToEmpty(step.workspace()));
-        env.put("STROEM_TASK_NAME", nullToEmpty(step.taskName()));
-        env.put("STROEM_INPUT", inputJson(step));
-        // A script reading stdin gets end-of-file instead of waiting forever.
-        command.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process;
         try {
+            if (workspaceFiles != null) {
+                dir.fillWorkspace(workspaceFiles);
+            }
+            List<String> argv = commands.build(spec, dir);
+            if (!spec.dependencies().isEmpty()) {
+                sink.accept(new LogLine(Instant.now().truncatedTo(ChronoUnit.MILLIS), LogStream.STDERR, step.stepName(),
+                        "[worker] this worker does not install dependencies (" + String.join(", ", spec.dependencies())
+                                + "); the script runs with what the machine has"));
+            }
+            var command = new ProcessBuilder(setsid != null ? prepend(setsid, argv) : argv);
+            command.directory(dir.workspace().toFile());
+            var env = command.environment();
+            env.putAll(spec.env());
+            // After the step's own env: these always name the step's folders, never something a
+            // template left empty (a script writing "$ARTIFACTS_DIR/x" must not write to /x).
+            env.putAll(dir.environment());
+            env.put("STROEM_JOB_ID", step.jobId());
+            env.put("STROEM_STEP_NAME", step.stepName());
+            env.put("STROEM_WORKSPACE", nullToEmpty(step.workspace()));
+            env.put("STROEM_TASK_NAME", nullToEmpty(step.taskName()));
+            env.put("STROEM_INPUT", inputJson(step));
+            // A script reading stdin gets end-of-file instead of waiting forever.
+            command.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             process = command.start();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             StepProcess.deleteTree(dir.root());
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
         return new StepProcess(step, process, tree, dir.root(), killGrace, drainLimit, sink);
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        var all = new ArrayList<String>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
     }
 
     private String inputJson(ClaimedStep step) {
@@ -101,20 +134,4 @@ public final class ScriptRunner {
         return s == null ? "" : s;
     }
 
-    private static Optional<String> onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, program);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate.toString());
-            }
-        }
-        return Optional.empty();
-    }
 }

@@ -2,9 +2,12 @@ package dev.stroem.worker;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The folders one step runs with, all under one fresh directory below the worker's work dir
@@ -34,6 +37,27 @@ public record StepDirectory(Path root, Path workspace, Path artifacts, Path stat
             Files.createDirectory(p);
         }
         return dir;
+    }
+
+    /**
+     * Copies a workspace revision into the checkout. Each step gets its own copy, so what a
+     * script changes there never reaches the cache or another step. Symbolic links are copied as
+     * links (the unpacking refused any that lead out of the workspace).
+     */
+    void fillWorkspace(Path revision) throws IOException {
+        try (Stream<Path> paths = Files.walk(revision)) {
+            for (Path from : (Iterable<Path>) paths::iterator) {
+                Path to = workspace.resolve(revision.relativize(from).toString());
+                if (from.equals(revision)) {
+                    continue;
+                }
+                if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
     }
 
     /** The variables naming these folders, as the original sets them for a step. */

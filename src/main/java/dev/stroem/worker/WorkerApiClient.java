@@ -41,9 +41,16 @@ public final class WorkerApiClient {
      * @param requestTimeout how long one call may wait for its answer before it counts as no answer
      */
     public WorkerApiClient(String serverUrl, String workerToken, Duration requestTimeout) {
+        this(serverUrl, workerToken, requestTimeout, CONNECT_TIMEOUT);
+    }
+
+    /** @param connectTimeout how long opening a connection to the server may take */
+    public WorkerApiClient(String serverUrl, String workerToken, Duration requestTimeout, Duration connectTimeout) {
+        // No request of this client ever asks for "Expect: 100-continue": with a server that
+        // answers before reading the body, Java's client would wait for the 100 for ever.
         this(HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(CONNECT_TIMEOUT)
+                        .connectTimeout(connectTimeout)
                         .build(),
                 serverUrl, workerToken, requestTimeout);
     }

@@ -36,6 +36,11 @@ public record WorkerOptions(
                 initialBackoff, maxBackoff, shipper);
     }
 
+    public WorkerOptions withRequestTimeout(Duration timeout) {
+        return new WorkerOptions(shutdownGrace, shutdownShipTimeout, killGrace, cancelPollInterval, timeout,
+                initialBackoff, maxBackoff, shipper);
+    }
+
     public WorkerOptions withShutdownShipTimeout(Duration timeout) {
         return new WorkerOptions(shutdownGrace, timeout, killGrace, cancelPollInterval, requestTimeout,
                 initialBackoff, maxBackoff, shipper);

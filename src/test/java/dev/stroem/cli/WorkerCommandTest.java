@@ -119,6 +119,8 @@ class WorkerCommandTest {
                 """), Map.of());
 
         assertThat(c).isEqualTo(new WorkerConfig("https://stroem.example", "t", "w1", 2, 5L, 10L,
-                List.of("script", "docker"), List.of("gpu"), "/var/lib/stroem", "/var/spool/stroem", 3L, WorkerConfig.DEFAULT_CLAIM_WAIT_SECS));
+                List.of("script", "docker"), List.of("gpu"), "/var/lib/stroem", "/var/spool/stroem", 3L, WorkerConfig.DEFAULT_CLAIM_WAIT_SECS)
+                .withMachine("w1", "/unused").withDefaults());
+        assertThat(c.workspaceCacheDir()).isEqualTo("/var/lib/stroem/workspaces");
     }
 }

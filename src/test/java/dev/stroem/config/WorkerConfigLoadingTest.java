@@ -48,7 +48,66 @@ class WorkerConfigLoadingTest {
 
         assertThat(config).isEqualTo(new WorkerConfig("https://stroem.example.com", "w", "builder-1", 2, 5L, 10L,
                 java.util.List.of("script", "shell"), java.util.List.of("linux", "gpu"), "/var/stroem/work",
-                "/var/stroem/spool", 0L, WorkerConfig.DEFAULT_CLAIM_WAIT_SECS));
+                "/var/stroem/spool", 0L, WorkerConfig.DEFAULT_CLAIM_WAIT_SECS).withDefaults());
+    }
+
+    @Test
+    void theOriginalWorkersConfigFileLoads() {
+        // The full example of the original's getting-started/configuration.md and guides/runners.md.
+        WorkerConfig config = loader.parseWorker("""
+                server_url: "http://localhost:8080"
+                worker_token: "change-in-production"
+                worker_name: "worker-1"
+                max_concurrent: 4
+                poll_interval_secs: 2
+                workspace_cache_dir: /tmp/stroem-workspace
+                max_retained_revisions: 5
+                request_timeout_secs: 60
+                connect_timeout_secs: 5
+                capabilities: [script, docker, kubernetes]
+                tags: [batch-runner]
+                exclusive: true
+                runner_image: "ghcr.io/fremvaerk/stroem-runner:latest"
+                docker: {}
+                kubernetes:
+                  namespace: stroem-jobs
+                  init_image: curlimages/curl:latest
+                max_event_sources: 5
+                """, "worker-config.yaml", Map.of());
+
+        assertThat(config.workspaceCacheDir()).isEqualTo("/tmp/stroem-workspace");
+        assertThat(config.maxRetainedRevisions()).isEqualTo(5);
+        assertThat(config.requestTimeoutSecs()).isEqualTo(60L);
+        assertThat(config.connectTimeoutSecs()).isEqualTo(5L);
+        assertThat(config.exclusive()).isTrue();
+        assertThat(config.tags()).containsExactly("batch-runner");
+        assertThat(config.runnerImage()).isEqualTo("ghcr.io/fremvaerk/stroem-runner:latest");
+        assertThat(config.kubernetes().path("namespace").asText()).isEqualTo("stroem-jobs");
+    }
+
+    @Test
+    void workspaceDirIsTheOlderNameOfTheWorkspaceCacheAndDefaultsAreTheOriginals() {
+        WorkerConfig config = loader.parseWorker("""
+                server_url: "http://localhost:8080"
+                worker_token: "w"
+                workspace_dir: /var/cache/stroem
+                """, "worker-config.yaml", Map.of());
+
+        assertThat(config.workspaceCacheDir()).isEqualTo("/var/cache/stroem");
+        assertThat(config.maxRetainedRevisions()).isEqualTo(2);
+        assertThat(config.exclusive()).isFalse();
+        assertThat(config.requestTimeoutSecs()).isEqualTo(30L);
+    }
+
+    @Test
+    void aNegativeRevisionCountIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> loader.parseWorker("""
+                server_url: "http://localhost:8080"
+                worker_token: "w"
+                max_retained_revisions: -1
+                """, "worker-config.yaml", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max_retained_revisions: must be 0 or more, got -1");
     }
 
     @Test
