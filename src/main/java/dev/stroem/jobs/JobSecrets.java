@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What must never be shown of a job: its workspace's resolved {@code secrets:} and the values of
+ * What must never be shown of a job: its workspace's resolved {@code secrets:}, its connections'
+ * {@code secret: true} fields, and the values of
  * its task's {@code secret: true} inputs (for a hook job, those of the job that fired it). Kept
  * per job until the workspaces reload, so ingest asks the database once per job, not per batch.
  */
@@ -51,6 +52,12 @@ public final class JobSecrets implements MaskSource {
         var values = new ArrayList<String>();
         if (workspace != null) {
             values.addAll(workspace.secrets().values());
+            workspace.connections().values().forEach(c -> c.secretFields().forEach(f -> {
+                Object v = c.values().get(f);
+                if (v != null) {
+                    values.add(String.valueOf(v));
+                }
+            }));
             secretInputs(workspace, job, values);
             if (Job.SOURCE_HOOK.equals(job.sourceType()) && job.sourceId() != null) {
                 jobs.findJob(job.sourceId()).ifPresent(parent -> secretInputs(workspace, parent, values));

@@ -131,7 +131,7 @@ public final class Orchestrator {
         var task = workspace.task(taskName)
                 .orElseThrow(() -> new JobNotFoundException("no task named \"" + taskName + "\" in workspace \""
                         + workspaceName + "\""));
-        var input = planner.resolveTaskInput(task, given == null ? Map.of() : given);
+        var input = planner.resolveTaskInput(workspace, task, given == null ? Map.of() : given);
         var steps = task.steps().stream()
                 .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
                         s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))

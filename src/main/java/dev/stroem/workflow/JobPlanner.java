@@ -51,6 +51,34 @@ public final class JobPlanner {
     }
 
     /**
+     * As {@link #resolveTaskInput(Task, Map)}, then each field whose type is a connection type takes
+     * the named connection's values (an object given instead is used as it is).
+     *
+     * @throws InputException naming a field whose connection does not exist or is of another type
+     */
+    public Map<String, Object> resolveTaskInput(Workspace workspace, Task task, Map<String, Object> given) {
+        var input = new LinkedHashMap<>(resolveTaskInput(task, given));
+        var fields = new ArrayList<String>();
+        var problems = new ArrayList<String>();
+        task.input().forEach((name, field) -> {
+            if (!workspace.connectionTypes().containsKey(field.type()) || !(input.get(name) instanceof String ref)) {
+                return;
+            }
+            var connection = workspace.connections().get(ref);
+            if (connection == null || connection.type() != null && !connection.type().equals(field.type())) {
+                fields.add(name);
+                problems.add("input." + name + ": no connection named '" + ref + "' of type " + field.type());
+            } else {
+                input.put(name, connection.values());
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new InputException(fields, String.join("; ", problems));
+        }
+        return input;
+    }
+
+    /**
      * Renders one step for a worker.
      *
      * @param jobInput the job's resolved input ({@link #resolveTaskInput})

@@ -29,7 +29,7 @@ final class WorkflowFileParser {
 
     /** Features of the original we do not run. Rejected, never ignored: ignoring them would change what a task does. */
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of(
-            "connections", "connection_types", "mcp_servers", "on_suspended", "libraries");
+             "mcp_servers", "on_suspended", "libraries");
     private static final Set<String> UNSUPPORTED_ACTION_FIELDS = Set.of(
             "source", "image", "cmd", "command", "entrypoint", "manifest", "dependencies", "interpreter",
             "args", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
@@ -59,7 +59,9 @@ final class WorkflowFileParser {
             Set<String> brokenActions,
             Set<String> brokenTasks,
             List<WorkflowError> errors,
-            Map<String, String> secrets) {}
+            Map<String, String> secrets,
+            Map<String, Map<String, InputField>> connectionTypes,
+            Map<String, Map<String, Object>> connections) {}
 
     /** A locally valid task whose named-action steps are not resolved yet. */
     record TaskDraft(Task task, Map<String, String> actionRefs) {}
@@ -72,6 +74,8 @@ final class WorkflowFileParser {
         var brokenTasks = new HashSet<String>();
         var triggerList = new ArrayList<Trigger>();
         var secrets = new LinkedHashMap<String, String>();
+        var connectionTypes = new LinkedHashMap<String, Map<String, InputField>>();
+        var connections = new LinkedHashMap<String, Map<String, Object>>();
         Hooks hooks = Hooks.NONE;
 
         JsonNode root;
@@ -79,14 +83,14 @@ final class WorkflowFileParser {
             root = yaml.readTree(content);
         } catch (JsonProcessingException e) {
             errors.add(WorkflowError.ofFile(file, line(e), syntaxMessage(e)));
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
         }
         if (!root.isObject()) {
             errors.add(WorkflowError.ofFile(file, null, "a workflow file must be a mapping with 'actions:' and 'tasks:'"));
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
         }
 
         var hookLists = new LinkedHashMap<String, List<Hook>>();
@@ -127,17 +131,50 @@ final class WorkflowFileParser {
                         secrets.put(name, node.asText());
                     }
                 });
+                case "connection_types" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    Problems problems = message -> errors.add(WorkflowError.ofFile(file, null,
+                            "connection type '" + NameRules.printable(name) + "': " + message));
+                    if (node == null || !node.isObject()) {
+                        problems.add("must be a mapping of properties, e.g. host: { type: string, required: true }");
+                        return;
+                    }
+                    var properties = new LinkedHashMap<String, InputField>();
+                    node.fields().forEachRemaining(p -> {
+                        InputField field = bind(p.getValue(), InputField.class, Set.of(), m -> problems.add("'" + p.getKey() + "': " + m));
+                        if (field != null) {
+                            properties.put(p.getKey(), field);
+                        }
+                    });
+                    var checked = InputSchemaCheck.check(properties, problems::add);
+                    checked.forEach((prop, field) -> {
+                        if (field.type() != null && !InputField.TYPES.contains(field.type())) {
+                            problems.add("property '" + prop + "' has type '" + field.type()
+                                    + "', which is not one of string, text, integer, number, boolean, date, datetime");
+                        }
+                    });
+                    connectionTypes.put(name, checked);
+                });
+                case "connections" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    if (node == null || !node.isObject()) {
+                        errors.add(WorkflowError.ofFile(file, null, "connection '" + NameRules.printable(name)
+                                + "' must be a mapping of its values (and optionally its type)"));
+                        return;
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> values = yaml.convertValue(node, LinkedHashMap.class);
+                    connections.put(name, values);
+                });
                 case "on_success", "on_error", "on_cancel" -> {
                     List<Hook> parsed = parseHooks(file, null, key, value, errors);
                     hookLists.put(key, parsed == null ? List.of() : parsed);
                 }
                 default -> errors.add(WorkflowError.ofFile(file, null, UNSUPPORTED_TOP_LEVEL.contains(key)
                         ? "'" + key + "' is not supported by Strøm for the JVM"
-                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, secrets, on_success, on_error, on_cancel)"));
+                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, secrets, connection_types, connections, on_success, on_error, on_cancel)"));
             }
         }
         hooks = new Hooks(hookLists.get("on_success"), hookLists.get("on_error"), hookLists.get("on_cancel"));
-        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets);
+        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
     }
 
     // ---------------------------------------------------------------- actions

@@ -15,6 +15,8 @@ import java.util.Optional;
  *     on_cancel} of the workflow files, merged)
  * @param triggers valid triggers (scheduler and webhook) by their key, in file order
  * @param secrets the {@code secrets:} entries, resolved at load: templates see them as {@code secret.*}
+ * @param connectionTypes {@code connection_types:}: each type's properties
+ * @param connections {@code connections:}, resolved at load
  */
 public record Workspace(
         String name,
@@ -24,10 +26,14 @@ public record Workspace(
         Hooks hooks,
         List<WorkflowError> errors,
         Map<String, Trigger> triggers,
-        Map<String, String> secrets) {
+        Map<String, String> secrets,
+        Map<String, Map<String, InputField>> connectionTypes,
+        Map<String, Connection> connections) {
 
     public Workspace {
         secrets = OrderedCopies.map(secrets);
+        connectionTypes = OrderedCopies.map(connectionTypes);
+        connections = OrderedCopies.map(connections);
         triggers = OrderedCopies.map(triggers);
         actions = OrderedCopies.map(actions);
         tasks = OrderedCopies.map(tasks);
@@ -38,7 +44,7 @@ public record Workspace(
     /** A workspace without triggers. */
     public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
             List<WorkflowError> errors) {
-        this(name, root, actions, tasks, hooks, errors, Map.of(), Map.of());
+        this(name, root, actions, tasks, hooks, errors, Map.of(), Map.of(), Map.of(), Map.of());
     }
 
     /** Secrets never appear in logs of the workspace itself. */

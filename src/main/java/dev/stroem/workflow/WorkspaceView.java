@@ -28,7 +28,7 @@ public record WorkspaceView(
      * connections are counted by their issues (17, 13) once they load; the revision likewise (13).
      */
     public static WorkspaceView of(Workspace workspace) {
-        return new WorkspaceView(workspace.name(), workspace.tasks().size(), workspace.actions().size(), 0, true, 0,
+        return new WorkspaceView(workspace.name(), workspace.tasks().size(), workspace.actions().size(), 0, true, workspace.connections().size(),
                 null, summary(workspace.errors()), List.of(), workspace.errors());
     }
 

@@ -28,8 +28,18 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretMaskingIT {
     static final String TOKEN = "p@ss\"w0rd-Ünï/42";
     static final String PASSWORD = "hunter2-input-secret";
+    static final String DB_PASSWORD = "conn-pw-s3cret";
 
     static final String WORKFLOW = """
+            connection_types:
+              pg:
+                host: { type: string, required: true }
+                password: { type: string, required: true, secret: true }
+            connections:
+              prod_db:
+                type: pg
+                host: db.example.com
+                password: conn-pw-s3cret
             secrets:
               API_TOKEN: '%s'
               PLAIN: "{{ 'not-a-reference' | vals }}"
@@ -37,15 +47,18 @@ class SecretMaskingIT {
               leak:
                 input:
                   password: { type: string, secret: true }
+                  db: { type: pg }
                 flow:
                   print:
                     type: script
                     input:
                       pw: "{{ input.password }}"
+                      db: "{{ input.db }}"
                     env:
                       TOKEN: "{{ secret.API_TOKEN }}"
                     script: |
                       echo "plain: $TOKEN and {{ input.pw }} and {{ secret.PLAIN }}"
+                      echo "db: {{ input.db.host }} {{ input.db.password }}"
                       echo "b64: $(printf '%%s' "$TOKEN" | base64 -w0) $(printf '%%s' '{{ input.pw }}' | base64 -w0)"
                       echo "json: {\\"token\\": \\"$(printf '%%s' "$TOKEN" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g')\\"}"
                       printf '%%s' "$TOKEN" >&2; echo " on stderr" >&2
@@ -76,7 +89,7 @@ class SecretMaskingIT {
 
     @Test
     void noStoredOrSentByteHoldsASecret() throws IOException {
-        String jobId = server.execute("leak", Map.of("password", PASSWORD));
+        String jobId = server.execute("leak", Map.of("password", PASSWORD, "db", "prod_db"));
         var job = server.awaitStatus(jobId, "completed");
         var archived = server.awaitArchivedUpToDate(jobId);
 
@@ -85,6 +98,7 @@ class SecretMaskingIT {
                 // PLAIN (a text passed through | vals unchanged) is a workspace secret too.
                 "plain: " + Masker.MASK + " and " + Masker.MASK + " and " + Masker.MASK,
                 "json: {\"token\": \"" + Masker.MASK + "\"}",
+                "db: db.example.com " + Masker.MASK,
                 Masker.MASK + " on stderr");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("b64: " + Masker.MASK));
 
@@ -103,7 +117,7 @@ class SecretMaskingIT {
 
     private static void assertNoSecret(String where, byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        for (String secret : List.of(TOKEN, PASSWORD)) {
+        for (String secret : List.of(TOKEN, PASSWORD, DB_PASSWORD)) {
             for (String form : List.of(secret, Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)),
                     secret.replace("\"", "\\\""), secret.replace("\"", "\\\\\\\""))) {
                 assertThat(text).as("%s holds %s", where, form).doesNotContain(form);

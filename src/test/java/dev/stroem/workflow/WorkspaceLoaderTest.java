@@ -524,7 +524,7 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: action from-file: 'source' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: conn: input field 'db' has type 'postgres', which is not one of string, text, integer,"
-                        + " number, boolean, date, datetime");
+                        + " number, boolean, date, datetime, nor a connection type");
     }
 
     @Test
