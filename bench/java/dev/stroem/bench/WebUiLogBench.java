@@ -2,6 +2,7 @@ package dev.stroem.bench;
 
 import dev.stroem.web.Browser;
 import dev.stroem.web.TestServer;
+import org.awaitility.Awaitility;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,9 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The log viewer on a big finished job in headless Chromium: time from navigation until every line
- * is loaded, the page's JS heap then, DOM rows, frame intervals while jumping around the log, and
- * how long a search over every line takes. Run with {@code bench/run-ui.sh [LINES]}.
+ * The log viewer on a big log in headless Chromium, end first: time from navigation to the last
+ * line on screen, to line 1 after Home, and to a server-side search hit in the middle; the page's
+ * JS heap; DOM rows; frame intervals while jumping around the loaded window. Measured on a finished,
+ * archived job and on a running one. Run with {@code bench/run-ui.sh [LINES] [RUNS]}.
  */
 public final class WebUiLogBench {
     private static final int BATCH = 10_000;
@@ -22,56 +24,66 @@ public final class WebUiLogBench {
         int lines = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Path dir = Files.createTempDirectory("stroem-ui-bench");
-        try (var server = TestServer.in(dir, "sqlite:" + dir.resolve("stroem.db")).start();
+        try (var server = TestServer.in(dir, "sqlite:" + dir.resolve("stroem.db"))
+                        .localArchive(Files.createDirectories(dir.resolve("archive"))).start();
                 var browser = Browser.start(Files.createDirectories(dir.resolve("downloads")))) {
-            String jobId = jobWith(server, lines);
-            long bytes = Files.size(server.logDir().resolve(jobId + ".jsonl"));
-            System.out.printf(Locale.ROOT, "log: %,d lines, %,d bytes of JSONL%n", lines + 1, bytes);
+            String archived = jobWith(server, lines, true);
+            String running = jobWith(server, lines, false);
+            System.out.printf(Locale.ROOT, "log: %,d lines per job%n", lines + 1);
             for (int run = 1; run <= runs; run++) {
-                measure(browser, server.url() + "/jobs/" + jobId, lines + 1, run);
+                measure(browser, server.url() + "/jobs/" + archived, lines + 1, "archived", run);
+                measure(browser, server.url() + "/jobs/" + running, lines, "running", run);
             }
         }
     }
 
-    private static void measure(Browser browser, String url, int expected, int run) {
+    private static void measure(Browser browser, String url, int expected, String kind, int run) {
         browser.open("about:blank");
         browser.open(url);
-        double[] loadedAt = new double[1];
-        browser.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            @SuppressWarnings("unchecked")
-            var r = (List<Object>) browser.js("const v = document.querySelector('[data-testid=log-viewer]');"
-                    + "return [v ? v.dataset.state : '', v ? Number(v.dataset.lines) : 0, performance.now()];");
-            loadedAt[0] = ((Number) r.get(2)).doubleValue();
-            return "ended".equals(r.get(0)) && ((Number) r.get(1)).intValue() == expected;
-        });
-        browser.devTools("HeapProfiler.collectGarbage", Map.of());
-        double heapMb = ((Number) browser.devTools("Runtime.getHeapUsage", Map.of()).get("usedSize")).doubleValue() / 1048576;
-        long rows = (Long) browser.js("return document.querySelectorAll('[data-testid=log-line]').length");
+        double lastLine = until(browser, "const rows = document.querySelectorAll('[data-testid=log-line]');"
+                + "return rows.length > 0 && Number(rows[rows.length - 1].dataset.pos) === " + (expected - 1) + ";", true);
 
-        // 240 frames, each jumping to a random place in the log: the intervals between frames.
+        browser.js("window.__t0 = performance.now();"
+                + "document.querySelector('[data-testid=log-scroller]').dispatchEvent(new KeyboardEvent('keydown', {key: 'Home', bubbles: true}));");
+        double lineOne = until(browser, "const r = document.querySelector('[data-testid=log-line]');"
+                + "return !!r && r.dataset.pos === '0';", false);
+
         @SuppressWarnings("unchecked")
         var frames = (List<Number>) browser.jsAsync(JUMP_AROUND);
         var sorted = new ArrayList<Double>();
         frames.forEach(f -> sorted.add(f.doubleValue()));
         sorted.sort(Double::compare);
 
+        int target = expected * 2 / 3;
         browser.js("const i = document.querySelector('[data-testid=search-input]'); i.value = arguments[0];"
-                + "window.__searchStart = performance.now(); i.dispatchEvent(new Event('input'));",
-                "row " + (expected * 2 / 3) + " of ");
-        double[] searchDone = new double[1];
-        browser.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            @SuppressWarnings("unchecked")
-            var r = (List<Object>) browser.js("const c = document.querySelector('[data-testid=search-count]');"
-                    + "return [c.dataset.searching, c.dataset.count, performance.now() - window.__searchStart];");
-            searchDone[0] = ((Number) r.get(2)).doubleValue();
-            return "false".equals(r.get(0)) && "1".equals(r.get(1));
-        });
+                + "i.dispatchEvent(new Event('input')); window.__t0 = performance.now();"
+                + "i.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));", "row " + target + " of ");
+        double hit = until(browser, "const h = document.querySelector('[data-hit=current]');"
+                + "return !!h && h.dataset.pos === '" + (target - 1) + "';", false);
+
+        browser.devTools("HeapProfiler.collectGarbage", Map.of());
+        double heapMb = ((Number) browser.devTools("Runtime.getHeapUsage", Map.of()).get("usedSize")).doubleValue() / 1048576;
+        long rows = (Long) browser.js("return document.querySelectorAll('[data-testid=log-line]').length");
+        long loaded = Long.parseLong((String) browser.js("return document.querySelector('[data-testid=log-viewer]').dataset.loaded"));
         System.out.printf(Locale.ROOT,
-                "run %d: all lines loaded %.2f s after navigation; JS heap %.0f MiB; %d rows in the DOM; "
-                        + "frame interval while jumping p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                        + "search over every line %.0f ms (incl. 150 ms typing debounce)%n",
-                run, loadedAt[0] / 1000, heapMb, rows, pct(sorted, 0.50), pct(sorted, 0.99),
-                sorted.get(sorted.size() - 1), searchDone[0]);
+                "run %d (%s): last line on screen %.2f s after navigation; line 1 after Home %.2f s; "
+                        + "search hit in the middle %.2f s; JS heap %.0f MiB with %,d lines loaded; %d rows in the DOM; "
+                        + "frame interval while jumping p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                run, kind, lastLine / 1000, lineOne / 1000, hit / 1000, heapMb, loaded, rows,
+                pct(sorted, 0.50), pct(sorted, 0.99), sorted.get(sorted.size() - 1));
+    }
+
+    /** Polls a page condition; returns ms since navigation (fromNavigation) or since window.__t0. */
+    private static double until(Browser browser, String condition, boolean fromNavigation) {
+        double[] at = new double[1];
+        browser.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            @SuppressWarnings("unchecked")
+            var r = (List<Object>) browser.js("const ok = (() => {" + condition + "})();"
+                    + "return [ok, performance.now() - (" + (fromNavigation ? "0" : "window.__t0") + ")];");
+            at[0] = ((Number) r.get(1)).doubleValue();
+            return Boolean.TRUE.equals(r.get(0));
+        });
+        return at[0];
     }
 
     /** Runs inside the page; resolves with 240 frame intervals (ms) while scrolling to random rows. */
@@ -94,7 +106,8 @@ public final class WebUiLogBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.floor(p * sorted.size())));
     }
 
-    private static String jobWith(TestServer server, int lines) {
+    /** A job whose first step printed {@code lines} lines; finished (and archived) or still running. */
+    private static String jobWith(TestServer server, int lines, boolean finish) {
         var api = server.api();
         String jobId = api.post("/api/workspaces/default/tasks/hello-world/execute", Map.of("input", Map.of()))
                 .json().path("job_id").asText();
@@ -113,9 +126,15 @@ public final class WebUiLogBench {
                 throw new IllegalStateException("log push failed: " + answer);
             }
         }
+        if (!finish) {
+            return jobId;
+        }
         worker.stdout(jobId, "say-hello", "OUTPUT: {\"greeting\": \"done\"}");
         worker.complete(jobId, "say-hello", 0, null);
         worker.run(workerId, jobId, "shout-it");
+        var api2 = server.api();
+        Awaitility.await().atMost(Duration.ofMinutes(5)).until(() ->
+                "archived".equals(api2.get("/api/jobs/" + jobId).json().path("archive").path("state").asText()));
         return jobId;
     }
 }

@@ -83,6 +83,10 @@ export const api = {
   jobs: (params, o) => apiJson(`/api/jobs${query(params)}`, o),
   job: (id, o) => apiJson(`/api/jobs/${enc(id)}`, o),
   cancel: (id) => apiJson(`/api/jobs/${enc(id)}/cancel`, { method: 'POST' }),
+  /** A page of a job's log: {logs, next_offset} (offset+limit, or tail). */
+  logPage: (id, params, o) => apiJson(`/api/jobs/${enc(id)}/logs${query(params)}`, o),
+  /** Positions of the lines containing q, searched on the server over the whole log. */
+  logSearch: (id, params, o) => apiJson(`/api/jobs/${enc(id)}/logs/search${query(params)}`, o),
   rawLogUrl: (id, step) => `/api/jobs/${enc(id)}/logs/raw${query({ step })}`,
   /**
    * WebSocket URL. Browsers cannot set headers on a WebSocket, so with auth on the URL carries a

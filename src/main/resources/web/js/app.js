@@ -2,21 +2,29 @@
 import { h } from './dom.js';
 import { route, startRouter } from './router.js';
 import { mountJobs } from './pages/jobs.js';
+import { mountDashboard } from './pages/dashboard.js';
+import { mountTask } from './pages/task.js';
+import { mountWorkers, mountWorker } from './pages/workers.js';
+import { mountWorkspaces } from './pages/workspaces.js';
 import { mountTasks } from './pages/tasks.js';
 import { mountJobDetail } from './pages/job-detail.js';
 import { mountLogin, mountLoginCallback } from './pages/login.js';
 import { loadConfig, usersMode, refreshSession, signedIn, logout, onSessionChange, goToLogin } from './auth.js';
 
-route('/', mountJobs);
+route('/', mountDashboard);
 route('/jobs', mountJobs);
 route('/tasks', mountTasks);
+route('/tasks/:ws/:name', mountTask);
+route('/workers', mountWorkers);
+route('/workers/:id', mountWorker);
+route('/workspaces', mountWorkspaces);
 route('/jobs/:id', mountJobDetail);
 route('/login', mountLogin);
 route('/login/callback', mountLoginCallback);
 route('.*', (container) => {
   document.title = 'Not found · Strøm';
   container.append(h('h1', null, 'Page not found'),
-    h('p', null, 'There is nothing at this address. ', h('a', { href: '/' }, 'Go to the jobs list.')));
+    h('p', null, 'There is nothing at this address. ', h('a', { href: '/' }, 'Go to the dashboard.')));
 });
 
 /** With users: a Sign out button in the top bar while signed in. */
@@ -41,7 +49,7 @@ if (usersMode()) {
 
 startRouter(document.getElementById('main'), {
   onNavigate(path) {
-    const section = path.startsWith('/tasks') ? 'tasks' : 'jobs';
+    const section = path === '/' ? 'dashboard' : (path.split('/')[1] || 'dashboard');
     for (const a of document.querySelectorAll('[data-nav]')) {
       if (a.dataset.nav === section) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     }

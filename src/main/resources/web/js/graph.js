@@ -93,7 +93,6 @@ export class WorkflowGraph {
       }
       setText(n.stateEl, s.status || '');
       setText(n.detailEl, s.detail || '');
-      n.el.setAttribute('aria-label', `${s.name}${s.status ? `, ${s.status}` : ''}${s.detail ? `, ${s.detail}` : ''}`);
     }
     this._markSelected();
   }

@@ -25,10 +25,10 @@ function control(key, f, id, describedBy) {
   const type = String(f.type || 'string').toLowerCase();
   const common = { id, name: key, 'aria-describedby': describedBy || null, dataset: { testid: `input-${key}` } };
   const has = f.default !== undefined && f.default !== null;
+  if (f.multiple && Array.isArray(f.options)) return multiControl(key, f, id, describedBy);
   if (Array.isArray(f.options) && f.options.length && !f.allow_custom) {
     const defaults = new Set((Array.isArray(f.default) ? f.default : has ? [f.default] : []).map(String));
     const opts = f.options.map((o) => h('option', { value: String(o), selected: defaults.has(String(o)) }, String(o)));
-    if (f.multiple) return h('select', { ...common, multiple: true, size: Math.min(6, f.options.length) }, opts);
     const placeholder = h('option', { value: '', selected: !has }, 'Select …');
     return h('select', common, (f.required && has) ? null : placeholder, opts);
   }
@@ -62,6 +62,44 @@ function control(key, f, id, describedBy) {
 }
 
 /**
+ * Multi-select: one checkbox per option (a filter box once the list is long), and with
+ * `allow_custom` a text box whose Enter or Add button appends a further checked value.
+ */
+function multiControl(key, f, id, describedBy) {
+  const defaults = (Array.isArray(f.default) ? f.default : f.default != null ? [f.default] : []).map(String);
+  const list = h('div', { class: 'multi-options' });
+  const add = (value, checked) => {
+    list.appendChild(h('label', { class: 'multi-opt', dataset: { value } },
+      h('input', { type: 'checkbox', value, checked, dataset: { testid: `input-${key}-option` } }), ` ${value}`));
+  };
+  const known = f.options.map(String);
+  known.forEach((o) => add(o, defaults.includes(o)));
+  defaults.filter((d) => !known.includes(d)).forEach((d) => add(d, true));
+  const group = h('div', { class: 'multi', role: 'group', id, 'aria-describedby': describedBy || null, dataset: { testid: `input-${key}` } });
+  if (known.length > 8) {
+    const filter = h('input', { type: 'search', placeholder: 'Filter options', 'aria-label': `Filter options of ${f.name || key}`, class: 'multi-filter',
+      oninput: () => { const q = filter.value.toLowerCase(); for (const l of list.children) l.hidden = q && !l.dataset.value.toLowerCase().includes(q); } });
+    group.appendChild(filter);
+  }
+  group.appendChild(list);
+  if (f.allow_custom) {
+    const custom = h('input', { type: 'text', placeholder: 'Another value', 'aria-label': `Add a value to ${f.name || key}`, dataset: { testid: `input-${key}-custom` },
+      onkeydown: (e) => { if (e.key === 'Enter') { e.preventDefault(); addCustom(); } } });
+    const addCustom = () => {
+      const v = custom.value.trim();
+      if (!v) return;
+      const existing = [...list.querySelectorAll('input')].find((c) => c.value === v);
+      if (existing) existing.checked = true; else add(v, true);
+      custom.value = '';
+    };
+    group.appendChild(h('div', { class: 'multi-custom' }, custom,
+      h('button', { type: 'button', class: 'button small', onclick: addCustom, dataset: { testid: `input-${key}-add` } }, 'Add')));
+  }
+  group.selectedValues = () => [...list.querySelectorAll('input:checked')].map((c) => c.value);
+  return group;
+}
+
+/**
  * `values` (optional) prefill fields by key, as a re-run does.
  * @returns {{ el: HTMLElement, collect: () => ({ input: object, errors: number }) }}
  * collect() marks invalid fields itself and focuses the first one.
@@ -78,12 +116,14 @@ export function buildInputForm(schema, values = {}) {
     const errId = `${id}-err`;
     const ctl = control(key, f, id, [hintId, errId].filter(Boolean).join(' '));
     const input = ctl.matches('span.combo') ? ctl.querySelector('input') : ctl;
-    if (f.required) { input.setAttribute('aria-required', 'true'); }
+    const isGroup = ctl.getAttribute('role') === 'group';
+    if (f.required && !isGroup) { input.setAttribute('aria-required', 'true'); }
     const err = h('p', { id: errId, class: 'field-error', hidden: true, dataset: { testid: `input-error-${key}` } });
-    const label = h('label', { for: id },
+    const label = h(isGroup ? 'span' : 'label', isGroup ? { id: `${id}-label`, class: 'group-label' } : { for: id },
       f.name || key,
       f.required ? h('span', { class: 'req', title: 'required' }, ' *', h('span', { class: 'sr-only' }, ' (required)')) : null,
       f.name && f.name !== key ? h('code', { class: 'field-key' }, key) : null);
+    if (isGroup) ctl.setAttribute('aria-labelledby', `${id}-label`);
     const isCheck = input.type === 'checkbox';
     wrap.appendChild(h('div', { class: `field${isCheck ? ' field-check' : ''}`, dataset: { field: key } },
       isCheck ? [ctl, label] : [label, ctl],
@@ -105,8 +145,8 @@ export function buildInputForm(schema, values = {}) {
       let present = true;
       if (el.type === 'checkbox') {
         value = el.checked;
-      } else if (el.multiple) {
-        value = [...el.selectedOptions].map((o) => o.value);
+      } else if (el.selectedValues) {
+        value = el.selectedValues();
         if (value.length === 0) { present = false; if (f.required) problem = 'Choose at least one value.'; }
       } else {
         const v = el.value;
@@ -128,7 +168,7 @@ export function buildInputForm(schema, values = {}) {
       }
       err.hidden = !problem;
       err.textContent = problem;
-      if (problem) { el.setAttribute('aria-invalid', 'true'); errors++; firstBad ??= el; }
+      if (problem) { el.setAttribute('aria-invalid', 'true'); errors++; firstBad ??= el.selectedValues ? el.querySelector('input') : el; }
       else el.removeAttribute('aria-invalid');
       if (!problem && present) input[key] = value;
     }

@@ -104,6 +104,7 @@ public final class ServerApp implements AutoCloseable {
             own(closeable);
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
+        var artifacts = artifacts(config, db, archive, prefix, clock);
         var refs = new JobLogRefs(jobs, logStates);
         // Replicas on PostgreSQL: the shared log is the database's chunks; this server's files follow them.
         boolean replicated = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES;
@@ -141,7 +142,7 @@ public final class ServerApp implements AutoCloseable {
                 wakeUploader, masks);
         var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
-                wakeUploader, liveLogEnding, clock));
+                wakeUploader, liveLogEnding, clock, jobFiles(config, artifacts)));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json, sync), logWriter, finalizer,
                 json, clock);
 
@@ -193,13 +194,14 @@ public final class ServerApp implements AutoCloseable {
                     webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
+                    new dev.stroem.web.ArtifactsApi(artifacts, jobs).register(javalin.routes);
                 }));
 
         retries = new dev.stroem.jobs.RetryScheduler(jobs, orchestrator,
                 () -> hints.publish(dev.stroem.cluster.ClusterHints.STEPS_READY, ""), clock);
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retention(),
-                RetentionSweeper.DEFAULT_BATCH, metrics, clock);
+                RetentionSweeper.DEFAULT_BATCH, metrics, clock, jobFiles(config, artifacts));
 
         finalizer.resumePending();
         if (uploader != null) {
@@ -275,6 +277,44 @@ public final class ServerApp implements AutoCloseable {
     /** The recovery sweeper, for a sweep on demand. */
     public RecoverySweeper recoverySweeper() {
         return recovery;
+    }
+
+    /**
+     * {@code artifact_storage}: its own archive (under the archive's and the artifact prefix), else
+     * the log archive under the artifact prefix, else none (uploads are refused with a 503).
+     */
+    private dev.stroem.artifacts.Artifacts artifacts(ServerConfig config, dev.stroem.jobs.store.Database db,
+            ObjectStore logArchive, String logPrefix, Clock clock) {
+        var settings = config.artifactStorage();
+        ObjectStore store = logArchive;
+        String keyPrefix = logPrefix + settings.prefix();
+        if (settings.archive() != null) {
+            store = ObjectStoreFactory.create(settings.archive());
+            if (store instanceof AutoCloseable closeable) {
+                own(closeable);
+            }
+            keyPrefix = (settings.archive().prefix() == null ? "" : settings.archive().prefix()) + settings.prefix();
+        }
+        return new dev.stroem.artifacts.Artifacts(new dev.stroem.artifacts.ArtifactStore(db),
+                new dev.stroem.artifacts.Artifacts.Settings(store, keyPrefix, settings.maxFileBytes(), settings.maxJobBytes()),
+                clock);
+    }
+
+    /** The job room's view of artifacts: {@code hook.artifacts} (URLs on {@code auth.base_url} when set) and retention. */
+    private static dev.stroem.jobs.JobFiles jobFiles(ServerConfig config, dev.stroem.artifacts.Artifacts artifacts) {
+        String base = config.auth() != null && config.auth().baseUrl() != null
+                ? config.auth().baseUrl().replaceAll("/+$", "") : "";
+        return new dev.stroem.jobs.JobFiles() {
+            @Override
+            public java.util.List<java.util.Map<String, Object>> hookView(String jobId) {
+                return artifacts.list(jobId).stream().map(a -> dev.stroem.web.ArtifactsApi.view(a, base)).toList();
+            }
+
+            @Override
+            public void deleteOf(String jobId) {
+                artifacts.deleteJob(jobId);
+            }
+        };
     }
 
     /** The retention sweeper, for a sweep on demand. */

@@ -142,6 +142,54 @@ public final class ApiClient {
         }
     }
 
+    /** {@code GET /api/jobs/{id}/artifacts}. */
+    public JsonNode artifacts(String jobId) {
+        return send(request("/api/jobs/" + segment(jobId) + "/artifacts").GET());
+    }
+
+    /**
+     * Streams artifact {@code name} of the job into {@code target} (written to a temporary file
+     * beside it first, so an interrupted download leaves no half file); returns the bytes written.
+     */
+    public long downloadArtifact(String jobId, String name, java.nio.file.Path target) {
+        var path = new StringBuilder("/api/jobs/").append(segment(jobId)).append("/artifacts");
+        for (String part : name.split("/", -1)) {
+            path.append('/').append(segment(part));
+        }
+        // Downloads may take long: no overall timeout, only the connection's.
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("User-Agent", USER_AGENT)
+                .headers(token == null ? new String[] {"Accept", "*/*"} : new String[] {"Authorization", "Bearer " + token})
+                .GET().build();
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while downloading", e);
+        }
+        try (var body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                throw refused(response.statusCode(), new String(body.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+            }
+            var dir = target.toAbsolutePath().getParent();
+            var tmp = java.nio.file.Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            try {
+                long n;
+                try (var out = java.nio.file.Files.newOutputStream(tmp)) {
+                    n = body.transferTo(out);
+                }
+                java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return n;
+            } finally {
+                java.nio.file.Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new CliException("downloading \"" + name + "\" failed: " + reason(e) + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The live log WebSocket of docs/api.md with {@code control=true}, resuming after {@code from} lines. */
     URI liveLogUri(String jobId, String step, long from) {
         var query = new LinkedHashMap<String, String>();

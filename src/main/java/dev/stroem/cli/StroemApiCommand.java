@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         version = "Strøm for the JVM 0.1.0",
         description = "Client of a running Strøm server (the original's stroem-api).",
         subcommands = {TriggerCommand.class, StatusCommand.class, LogsCommand.class, JobsCommand.class,
-                RemoteTasksCommand.class, CancelCommand.class, WorkspacesCommand.class})
+                RemoteTasksCommand.class, CancelCommand.class, WorkspacesCommand.class,
+                ArtifactsCommand.class})
 public final class StroemApiCommand implements Runnable, ClientRoot {
 
     @Option(names = "--server", paramLabel = "URL", scope = CommandLine.ScopeType.LOCAL,

@@ -29,6 +29,15 @@ final class ConfigValidator {
         atLeastOne("retention.worker_hours", retention.workerHours());
         atLeastOne("retention.interval_secs", retention.intervalSecs());
         AuthConfigValidator.validate(config.auth(), config.acl());
+        var artifacts = config.artifactStorage();
+        validatePrefix("artifact_storage.prefix", artifacts.prefix());
+        atLeastOne("artifact_storage.max_file_bytes", artifacts.maxFileBytes());
+        atLeastOne("artifact_storage.max_job_bytes", artifacts.maxJobBytes());
+        validateArchive("artifact_storage.archive", artifacts.archive());
+        var state = config.stateStorage();
+        validatePrefix("state_storage.prefix", state.prefix());
+        atLeastOne("state_storage.max_snapshots", state.maxSnapshots() == null ? null : state.maxSnapshots().longValue());
+        validateArchive("state_storage.archive", state.archive());
     }
 
     static void validate(WorkerConfig config) {
@@ -98,7 +107,20 @@ final class ConfigValidator {
         atLeastOne("log_storage.stream.unresponsive_timeout_secs", stream.unresponsiveTimeoutSecs());
         ArchiveConfig archive = storage.archive();
         if (archive != null) {
-            String at = "log_storage.archive";
+            validateArchive("log_storage.archive", archive);
+        } else if (storage.s3() != null) {
+            // Only checked when in effect: with an archive block the legacy block is ignored.
+            LegacyS3Config s3 = storage.s3();
+            if (isBlank(s3.bucket())) {
+                throw ConfigException.at("log_storage.s3.bucket", "required");
+            }
+            validateEndpoint("log_storage.s3.endpoint", s3.endpoint());
+            validatePrefix("log_storage.s3.prefix", s3.prefix());
+        }
+    }
+
+    private static void validateArchive(String at, ArchiveConfig archive) {
+        if (archive != null) {
             if (archive.type() == null) {
                 throw ConfigException.at(at + ".type", "required (\"s3\" or \"local\")");
             }
@@ -118,14 +140,6 @@ final class ConfigValidator {
                         + "\" (expected \"s3\" or \"local\")");
             }
             validatePrefix(at + ".prefix", archive.prefix());
-        } else if (storage.s3() != null) {
-            // Only checked when in effect: with an archive block the legacy block is ignored.
-            LegacyS3Config s3 = storage.s3();
-            if (isBlank(s3.bucket())) {
-                throw ConfigException.at("log_storage.s3.bucket", "required");
-            }
-            validateEndpoint("log_storage.s3.endpoint", s3.endpoint());
-            validatePrefix("log_storage.s3.prefix", s3.prefix());
         }
     }
 

@@ -19,7 +19,9 @@ public record ServerConfig(
         @JsonProperty("recovery") RecoveryConfig recovery,
         @JsonProperty("retention") RetentionConfig retention,
         @JsonProperty("auth") AuthConfig auth,
-        @JsonProperty("acl") AclConfig acl) {
+        @JsonProperty("acl") AclConfig acl,
+        @JsonProperty("artifact_storage") ArtifactStorageConfig artifactStorage,
+        @JsonProperty("state_storage") StateStorageConfig stateStorage) {
 
     public static final String DEFAULT_LISTEN = "0.0.0.0:8080";
 
@@ -28,10 +30,17 @@ public record ServerConfig(
         workspaces = workspaces == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(workspaces));
     }
 
+    /** Without the storage sections (the form every caller used before they existed). */
+    public ServerConfig(String listen, DbConfig db, String workerToken, LogStorageConfig logStorage,
+            Map<String, WorkspaceConfig> workspaces, RecoveryConfig recovery, RetentionConfig retention, AuthConfig auth,
+            AclConfig acl) {
+        this(listen, db, workerToken, logStorage, workspaces, recovery, retention, auth, acl, null, null);
+    }
+
     /** Without {@code acl} (the form every caller used before the section existed). */
     public ServerConfig(String listen, DbConfig db, String workerToken, LogStorageConfig logStorage,
             Map<String, WorkspaceConfig> workspaces, RecoveryConfig recovery, RetentionConfig retention, AuthConfig auth) {
-        this(listen, db, workerToken, logStorage, workspaces, recovery, retention, auth, null);
+        this(listen, db, workerToken, logStorage, workspaces, recovery, retention, auth, null, null, null);
     }
 
     /**
@@ -45,6 +54,8 @@ public record ServerConfig(
                 (logStorage == null ? new LogStorageConfig(null, null, null, null) : logStorage).withDefaults(),
                 workspaces == null ? Map.of() : workspaces,
                 (recovery == null ? new RecoveryConfig(null, null, null) : recovery).withDefaults(),
-                (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults(), auth, acl);
+                (retention == null ? new RetentionConfig(null, null, null) : retention).withDefaults(), auth, acl,
+                (artifactStorage == null ? new ArtifactStorageConfig(null, null, null, null) : artifactStorage).withDefaults(),
+                (stateStorage == null ? new StateStorageConfig(null, null, null) : stateStorage).withDefaults());
     }
 }

@@ -40,6 +40,7 @@ public final class JobFinalizer implements AutoCloseable {
     private final LocalLogStore store;
     private final JobLogWriter logs;
     private final boolean archiveConfigured;
+    private final JobFiles files;
     private final Runnable archivalQueued;
     private final FinalisedListener finalised;
     private final Clock clock;
@@ -63,6 +64,15 @@ public final class JobFinalizer implements AutoCloseable {
     public JobFinalizer(JobStore jobs, LogStateStore logStates, WorkspaceCatalog catalog, JobPlanner planner,
             LocalLogStore store, JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued,
             FinalisedListener finalised, Clock clock) {
+        this(jobs, logStates, catalog, planner, store, logs, archiveConfigured, archivalQueued, finalised, clock,
+                JobFiles.NONE);
+    }
+
+    /** With the job's files, for {@code hook.artifacts}. */
+    public JobFinalizer(JobStore jobs, LogStateStore logStates, WorkspaceCatalog catalog, JobPlanner planner,
+            LocalLogStore store, JobLogWriter logs, boolean archiveConfigured, Runnable archivalQueued,
+            FinalisedListener finalised, Clock clock, JobFiles files) {
+        this.files = files;
         this.finalised = finalised;
         this.jobs = jobs;
         this.logStates = logStates;
@@ -217,7 +227,7 @@ public final class JobFinalizer implements AutoCloseable {
                 .map(f -> "Step '" + f.stepName() + "' failed" + (f.errorMessage() == null ? "" : ": " + f.errorMessage()))
                 .collect(java.util.stream.Collectors.joining("; "));
         return new HookContext(job.workspace(), job.taskName(), job.jobId(), job.status().wireName(),
-                error, job.startedAt(), job.completedAt(), failed);
+                error, job.startedAt(), job.completedAt(), failed, files.hookView(job.jobId()));
     }
 
     private static String hookKey(HookEvent event) {

@@ -46,6 +46,7 @@ public final class RetentionSweeper implements AutoCloseable {
     private final RetentionConfig config;
     private final int batch;
     private final Clock clock;
+    private final JobFiles files;
     private final Counter jobsDeleted;
     private final Counter jobsKept;
     private final Counter workersDeleted;
@@ -58,6 +59,14 @@ public final class RetentionSweeper implements AutoCloseable {
      */
     public RetentionSweeper(JobStore jobs, WorkerStore workers, LocalLogStore store, LogArchiver archiver,
             Function<Job, JobLogRef> refs, RetentionConfig config, int batch, MeterRegistry metrics, Clock clock) {
+        this(jobs, workers, store, archiver, refs, config, batch, metrics, clock, JobFiles.NONE);
+    }
+
+    /** With the job's files (artifacts), deleted before the job row. */
+    public RetentionSweeper(JobStore jobs, WorkerStore workers, LocalLogStore store, LogArchiver archiver,
+            Function<Job, JobLogRef> refs, RetentionConfig config, int batch, MeterRegistry metrics, Clock clock,
+            JobFiles files) {
+        this.files = files;
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive");
         }
@@ -160,6 +169,13 @@ public final class RetentionSweeper implements AutoCloseable {
 
     private Outcome delete(Job job) {
         String jobId = job.jobId();
+        try {
+            files.deleteOf(jobId);
+        } catch (RuntimeException e) {
+            log.warn("retention: cannot delete the artifacts of job {}; the job is kept for the next round: {}", jobId,
+                    e.getMessage());
+            return Outcome.ARCHIVE_FAILED;
+        }
         if (archiver != null) {
             try {
                 // The key recorded when it was archived: the prefix may have changed since.

@@ -22,6 +22,27 @@ public interface ObjectStore {
     /** Opens the object under {@code key}, or empty when there is none. The caller closes the stream. */
     Optional<InputStream> open(String key);
 
+    /**
+     * Opens the object under {@code key} from byte {@code offset} on (a ranged download), or empty
+     * when there is none. Backends that can seek override this; the default reads past the start.
+     */
+    default Optional<InputStream> open(String key, long offset) {
+        var in = open(key);
+        if (in.isPresent() && offset > 0) {
+            try {
+                in.get().skipNBytes(offset);
+            } catch (IOException e) {
+                try {
+                    in.get().close();
+                } catch (IOException ignored) {
+                    // the failure to skip is what matters
+                }
+                throw new StorageException("cannot read " + key + " from byte " + offset + ": " + e.getMessage(), e);
+            }
+        }
+        return in;
+    }
+
     /** Deletes the object under {@code key}; deleting a missing object is not an error. */
     void delete(String key);
 

@@ -91,6 +91,21 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
+    /** A ranged GET: the bytes before {@code offset} are never transferred. */
+    @Override
+    public Optional<InputStream> open(String key, long offset) {
+        if (offset <= 0) {
+            return open(key);
+        }
+        try {
+            return Optional.of(new AbortOnEarlyClose(s3.getObject(r -> r.bucket(bucket).key(key).range("bytes=" + offset + "-"))));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failures.translate("reading", key, e);
+        }
+    }
+
     @Override
     public void delete(String key) {
         try {

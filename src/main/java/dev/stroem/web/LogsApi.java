@@ -1,14 +1,17 @@
 package dev.stroem.web;
 
+
 import com.fasterxml.jackson.core.JsonFactory;
 import dev.stroem.jobs.Job;
 import dev.stroem.jobs.JobLogRefs;
 import dev.stroem.jobs.store.JobStore;
 import dev.stroem.logs.JobLogRead;
 import dev.stroem.logs.JobLogReader;
+import dev.stroem.logs.JsonlCodec;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogQuery;
 import dev.stroem.logs.LogStream;
+import dev.stroem.logs.LogTextSearch;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -30,6 +33,10 @@ public final class LogsApi {
     /** A page with {@code offset} but no {@code limit} returns at most this many lines. */
     static final int DEFAULT_PAGE_LINES = 10_000;
     static final int MAX_PAGE_LINES = 100_000;
+    static final int DEFAULT_SEARCH_HITS = 1_000;
+    static final int MAX_SEARCH_HITS = 10_000;
+    static final int MAX_SEARCH_CHARS = 1_000;
+    private final LogTextSearch textSearch = new LogTextSearch(new JsonlCodec());
 
     private final JobStore jobs;
     private final JobLogRefs refs;
@@ -47,6 +54,41 @@ public final class LogsApi {
         routes.get("/api/jobs/{id}/logs", ctx -> read(ctx, null), Access.VIEW_JOB);
         routes.get("/api/jobs/{id}/steps/{step}/logs", ctx -> read(ctx, ctx.pathParam("step")), Access.VIEW_JOB);
         routes.get("/api/jobs/{id}/logs/raw", this::raw, Access.VIEW_JOB);
+        routes.get("/api/jobs/{id}/logs/search", this::search, Access.VIEW_JOB);
+    }
+
+    /**
+     * <b>Extension</b> {@code GET /api/jobs/{id}/logs/search?q=&step=&stream=&offset=&limit=}: the
+     * positions of the lines (at or after {@code offset}) whose visible text contains {@code q},
+     * case-insensitively, over the whole log wherever it is stored (local, archive or merged), as
+     * {@code {"positions":[…],"truncated":bool,"next_offset":N}}; a truncated answer continues from
+     * {@code next_offset}. The web UI searches logs too large to hold in the page with it.
+     */
+    private void search(Context ctx) throws IOException {
+        var job = job(ctx);
+        String q = ctx.queryParam("q");
+        if (q == null || q.isEmpty()) {
+            throw new BadRequestResponse("q: the text to search for is missing");
+        }
+        if (q.length() > MAX_SEARCH_CHARS) {
+            throw new BadRequestResponse("q: at most " + MAX_SEARCH_CHARS + " characters");
+        }
+        String step = JobsApi.blankToNull(ctx.queryParam("step"));
+        if (step != null) {
+            requireStep(job, step);
+        }
+        Long offset = longParam(ctx, "offset", 0, Long.MAX_VALUE);
+        Long limit = longParam(ctx, "limit", 1, MAX_SEARCH_HITS);
+        var query = LogQuery.all().withStep(step).withStream(streamParam(ctx)).withOffset(offset == null ? 0 : offset);
+        try (JobLogRead read = reader.read(refs.of(job), query)) {
+            var found = textSearch.find(read.cursor(), q, limit == null ? DEFAULT_SEARCH_HITS : limit.intValue());
+            ctx.header(SOURCE_HEADER, read.source().headerValue());
+            var body = new java.util.LinkedHashMap<String, Object>();
+            body.put("positions", found.positions());
+            body.put("truncated", found.truncated());
+            body.put("next_offset", found.nextOffset());
+            ctx.json(body);
+        }
     }
 
     private void read(Context ctx, String step) throws IOException {

@@ -148,11 +148,12 @@ public final class RouteGuard {
     }
 
     /**
-     * Browsers cannot set headers on a WebSocket or a plain download link: those two take a
+     * Browsers cannot set headers on a WebSocket or a plain download link (a raw log, an artifact): those take a
      * single-use ticket in the URL instead (never a long-lived token, which would end up in logs).
      */
     private static boolean ticketAllowed(Context ctx) {
-        return ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw");
+        return ctx.path().endsWith("/logs/stream") || ctx.path().endsWith("/logs/raw")
+                || (ctx.path().startsWith("/api/jobs/") && ctx.path().contains("/artifacts/"));
     }
 
     private static Access declared(Context ctx) {

@@ -74,7 +74,7 @@ public final class WebhookApi {
 
     private void trigger(Context ctx) throws InterruptedException {
         var webhook = authorised(ctx);
-        byte[] bytes = ctx.contentLength() > MAX_BODY_BYTES ? null : ctx.bodyAsBytes();
+        byte[] bytes = ctx.contentLength() > MAX_BODY_BYTES ? discardBody(ctx) : ctx.bodyAsBytes();
         if (bytes == null || bytes.length > MAX_BODY_BYTES) {
             // Written here: the shared 413 handler names the server-wide limit, not this one.
             ErrorResponses.write(ctx, 413, "webhook body is larger than the limit of " + MAX_BODY_BYTES + " bytes");
@@ -94,6 +94,24 @@ public final class WebhookApi {
             out.put("output", waited.output());
         }
         ctx.status(waited.ended() ? 200 : 202).json(out);
+    }
+
+    /**
+     * Reads and drops a body that is too large (up to the server-wide limit), so the caller, still
+     * sending it, gets our 413 instead of a connection closed under it. Returns null.
+     */
+    private static byte[] discardBody(Context ctx) {
+        try (var in = ctx.req().getInputStream()) {
+            var buffer = new byte[64 * 1024];
+            long left = WebServer.MAX_BODY_BYTES;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (java.io.IOException e) {
+            // The caller went away while sending: there is nobody left to answer.
+        }
+        return null;
     }
 
     private void status(Context ctx) throws InterruptedException {

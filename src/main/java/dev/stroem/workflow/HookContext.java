@@ -21,10 +21,18 @@ public record HookContext(
         String errorMessage,
         Instant startedAt,
         Instant completedAt,
-        List<FailedStep> failedSteps) {
+        List<FailedStep> failedSteps,
+        List<Map<String, Object>> artifacts) {
 
     public HookContext {
         failedSteps = OrderedCopies.list(failedSteps);
+        artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+    }
+
+    /** Without artifacts (a job that produced none). */
+    public HookContext(String workspace, String taskName, String jobId, String status, String errorMessage,
+            Instant startedAt, Instant completedAt, List<FailedStep> failedSteps) {
+        this(workspace, taskName, jobId, status, errorMessage, startedAt, completedAt, failedSteps, List.of());
     }
 
     /** One entry of {@code hook.failed_steps}. */
@@ -59,6 +67,8 @@ public record HookContext(
             entry.put("continue_on_failure", step.continueOnFailure());
             return (Object) entry;
         }).toList());
+        // {name, content_type, size_bytes, url, step_name, created_at} per file, as the original's hooks see them.
+        hook.put("artifacts", artifacts);
         return hook;
     }
 }

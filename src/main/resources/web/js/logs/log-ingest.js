@@ -25,6 +25,12 @@ export class IngestQueue {
 
   get busy() { return this.frames.length > 0; }
 
+  /** Forgets frames not parsed yet (the viewer moved away from the live end of the log). */
+  clear() {
+    this.frames = [];
+    this.offset = 0;
+  }
+
   stop() {
     this.stopped = true;
     this.frames = [];

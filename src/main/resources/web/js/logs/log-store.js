@@ -104,6 +104,19 @@ export class LogStore {
     return this._pending[i - (b << BLOCK_BITS)] ?? '';
   }
 
+  /** Appends lines [from, to) of another store (the viewer stitches pages of one log together). */
+  appendFrom(other, from = 0, to = other.length) {
+    for (let i = from; i < to; i++) this.push(other.ts[i], other.stepName(i), other.isStderr(i) ? 'stderr' : 'stdout', other.text(i));
+  }
+
+  /**
+   * Becomes `other` (which is then dropped): the viewer swaps windows of a huge log while its
+   * filter, search and ingest keep their reference to this store.
+   */
+  replaceWith(other) {
+    Object.assign(this, other);
+  }
+
   stepName(i) { return this.steps[this.step[i]]; }
   isStderr(i) { return this.stream[i] === STDERR; }
   position(i) { return this.base + i; }

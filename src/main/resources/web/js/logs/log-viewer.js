@@ -18,6 +18,38 @@ import { VirtualList } from './virtual-list.js';
 // would otherwise make every re-render of its row expensive.
 const CUT = 4000;
 
+// Huge logs, end first: the viewer opens on the last TAIL_LINES lines (one bounded request), then
+// follows live from there. A log of at most CAP lines is then filled in from the start in
+// PAGE-line pages, so filters and search see all of it; a longer one stays a window of at most
+// CAP lines (live growth trims its start) that moves on demand — scrolling past its top or bottom,
+// Home, a server-side search hit. Page memory is therefore bounded by CAP lines, whatever the log.
+const TAIL_LINES = 5000;
+const PAGE = 50_000;
+const DEFAULT_CAP = 250_000;
+const SEARCH_HITS = 10_000;
+
+function lineCap() {
+  // Tests shrink the cap to exercise the window on a small log.
+  const v = Number(globalThis.localStorage?.getItem('stroem.logCap'));
+  return Number.isInteger(v) && v >= 1000 ? v : DEFAULT_CAP;
+}
+
+function countLines(data) {
+  let n = 0;
+  for (let i = data.indexOf('\n'); i >= 0; i = data.indexOf('\n', i + 1)) n++;
+  if (data.length && !data.endsWith('\n')) n++;
+  return n;
+}
+
+/** Parses JSONL into a store in slices, yielding between them so the page stays responsive. */
+async function parseInto(store, data) {
+  let at = 0;
+  while (at < data.length) {
+    at = store.appendJsonl(data, at, performance.now() + 12);
+    if (at < data.length) await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
 let viewerSeq = 0;
 
 export class LogViewer {
@@ -44,6 +76,14 @@ export class LogViewer {
     this.chW = 7.8;
     this.gutterW = 0;
     this.destroyed = false;
+    this.cap = lineCap();
+    this.total = 0; // lines the job's log has (as far as we know)
+    this.attached = false; // the window ends at the live end and grows with it
+    this.filling = false; // a log that fits is being filled in from its start
+    this.moving = null; // the window move in flight (a promise)
+    this.gen = 0; // bumps on every re-open at the tail; stale async work checks it
+    this.serverHits = null; // {key, positions, truncated, k} of a server-side search
+    this.serverCurrent = -1; // the position of the current server-side hit
 
     this.list = new VirtualList({
       createRow: () => this._createRow(),
@@ -70,6 +110,8 @@ export class LogViewer {
         clearTimeout(this.searchDebounce);
         this.searchPending = true;
         this._schedule();
+        this.serverHits = null;
+        this.serverCurrent = -1;
         this.searchDebounce = setTimeout(() => { this.searchPending = false; this.search.setQuery(this.searchInput.value); }, 150);
       },
       onkeydown: (e) => {
@@ -101,6 +143,7 @@ export class LogViewer {
     this.list.el.addEventListener('wheel', (e) => { if (e.deltaY < 0) this._setFollowing(false); }, { passive: true });
     this.list.el.addEventListener('keydown', (e) => {
       if (['ArrowUp', 'PageUp', 'Home'].includes(e.key)) this._setFollowing(false);
+      if (e.key === 'Home' && this.store.base > 0) { e.preventDefault(); this.jumpToStart(); }
       if (e.key === 'End') this.jumpToLive();
     });
 
@@ -123,15 +166,7 @@ export class LogViewer {
     this.list.rows.appendChild(probe);
     this.chW = probe.getBoundingClientRect().width / 100 || this.chW;
     probe.remove();
-    this.follower = new LogFollower({
-      jobId: this.jobId,
-      onLines: (_first, _next, data) => this.ingest.add(data),
-      onEnd: (status) => { this.endStatus = status; this.o.onEnd?.(status); this._schedule(); },
-      onState: (state, info) => { this.state = state; this.stateInfo = info; this._schedule(); },
-      probe: async () => {
-        try { await api.job(this.jobId); return true; } catch (e) { return !(e instanceof ApiError && e.status === 404); }
-      },
-    }).start(0);
+    this._openAtTail();
     this._schedule();
   }
 
@@ -158,7 +193,208 @@ export class LogViewer {
     this._applyFilter();
   }
 
+  /** The whole log is in the page (filters and search then run here, on every line). */
+  get complete() {
+    // Lines still queued for parsing count as in the page: they are on their way into this store.
+    return this.store.base === 0 && this.attached && !this.filling;
+  }
+
+  /** Opens (again) at the end of the log: its last lines first, then live lines as they come. */
+  async _openAtTail() {
+    const gen = ++this.gen;
+    this.follower?.stop();
+    this.ingest.clear();
+    this.attached = false;
+    let page = null;
+    try {
+      page = await api.logPage(this.jobId, { tail: TAIL_LINES });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) { this.state = 'failed'; this._schedule(); return; }
+      page = null; // a server without `tail`: fall back to following from the first line
+    }
+    if (gen !== this.gen || this.destroyed) return;
+    const total = page && typeof page.next_offset === 'number' ? page.next_offset : 0;
+    const fresh = new LogStore(page ? total - countLines(page.logs || '') : 0);
+    if (page) await parseInto(fresh, page.logs || '');
+    if (gen !== this.gen || this.destroyed) return;
+    this.total = Math.max(total, fresh.base + fresh.length);
+    this.following = true;
+    this._swap(fresh);
+    this.attached = true;
+    this.follower = new LogFollower({
+      jobId: this.jobId,
+      onLines: (_first, next, data) => {
+        if (next > this.total) this.total = next;
+        if (this.attached) this.ingest.add(data);
+        else this._schedule();
+      },
+      onEnd: (status) => { this.endStatus = status; this.o.onEnd?.(status); this._schedule(); },
+      onState: (state, info) => { this.state = state; this.stateInfo = info; this._schedule(); },
+      probe: async () => {
+        try { await api.job(this.jobId); return true; } catch (e) { return !(e instanceof ApiError && e.status === 404); }
+      },
+    }).start(fresh.base + fresh.length);
+    if (fresh.base > 0 && this.total <= this.cap) this._fillFromStart(gen);
+  }
+
+  /** A log that fits under the cap: load everything before the tail, then stitch it on. */
+  async _fillFromStart(gen) {
+    this.filling = true;
+    this._schedule();
+    try {
+      const earlier = await this._fetchRange(0, this.store.base, gen);
+      if (!earlier || gen !== this.gen) return;
+      earlier.appendFrom(this.store);
+      this._swap(earlier);
+    } finally {
+      if (gen === this.gen) { this.filling = false; this._schedule(); }
+    }
+  }
+
+  /** Lines [from, to) as a new store, in PAGE-line requests; null when superseded. */
+  async _fetchRange(from, to, gen = this.gen) {
+    const out = new LogStore(from);
+    for (let off = from; off < to;) {
+      const page = await api.logPage(this.jobId, { offset: off, limit: Math.min(PAGE, to - off) });
+      if (gen !== this.gen || this.destroyed) return null;
+      await parseInto(out, page.logs || '');
+      if (typeof page.next_offset !== 'number' || page.next_offset <= off) break;
+      off = page.next_offset;
+    }
+    return out;
+  }
+
+  /**
+   * Replaces the lines in the page with `fresh`, keeping the line at the top of the screen where
+   * it was (or the end, while following); filter and search start over on the new lines.
+   */
+  _swap(fresh, anchorPos) {
+    const first = this.view.length && this.list.count ? this.store.position(this.view.at(Math.max(0, this.list.firstVisible()))) : null;
+    const anchor = anchorPos ?? first;
+    this.store.replaceWith(fresh);
+    this.view.setFilter(this.view.stepName, this.view.stream);
+    this.list.setCount(this.view.length);
+    this.list.invalidate();
+    if (this.following || anchor === null) this.list.scrollToBottom();
+    else this.list.scrollToIndex(this.view.lowerBound(Math.max(0, anchor - this.store.base)), { align: 'top' });
+    this.search.poke();
+    this._schedule();
+  }
+
+  /**
+   * Moves the window so that it holds `pos` (a line position), loading at most CAP lines around
+   * it; the window then no longer follows the live end unless it reaches it.
+   */
+  _moveTo(pos, { align = 'center' } = {}) {
+    if (this.moving) return this.moving;
+    const gen = this.gen;
+    const half = Math.floor(Math.min(this.cap, PAGE * 2) / 2);
+    const from = Math.max(0, pos - half);
+    const to = Math.min(this.total, from + half * 2);
+    this.moving = (async () => {
+      try {
+        const fresh = await this._fetchRange(from, to, gen);
+        if (!fresh || gen !== this.gen) return;
+        this.attached = false;
+        this.ingest.clear();
+        this._setFollowing(false);
+        this._swap(fresh, pos);
+        this.list.scrollToIndex(this.view.lowerBound(pos - this.store.base), { align });
+      } catch (e) {
+        console.warn('could not load that part of the log', e);
+      } finally {
+        this.moving = null;
+        this._schedule();
+      }
+    })();
+    return this.moving;
+  }
+
+  /** Scrolled to the top (or bottom) of a window that does not hold the whole log: extend it. */
+  _extend(dir) {
+    if (this.moving || this.filling) return;
+    const s = this.store;
+    const gen = this.gen;
+    if (dir < 0 && s.base > 0) {
+      const from = Math.max(0, s.base - PAGE);
+      this.moving = (async () => {
+        try {
+          const earlier = await this._fetchRange(from, s.base, gen);
+          if (!earlier || gen !== this.gen) return;
+          const keep = Math.min(s.length, this.cap - earlier.length);
+          if (keep < s.length) { this.attached = false; this.ingest.clear(); }
+          earlier.appendFrom(s, 0, keep);
+          this._swap(earlier);
+        } finally { this.moving = null; this._schedule(); }
+      })();
+    } else if (dir > 0 && !this.attached) {
+      const end = s.base + s.length;
+      if (end >= this.total) { this._openAtTail(); return; }
+      this.moving = (async () => {
+        try {
+          const later = await this._fetchRange(end, Math.min(this.total, end + PAGE), gen);
+          if (!later || gen !== this.gen) return;
+          const drop = Math.max(0, s.length + later.length - this.cap);
+          const next = new LogStore(s.base + drop);
+          next.appendFrom(s, drop);
+          next.appendFrom(later);
+          this._swap(next);
+        } finally { this.moving = null; this._schedule(); }
+      })();
+    }
+  }
+
+  /** Line 1: in the page already, or a window moved to the start. */
+  jumpToStart() {
+    this._setFollowing(false);
+    if (this.store.base === 0) { this.list.scrollToIndex(0, { align: 'top' }); return; }
+    this._moveTo(0, { align: 'top' });
+  }
+
+  /**
+   * Search when the page does not hold the whole log: the server finds the positions (over the
+   * local log and the archive), the window moves to the hit, and the hit's line is marked.
+   */
+  async _serverFind(dir) {
+    const q = this.searchInput.value;
+    if (!q) return;
+    const stepF = this.stepSel.value || undefined;
+    const streamF = this.streamSel.value || undefined;
+    const key = JSON.stringify([q, stepF, streamF]);
+    if (!this.serverHits || this.serverHits.key !== key) {
+      this.serverHits = { key, positions: [], truncated: false, k: -1, searching: true };
+      this._schedule();
+      try {
+        const res = await api.logSearch(this.jobId, { q, step: stepF, stream: streamF, limit: SEARCH_HITS });
+        if (this.serverHits?.key !== key) return;
+        this.serverHits = { key, positions: res.positions || [], truncated: !!res.truncated, k: -1, searching: false };
+      } catch (e) {
+        this.serverHits = { key, positions: [], truncated: false, k: -1, searching: false, error: e.message };
+        this._schedule();
+        return;
+      }
+    }
+    const hits = this.serverHits;
+    if (!hits.positions.length) { this.serverCurrent = -1; this._schedule(); return; }
+    if (hits.k < 0) {
+      const top = this.view.length ? this.store.position(this.view.at(Math.max(0, this.list.firstVisible()))) : 0;
+      const after = hits.positions.findIndex((p) => p >= top);
+      hits.k = dir > 0 ? (after < 0 ? 0 : after) : (after <= 0 ? hits.positions.length - 1 : after - 1);
+    } else {
+      hits.k = (hits.k + dir + hits.positions.length) % hits.positions.length;
+    }
+    const pos = hits.positions[hits.k];
+    this.serverCurrent = pos;
+    this._setFollowing(false);
+    const s = this.store;
+    if (pos < s.base || pos >= s.base + s.length) await this._moveTo(pos);
+    else this.list.scrollToIndex(this.view.lowerBound(pos - s.base), { ifNeeded: true });
+    this.list.invalidate();
+    this._schedule();
+  }
+
   jumpToLive() {
+    if (!this.attached && !this.moving) { this._openAtTail(); this.list.el.focus({ preventScroll: true }); return; }
     this._setFollowing(true);
     this.list.scrollToBottom();
     this.list.el.focus({ preventScroll: true });
@@ -171,8 +407,11 @@ export class LogViewer {
   }
 
   _onListScroll(user) {
-    if (this.list.isAtBottom()) this._setFollowing(true);
-    else if (user) this._setFollowing(false);
+    if (this.list.isAtBottom()) {
+      if (this.attached) this._setFollowing(true);
+      else if (user) this._extend(1);
+    } else if (user) this._setFollowing(false);
+    if (user && this.store.base > 0 && this.list.firstVisible() <= 0) this._extend(-1);
   }
 
   _applyFilter() {
@@ -193,6 +432,7 @@ export class LogViewer {
   }
 
   _findStep(dir) {
+    if (!this.complete) { this._serverFind(dir); return; }
     if (!this.search.active) return;
     const top = this.view.length ? this.view.at(Math.max(0, this.list.firstVisible())) : 0;
     const i = this.search.step(dir, top);
@@ -217,6 +457,13 @@ export class LogViewer {
 
   _frame() {
     if (this.destroyed) return;
+    // Live lines past the cap: drop the oldest quarter in one go rather than a line at a time.
+    if (this.attached && !this.filling && !this.moving && this.store.length > this.cap) {
+      const drop = this.store.length - Math.floor(this.cap * 0.75);
+      const next = new LogStore(this.store.base + drop);
+      next.appendFrom(this.store, drop);
+      this._swap(next);
+    }
     if (this.view.sync()) this.search.poke();
     const highlightVersion = this.search.version;
     if (highlightVersion !== this.lastHighlight) { this.lastHighlight = highlightVersion; this.list.invalidate(); }
@@ -245,13 +492,18 @@ export class LogViewer {
     const busy = this.ingest.busy;
     const ended = this.state === 'ended';
     const ds = this.el.dataset;
-    ds.state = busy && ended ? 'loading' : this.state;
-    ds.lines = String(store.length);
+    ds.state = (busy || this.filling) && ended ? 'loading' : this.state;
+    ds.lines = String(Math.max(this.total, store.base + store.length));
+    ds.windowStart = String(store.base);
+    ds.loaded = String(store.length);
+    ds.attached = String(this.attached);
     ds.shown = String(view.length);
     ds.following = String(this.following);
 
     let status;
-    const n = `${formatCount(store.length)} line${store.length === 1 ? '' : 's'}`;
+    const all = Math.max(this.total, store.base + store.length);
+    let n = `${formatCount(all)} line${all === 1 ? '' : 's'}`;
+    if (store.length < all) n += ` · lines ${formatCount(store.base + 1)}–${formatCount(store.base + store.length)} loaded`;
     switch (this.state) {
       case 'connecting': status = 'Connecting…'; break;
       case 'live': status = busy ? `Loading… ${n}` : `Live · ${n}`; break;
@@ -284,6 +536,28 @@ export class LogViewer {
     if (this.emptyEl.textContent !== empty) this.emptyEl.textContent = empty;
 
     let count = '';
+    const hits = this.serverHits;
+    if (!this.complete && hits) {
+      if (hits.searching) count = 'Searching…';
+      else if (hits.error) count = `Search failed: ${hits.error}`;
+      else if (!hits.positions.length) count = 'No matches';
+      else count = `${hits.k >= 0 ? formatCount(hits.k + 1) : '–'} / ${formatCount(hits.positions.length)}${hits.truncated ? '+' : ''}`;
+      if (this.countEl.textContent !== count) this.countEl.textContent = count;
+      this.countEl.dataset.count = String(hits.positions.length);
+      this.countEl.dataset.searching = String(!!hits.searching);
+      this.prevBtn.disabled = this.nextBtn.disabled = false;
+      return;
+    }
+    if (!this.complete && this.searchInput.value) {
+      // Not searched on the server yet: Enter (or ↓) asks it.
+      this.prevBtn.disabled = this.nextBtn.disabled = false;
+    }
+    if (search.active && !this.complete) {
+      count = 'Enter to search the whole log';
+      if (this.countEl.textContent !== count) this.countEl.textContent = count;
+      this.countEl.dataset.searching = String(!!this.searchPending);
+      return;
+    }
     if (search.active) {
       const more = search.searching ? '+' : '';
       if (search.count === 0) count = search.searching ? 'Searching…' : 'No matches';
@@ -325,6 +599,9 @@ export class LogViewer {
     row.dataset.stream = err ? 'stderr' : 'stdout';
     row.classList.toggle('stderr', err);
     row.classList.toggle('server', stepName === '_server');
+    const hit = pos === this.serverCurrent && !this.complete;
+    row.classList.toggle('hit-line', hit);
+    if (hit) row.dataset.hit = 'current'; else delete row.dataset.hit;
     p.ln.textContent = String(pos + 1);
     p.time.textContent = formatClock(store.ts[i]);
     p.step.textContent = stepName;

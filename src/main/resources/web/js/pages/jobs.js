@@ -1,5 +1,6 @@
-// Jobs page: recent jobs, filterable by status and task, refreshed every 2 s while the tab is
-// visible. Filters and page live in the URL (?status=&workspace=&task=&page=) so a filtered
+// Jobs page: recent jobs, searchable (job id, task, workspace, source) and filterable by status,
+// workspace and task, refreshed every 2 s while the tab is visible. Filters and page live in the
+// URL (?q=&status=&workspace=&task=&page=) so a filtered
 // view can be bookmarked or shared. Rows are updated in place by job id, so a refresh never
 // steals keyboard focus or a text selection.
 import { h, clear, setText, notice } from '../dom.js';
@@ -19,6 +20,7 @@ export function mountJobs(container, _params, query) {
     status: STATUSES.includes(query.get('status')) ? query.get('status') : '',
     workspace: query.get('workspace') || '',
     task: query.get('task') || '',
+    q: query.get('q') || '',
     page: Math.max(1, parseInt(query.get('page') || '1', 10) || 1),
   };
   let controller = null;
@@ -28,9 +30,17 @@ export function mountJobs(container, _params, query) {
   const statusSel = h('select', { id: 'jobs-status', dataset: { testid: 'status-filter' }, onchange: () => { state.status = statusSel.value; state.page = 1; refresh(); } },
     h('option', { value: '' }, 'All statuses'), STATUSES.map((s) => h('option', { value: s, selected: s === state.status }, s)));
   const taskSel = h('select', { id: 'jobs-task', dataset: { testid: 'task-filter' }, onchange: () => {
-    const [ws, t] = taskSel.value ? JSON.parse(taskSel.value) : ['', ''];
-    state.workspace = ws; state.task = t; state.page = 1; refresh();
+    const [ws, t] = taskSel.value ? JSON.parse(taskSel.value) : [wsSel.value, ''];
+    state.workspace = ws; state.task = t; state.page = 1; wsSel.value = ws; refresh();
   } }, h('option', { value: '' }, 'All tasks'));
+  const wsSel = h('select', { id: 'jobs-ws', dataset: { testid: 'workspace-filter' }, onchange: () => {
+    state.workspace = wsSel.value; state.task = ''; state.page = 1; taskSel.value = ''; refresh();
+  } }, h('option', { value: '' }, 'All workspaces'));
+  if (state.workspace) wsSel.appendChild(h('option', { value: state.workspace, selected: true }, state.workspace));
+  let searchTimer = null;
+  const searchInput = h('input', { id: 'jobs-search', type: 'search', placeholder: 'Job id, task, workspace, source', autocomplete: 'off', spellcheck: 'false', value: state.q, dataset: { testid: 'jobs-search' },
+    oninput: () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => { state.q = searchInput.value.trim(); state.page = 1; refresh(); }, 250); },
+    onkeydown: (e) => { if (e.key === 'Enter') { clearTimeout(searchTimer); state.q = searchInput.value.trim(); state.page = 1; refresh(); } } });
   if (state.task) taskSel.appendChild(h('option', { value: JSON.stringify([state.workspace, state.task]), selected: true }, state.task));
 
   const range = h('p', { class: 'muted', 'aria-live': 'polite', dataset: { testid: 'jobs-range' } });
@@ -58,7 +68,9 @@ export function mountJobs(container, _params, query) {
       h('h1', null, 'Jobs'),
       h('a', { class: 'button primary', href: '/tasks' }, '▶ Run a task')),
     h('div', { class: 'filters', role: 'group', 'aria-label': 'Filters' },
+      h('div', { class: 'field inline grow', role: 'search' }, h('label', { for: 'jobs-search' }, 'Search'), searchInput),
       h('div', { class: 'field inline' }, h('label', { for: 'jobs-status' }, 'Status'), statusSel),
+      h('div', { class: 'field inline' }, h('label', { for: 'jobs-ws' }, 'Workspace'), wsSel),
       h('div', { class: 'field inline' }, h('label', { for: 'jobs-task' }, 'Task'), taskSel),
       range),
     banner, placeholder, tableWrap, pager);
@@ -70,6 +82,9 @@ export function mountJobs(container, _params, query) {
       const groups = await Promise.all(wss.map(async (ws) => {
         try { return [ws.name, await api.tasks(ws.name)]; } catch { return [ws.name, []]; }
       }));
+      const wsSelected = wsSel.value;
+      clear(wsSel).appendChild(h('option', { value: '' }, 'All workspaces'));
+      for (const ws of wss) wsSel.appendChild(h('option', { value: ws.name, selected: ws.name === wsSelected }, ws.name));
       const selected = taskSel.value;
       clear(taskSel).appendChild(h('option', { value: '' }, 'All tasks'));
       let found = !state.task;
@@ -140,7 +155,7 @@ export function mountJobs(container, _params, query) {
 
   async function load() {
     controller = new AbortController();
-    const params = { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, status: state.status, task_name: state.task, workspace: state.workspace };
+    const params = { limit: PAGE_SIZE, offset: (state.page - 1) * PAGE_SIZE, status: state.status, task_name: state.task, workspace: state.workspace, search: state.q };
     let res;
     try {
       res = await api.jobs(params, { signal: controller.signal });
@@ -167,9 +182,9 @@ export function mountJobs(container, _params, query) {
 
     clear(placeholder);
     if (items.length === 0) {
-      const filtered = state.status || state.task;
+      const filtered = state.status || state.task || state.workspace || state.q;
       placeholder.appendChild(notice('empty', filtered ? 'No jobs match these filters. ' : 'No jobs yet. ',
-        filtered ? h('button', { type: 'button', class: 'button small', onclick: () => { state.status = ''; state.task = ''; state.workspace = ''; state.page = 1; statusSel.value = ''; taskSel.value = ''; refresh(); } }, 'Clear filters')
+        filtered ? h('button', { type: 'button', class: 'button small', onclick: () => { state.status = ''; state.task = ''; state.workspace = ''; state.q = ''; state.page = 1; statusSel.value = ''; taskSel.value = ''; wsSel.value = ''; searchInput.value = ''; refresh(); } }, 'Clear filters')
           : h('a', { href: '/tasks' }, 'Run a task to start one.')));
     }
     tableWrap.hidden = items.length === 0;
@@ -182,7 +197,7 @@ export function mountJobs(container, _params, query) {
   }
 
   function urlState() {
-    return { status: state.status, workspace: state.workspace, task: state.task, page: state.page > 1 ? state.page : '' };
+    return { q: state.q, status: state.status, workspace: state.workspace, task: state.task, page: state.page > 1 ? state.page : '' };
   }
 
   function refresh() {
@@ -193,5 +208,5 @@ export function mountJobs(container, _params, query) {
 
   const poll = startPolling(load, 2000);
   poll.now();
-  return () => { poll.stop(); controller?.abort(); };
+  return () => { poll.stop(); controller?.abort(); clearTimeout(searchTimer); };
 }

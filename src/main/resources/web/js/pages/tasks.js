@@ -1,5 +1,5 @@
-// Tasks page: every workspace with its tasks, the problems found loading its files, and a
-// Run button per task. `/tasks?run=<workspace>/<task>` opens a task's Run dialog directly,
+// Tasks page: every workspace with its tasks grouped by folder, the problems found loading its
+// files, a filter (?q=) and a Run button per task; a task's name opens its page. `/tasks?run=<workspace>/<task>` opens a task's Run dialog directly,
 // so a "run this" link can be shared.
 import { h, clear, notice } from '../dom.js';
 import { api, ApiError } from '../api.js';
@@ -10,7 +10,7 @@ import { openRunDialog } from '../run-dialog.js';
 export function mountTasks(container, _params, query) {
   document.title = 'Tasks · Strøm';
   let alive = true;
-  const filterInput = h('input', { id: 'task-search', type: 'search', placeholder: 'Filter tasks', autocomplete: 'off', dataset: { testid: 'task-search' }, oninput: () => applyFilter() });
+  const filterInput = h('input', { id: 'task-search', type: 'search', placeholder: 'Filter tasks', autocomplete: 'off', value: query.get('q') || '', dataset: { testid: 'task-search' }, oninput: () => applyFilter() });
   const body = h('div', null, notice('loading', 'Loading workspaces…'));
   container.append(
     h('div', { class: 'page-head' }, h('h1', null, 'Tasks'),
@@ -21,6 +21,13 @@ export function mountTasks(container, _params, query) {
     const q = filterInput.value.trim().toLowerCase();
     for (const tr of body.querySelectorAll('tr[data-testid="task-row"]')) {
       tr.hidden = q !== '' && !tr.dataset.search.includes(q);
+    }
+    // A folder heading stays while one of its tasks does.
+    for (const head of body.querySelectorAll('tr.folder-row')) {
+      let next = head.nextElementSibling;
+      let any = false;
+      while (next && !next.classList.contains('folder-row')) { any ||= !next.hidden; next = next.nextElementSibling; }
+      head.hidden = !any;
     }
   }
 
@@ -34,7 +41,7 @@ export function mountTasks(container, _params, query) {
     const required = inputs.filter(([, f]) => f && f.required).length;
     return h('tr', { dataset: { testid: 'task-row', task: t.name, workspace: ws, search: `${t.name} ${t.display_name || ''} ${t.description || ''} ${t.folder || ''}`.toLowerCase() } },
       h('td', null,
-        h('span', { class: 'task-name' }, t.display_name || t.name),
+        h('a', { class: 'task-name task-link', href: `/tasks/${encodeURIComponent(ws)}/${encodeURIComponent(t.name)}`, dataset: { testid: 'task-link' } }, t.display_name || t.name),
         t.display_name && t.display_name !== t.name ? h('code', { class: 'muted small block' }, t.name) : null,
         t.description ? h('span', { class: 'muted small block' }, t.description) : null),
       h('td', { class: 'col-folder' }, t.folder ? h('code', { class: 'folder' }, `${t.folder}/`) : h('span', { class: 'muted' }, '—')),
@@ -61,7 +68,21 @@ export function mountTasks(container, _params, query) {
         h('thead', null, h('tr', null,
           h('th', { scope: 'col' }, 'Task'), h('th', { scope: 'col', class: 'col-folder' }, 'Folder'),
           h('th', { scope: 'col', class: 'col-inputs' }, 'Inputs'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')))),
-        h('tbody', null, sorted.map((t) => taskRow(ws.name, t))))) : null);
+        h('tbody', null, byFolder(sorted).map(([folder, list]) => [
+          folder ? h('tr', { class: 'folder-row', dataset: { testid: 'folder-row', folder } },
+            h('th', { scope: 'colgroup', colspan: 4 }, h('span', { 'aria-hidden': 'true' }, '📁 '), `${folder}/`)) : null,
+          list.map((t) => taskRow(ws.name, t))])))) : null);
+  }
+
+  /** Tasks without a folder first, then one group per folder, in name order. */
+  function byFolder(sorted) {
+    const groups = new Map();
+    for (const t of sorted) {
+      const f = t.folder || '';
+      if (!groups.has(f)) groups.set(f, []);
+      groups.get(f).push(t);
+    }
+    return [...groups.entries()].sort((a, b) => (a[0] === '' ? -1 : b[0] === '' ? 1 : a[0].localeCompare(b[0])));
   }
 
   async function load() {

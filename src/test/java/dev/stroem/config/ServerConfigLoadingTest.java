@@ -1,6 +1,7 @@
 package dev.stroem.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,42 @@ class ServerConfigLoadingTest {
         assertThat(config.recovery()).isEqualTo(new RecoveryConfig(120L, 60L, 30L));
         assertThat(config.retention()).isEqualTo(new RetentionConfig(null, null, 3600L));
         assertThat(config.auth()).isNull();
+    }
+
+    @Test
+    void artifactAndStateStorageAsTheOriginalWritesThem() {
+        var defaults = load("worker_token: secret\n");
+        assertThat(defaults.artifactStorage()).isEqualTo(new ArtifactStorageConfig("artifacts/", 100L * 1024 * 1024,
+                1024L * 1024 * 1024, null));
+        assertThat(defaults.stateStorage()).isEqualTo(new StateStorageConfig("state/", 5, null));
+
+        var config = load("""
+                worker_token: secret
+                log_storage:
+                  archive: { type: s3, bucket: logs, region: eu-west-1, prefix: "logs/" }
+                state_storage:
+                  prefix: "state/"
+                  max_snapshots: 5
+                artifact_storage:
+                  prefix: "artifacts/"
+                  max_file_bytes: 104857600
+                  max_job_bytes: 1073741824
+                  archive:
+                    type: s3
+                    bucket: "my-stroem-artifacts"
+                    region: "eu-west-1"
+                    prefix: "v1/"
+                    endpoint: "http://minio:9000"
+                """);
+        assertThat(config.artifactStorage().archive().bucket()).isEqualTo("my-stroem-artifacts");
+        assertThat(config.artifactStorage().maxJobBytes()).isEqualTo(1073741824L);
+        assertThat(config.stateStorage().maxSnapshots()).isEqualTo(5);
+        assertThatThrownBy(() -> load("worker_token: t\nartifact_storage: { prefix: \"../up/\" }\n"))
+                .hasMessageContaining("artifact_storage.prefix");
+        assertThatThrownBy(() -> load("worker_token: t\nstate_storage: { archive: { type: local } }\n"))
+                .hasMessageContaining("state_storage.archive.path");
+        assertThatThrownBy(() -> load("worker_token: t\nartifact_storage: { max_file_bytes: 0 }\n"))
+                .hasMessageContaining("artifact_storage.max_file_bytes");
     }
 
     @Test

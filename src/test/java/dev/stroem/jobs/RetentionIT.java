@@ -94,6 +94,12 @@ class RetentionIT {
         Path legacy = Files.writeString(server.logDir().resolve(oldJob + ".log"), "a legacy plain-text line\n");
         String running = runJob("slow", "wait", workerId, false);
         Path runningLog = server.logDir().resolve(running + ".jsonl");
+        // An artifact of the old job, kept in the log archive under artifacts/: it goes with the job.
+        assertThat(server.send("POST", "/worker/jobs/" + oldJob + "/steps/hello/artifacts/report.txt", "report",
+                ServerFixture.WORKER_TOKEN).statusCode()).isEqualTo(201);
+        String artifactKey = "logs/artifacts/" + server.job(oldJob).path("workspace").asText() + "/" + oldJob
+                + "/hello/report.txt";
+        assertThat(s3.blobStore().blobExists(bucket, artifactKey)).isTrue();
 
         // w-gone goes silent and is marked inactive; w1 keeps beating.
         server.clock.advance(Duration.ofSeconds(121));
@@ -112,6 +118,7 @@ class RetentionIT {
         assertThat(jsonl).doesNotExist();
         assertThat(legacy).doesNotExist();
         assertThat(s3.blobStore().blobExists(bucket, key)).isFalse();
+        assertThat(s3.blobStore().blobExists(bucket, artifactKey)).isFalse();
         assertThat(server.get("/api/jobs?limit=10").path("total").asLong()).isEqualTo(1);
         var stays = server.job(running);
         assertThat(stays.path("status").asText()).isEqualTo("running");

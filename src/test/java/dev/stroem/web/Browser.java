@@ -55,6 +55,8 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1366,900", "--force-device-scale-factor=1", "--lang=en-GB");
+        // The page's console, so a test can check that a flow logged no errors.
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         options.setExperimentalOption("prefs", Map.of(
                 "download.default_directory", downloads.toAbsolutePath().toString(),
                 "download.prompt_for_download", false));
@@ -131,6 +133,36 @@ public final class Browser implements AutoCloseable {
     /** A DevTools protocol command (heap usage, garbage collection … for the benchmark). */
     public Map<String, Object> devTools(String command, Map<String, Object> params) {
         return driver.executeCdpCommand(command, params);
+    }
+
+    /**
+     * Runs axe-core (vendored under src/test/resources/axe, MPL-2.0) on the page against WCAG 2 A and
+     * AA rules and returns its serious and critical violations as "rule: target …" lines (empty: none).
+     */
+    @SuppressWarnings("unchecked")
+    List<String> seriousAccessibilityViolations() {
+        if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
+            try (var in = Browser.class.getResourceAsStream("/axe/axe.min.js")) {
+                js(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        var found = (List<Map<String, Object>>) jsAsync("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                  .then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                    .map((v) => ({ id: v.id, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(' | ') }))))
+                  .catch((e) => done([{ id: 'axe-error', targets: String(e) }]));""");
+        return found.stream().map(v -> v.get("id") + ": " + v.get("targets")).toList();
+    }
+
+    /** Console errors (and uncaught exceptions) logged by the page since the last call. */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(e -> e.getMessage())
+                .toList();
     }
 
     /** Saves a PNG of the page under target/screenshots/ for a reviewer to look at. */

@@ -125,6 +125,30 @@ abstract class LogsApiContract extends ServerContract {
     }
 
     @Test
+    void searchFindsPositionsByVisibleTextCaseInsensitivelyWithFiltersAndContinuation() {
+        pushSixLines();
+        push("shout-it", "stdout", "2025-02-12T10:56:45.700Z", "\u001b[31mSHO\u001b[0mUT 8 \"quoted\"");
+        String base = "/api/jobs/" + jobId + "/logs/search";
+
+        var all = api.get(base + "?q=shout").json();
+        assertThat(all.path("positions").toString()).isEqualTo("[2,5,6]");
+        assertThat(all.path("truncated").asBoolean()).isFalse();
+        assertThat(api.get(base + "?q=%22QUOTED%22").json().path("positions").toString()).as("escaped text").isEqualTo("[6]");
+        assertThat(api.get(base + "?q=stdout").json().path("positions").toString()).as("keys are not text").isEqualTo("[]");
+        assertThat(api.get(base + "?q=%20&stream=stderr").json().path("positions").toString()).isEqualTo("[1,4]");
+        assertThat(api.get(base + "?q=hello&step=say-hello&offset=1").json().path("positions").toString()).isEqualTo("[3]");
+
+        var first = api.get(base + "?q=shout&limit=1").json();
+        assertThat(first.path("positions").toString()).isEqualTo("[2]");
+        assertThat(first.path("truncated").asBoolean()).isTrue();
+        var rest = api.get(base + "?q=shout&offset=" + first.path("next_offset").asLong()).json();
+        assertThat(rest.path("positions").toString()).isEqualTo("[5,6]");
+
+        assertError(api.get(base), 400, "q");
+        assertError(api.get(base + "?q=x&limit=0"), 400, "limit");
+    }
+
+    @Test
     void tailBytesReturnsWholeLastLinesAndFullStreamsNdjsonWithoutEnvelope() throws IOException {
         pushSixLines();
         String base = "/api/jobs/" + jobId;

@@ -254,7 +254,7 @@ class WebUiBrowserIT {
 
     @Test
     void jobsPageShowsNewJobsLiveAndFiltersByStatus() {
-        browser.open(base + "/");
+        browser.open(base + "/jobs");
         browser.until(() -> browser.find("jobs-table") != null || browser.find("main").getText().contains("No jobs"));
 
         String ok = execute("hello-world", Map.of("name", "Jobs page"));

@@ -46,9 +46,11 @@ class WebUiLargeLogBrowserIT {
         }
     }
 
+    private static String bigJobId;
+
     @Test
     void rendersOnlyTheVisibleLinesOfAHugeLogAndReachesAnyOfThem() {
-        String jobId = jobWithManyLines();
+        String jobId = bigJob();
         browser.open(server.url() + "/jobs/" + jobId);
 
         browser.await().atMost(java.time.Duration.ofSeconds(90)).ignoreExceptions().until(() ->
@@ -78,6 +80,54 @@ class WebUiLargeLogBrowserIT {
         assertThat(match.findElement(org.openqa.selenium.By.xpath("ancestor::*[@data-testid='log-line']"))
                 .getAttribute("data-pos")).isEqualTo("123455");
         assertThat(lines()).as("rows in the DOM after jumping").hasSizeBetween(10, 100);
+    }
+
+    /**
+     * A log longer than the page may hold (the cap shrunk to 20,000 lines for the test): the end
+     * shows first, the page never holds more than the cap, Home loads line 1, and search runs on
+     * the server and brings its hit into the page.
+     */
+    @Test
+    void aLogLongerThanTheCapOpensAtItsEndAndMovesItsWindowForLineOneAndSearchHits() {
+        String jobId = bigJob();
+        browser.open(server.url() + "/");
+        browser.js("localStorage.setItem('stroem.logCap', '20000')");
+        try {
+            browser.open(server.url() + "/jobs/" + jobId);
+            browser.await().atMost(java.time.Duration.ofSeconds(90)).ignoreExceptions().until(() ->
+                    "ended".equals(viewer().getAttribute("data-state")) && lines().get(lines().size() - 1).getText().contains("the end"));
+            assertThat(viewer().getAttribute("data-lines")).isEqualTo(String.valueOf(LINES + 1));
+            assertThat(Long.parseLong(viewer().getAttribute("data-window-start"))).as("only the end is loaded").isGreaterThan(0);
+            assertThat(Long.parseLong(viewer().getAttribute("data-loaded"))).isLessThanOrEqualTo(20_000);
+            browser.screenshot("log-huge-end-first");
+
+            browser.find("log-scroller").sendKeys(Keys.HOME);
+            browser.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> "0".equals(lines().get(0).getAttribute("data-pos")));
+            assertThat(lines().get(0).getText()).contains("row 1 of " + LINES);
+            assertThat(Long.parseLong(viewer().getAttribute("data-loaded"))).isLessThanOrEqualTo(20_000);
+
+            browser.find("search-input").sendKeys("row 123456 of", Keys.ENTER);
+            browser.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> browser.find("search-count").getText().equals("1 / 1")
+                            && "123455".equals(browser.css("[data-testid='log-line'][data-hit='current']").getAttribute("data-pos")));
+            assertThat(browser.css("[data-hit='current']").isDisplayed()).isTrue();
+            assertThat(Long.parseLong(viewer().getAttribute("data-loaded"))).isLessThanOrEqualTo(20_000);
+
+            // Back to the live end: the last line again.
+            browser.find("jump-to-live").click();
+            browser.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> lines().get(lines().size() - 1).getText().contains("the end"));
+        } finally {
+            browser.js("localStorage.removeItem('stroem.logCap')");
+        }
+    }
+
+    private static synchronized String bigJob() {
+        if (bigJobId == null) {
+            bigJobId = jobWithManyLines();
+        }
+        return bigJobId;
     }
 
     private static WebElement viewer() {
