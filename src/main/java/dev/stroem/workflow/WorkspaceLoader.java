@@ -52,13 +52,20 @@ public final class WorkspaceLoader {
     }
 
     /** Workflow files of the workspace at {@code root}, in load order; empty when the folder is unreadable. */
+    /** {@code *.sops.yaml} / {@code *.sops.yml}: decrypted with the sops CLI before loading. */
+    static boolean sopsEncrypted(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".sops.yaml") || n.endsWith(".sops.yml");
+    }
+
     static List<Path> workflowFiles(Path root) throws IOException {
         Path scanDir = scanDir(root);
         try (Stream<Path> walk = Files.walk(scanDir, MAX_DEPTH)) {
             return walk.filter(Files::isRegularFile)
                     .filter(p -> {
                         String n = p.getFileName().toString();
-                        return n.endsWith(".yaml") || n.endsWith(".yml");
+                        // SOPS' own configuration file is not a workflow file, as in the original.
+                        return (n.endsWith(".yaml") || n.endsWith(".yml")) && !n.equals(".sops.yaml") && !n.equals(".sops.yml");
                     })
                     .sorted()
                     .collect(Collectors.toList());
@@ -106,7 +113,12 @@ public final class WorkspaceLoader {
             String file = relative(absolute, path);
             String content;
             try {
-                content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+                content = sopsEncrypted(path)
+                        ? dev.stroem.secrets.ExternalSecrets.sopsDecrypt(path)
+                        : StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+            } catch (dev.stroem.secrets.ExternalSecrets.ToolException e) {
+                errors.add(WorkflowError.ofFile(file, null, e.getMessage()));
+                continue;
             } catch (CharacterCodingException e) {
                 errors.add(WorkflowError.ofFile(file, null, "file is not valid UTF-8"));
                 continue;

@@ -67,4 +67,29 @@ class SecretsLoadingTest {
                 ".workflows/a.yaml: Template secret 'GONE': environment variable STROEM_SURELY_UNSET_VAR is not set (line 1)",
                 ".workflows/b.yaml: secret 'DB' is already defined in .workflows/a.yaml");
     }
+
+    @Test
+    void anEncryptedFileNeedsSopsAndItsConfigurationFileIsNoWorkflowFile() {
+        var ws = new WorkflowFixture(dir).file("a.yaml", """
+                tasks:
+                  t:
+                    flow:
+                      s: { type: script, script: echo }
+                """).file("secrets.sops.yaml", "secrets:\n  A: ENC[AES256_GCM,data:xyz]\n").file(".sops.yaml", "creation_rules: []\n");
+
+        // No sops on this machine's PATH (CI installs none): the file is a load error that names the tool.
+        org.junit.jupiter.api.Assumptions.assumeTrue(!onPath("sops"));
+        assertThat(ws.problems()).containsExactly(".workflows/secrets.sops.yaml: the 'sops' command is needed to decrypt"
+                + " secrets.sops.yaml, but it is not on the server's PATH");
+        assertThat(ws.load().task("t")).isPresent();
+    }
+
+    private static boolean onPath(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (java.nio.file.Files.isExecutable(Path.of(d.isEmpty() ? "." : d).resolve(tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
