@@ -105,6 +105,7 @@ public final class ServerApp implements AutoCloseable {
         }
         String prefix = archiveConfig.map(a -> a.prefix() == null ? "" : a.prefix()).orElse("");
         var artifacts = artifacts(config, db, archive, prefix, clock);
+        var states = states(config, db, archive, prefix, clock);
         var refs = new JobLogRefs(jobs, logStates);
         // Replicas on PostgreSQL: the shared log is the database's chunks; this server's files follow them.
         boolean replicated = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES;
@@ -195,6 +196,7 @@ public final class ServerApp implements AutoCloseable {
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
                     new dev.stroem.web.ArtifactsApi(artifacts, jobs).register(javalin.routes);
+                    new dev.stroem.web.StateApi(states, catalog, jobs, clock).register(javalin.routes);
                 }));
 
         retries = new dev.stroem.jobs.RetryScheduler(jobs, orchestrator,
@@ -297,6 +299,24 @@ public final class ServerApp implements AutoCloseable {
         }
         return new dev.stroem.artifacts.Artifacts(new dev.stroem.artifacts.ArtifactStore(db),
                 new dev.stroem.artifacts.Artifacts.Settings(store, keyPrefix, settings.maxFileBytes(), settings.maxJobBytes()),
+                clock);
+    }
+
+    /** {@code state_storage}: its own archive, else the log archive under the state prefix, else none (503). */
+    private dev.stroem.state.TaskStates states(ServerConfig config, dev.stroem.jobs.store.Database db,
+            ObjectStore logArchive, String logPrefix, Clock clock) {
+        var settings = config.stateStorage();
+        ObjectStore store = logArchive;
+        String keyPrefix = logPrefix + settings.prefix();
+        if (settings.archive() != null) {
+            store = ObjectStoreFactory.create(settings.archive());
+            if (store instanceof AutoCloseable closeable) {
+                own(closeable);
+            }
+            keyPrefix = (settings.archive().prefix() == null ? "" : settings.archive().prefix()) + settings.prefix();
+        }
+        return new dev.stroem.state.TaskStates(new dev.stroem.state.SnapshotStore(db),
+                new dev.stroem.state.TaskStates.Settings(store, keyPrefix, settings.maxSnapshots()), JsonMapper.create(),
                 clock);
     }
 

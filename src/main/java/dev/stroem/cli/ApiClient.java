@@ -142,6 +142,24 @@ public final class ApiClient {
         }
     }
 
+    /**
+     * {@code POST /api/workspaces/{ws}/tasks/{task}/state} (or {@code /api/workspaces/{ws}/state} when
+     * {@code task} is null) with the gzip tarball {@code tarGz} and the state values as parameters.
+     */
+    public JsonNode uploadState(String workspace, String task, String mode, Map<String, String> values,
+            java.nio.file.Path tarGz) {
+        var query = new LinkedHashMap<String, String>();
+        query.put("mode", mode);
+        values.forEach((k, v) -> query.put(URLEncoder.encode(k, StandardCharsets.UTF_8), v));
+        String path = "/api/workspaces/" + segment(workspace) + (task == null ? "" : "/tasks/" + segment(task)) + "/state";
+        try {
+            return send(request(path + query(query)).header("Content-Type", "application/gzip")
+                    .POST(HttpRequest.BodyPublishers.ofFile(tarGz)));
+        } catch (java.io.FileNotFoundException e) {
+            throw new CliException("cannot read " + tarGz + ": " + e.getMessage(), e);
+        }
+    }
+
     /** {@code GET /api/jobs/{id}/artifacts}. */
     public JsonNode artifacts(String jobId) {
         return send(request("/api/jobs/" + segment(jobId) + "/artifacts").GET());

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "Client of a running Strøm server (the original's stroem-api).",
         subcommands = {TriggerCommand.class, StatusCommand.class, LogsCommand.class, JobsCommand.class,
                 RemoteTasksCommand.class, CancelCommand.class, WorkspacesCommand.class,
-                ArtifactsCommand.class})
+                ArtifactsCommand.class, StateCommand.class})
 public final class StroemApiCommand implements Runnable, ClientRoot {
 
     @Option(names = "--server", paramLabel = "URL", scope = CommandLine.ScopeType.LOCAL,

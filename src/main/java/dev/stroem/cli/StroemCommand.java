@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
         subcommands = {ServerCommand.class, WorkerCommand.class, DevCommand.class, TriggerCommand.class,
                 JobsCommand.class, StatusCommand.class, LogsCommand.class, CancelCommand.class, WorkspacesCommand.class,
                 ValidateCommand.class, RunCommand.class, LocalTasksCommand.class, ActionsCommand.class,
-                TriggersCommand.class, InspectCommand.class, StroemApiCommand.class, ArtifactsCommand.class})
+                TriggersCommand.class, InspectCommand.class, StroemApiCommand.class, ArtifactsCommand.class,
+                StateCommand.class})
 public final class StroemCommand implements Runnable, ClientRoot {
 
     @Option(names = "--server", paramLabel = "URL", scope = CommandLine.ScopeType.LOCAL,

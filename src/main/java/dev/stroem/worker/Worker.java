@@ -57,6 +57,8 @@ public final class Worker {
     private final WorkerApiClient api;
     private final WorkerOptions options;
     private final ScriptRunner runner;
+    private final WorkspaceCache workspaces;
+    private final boolean exclusive;
     private final Semaphore slots;
     private final Duration claimWait;
     private final ExecutorService stepThreads;
@@ -83,6 +85,12 @@ public final class Worker {
         this.api = api;
         this.options = options;
         this.runner = new ScriptRunner(Path.of(config.workDir()), options.killGrace());
+        String cacheDir = config.workspaceCacheDir() != null ? config.workspaceCacheDir()
+                : Path.of(config.workDir(), "workspaces").toString();
+        int retained = config.maxRetainedRevisions() != null ? config.maxRetainedRevisions()
+                : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
+        this.exclusive = Boolean.TRUE.equals(config.exclusive());
+        this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
@@ -96,6 +104,7 @@ public final class Worker {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("The worker is started already");
         }
+        workspaces.clean();
         shipper = new LogShipper(api, new LogSpool(Path.of(config.spoolDir())), options.shipper());
         shipper.start();
         poller = daemon(this::pollLoop, "worker-poll");
@@ -191,7 +200,7 @@ public final class Worker {
                         slots.release(free);
                         break; // shutdown began after the loop's check: no new wait
                     }
-                    claimed = api.claimSteps(id, config.capabilities(), config.tags(), claimWait, free);
+                    claimed = api.claimSteps(id, config.capabilities(), config.tags(), exclusive, claimWait, free);
                 } catch (WorkerApiException e) {
                     slots.release(free);
                     if (e.status() == 404 && reRegister(id)) {
@@ -247,7 +256,7 @@ public final class Worker {
         int failures = 0;
         while (!stopping()) {
             try {
-                workerId = api.register(config.workerName(), config.capabilities(), config.tags());
+                workerId = api.register(config.workerName(), config.capabilities(), config.tags(), exclusive);
                 log.info("Registered with {} as worker '{}' ({}), running up to {} steps at once",
                         config.serverUrl(), config.workerName(), workerId, config.maxConcurrent());
                 return true;
@@ -268,7 +277,7 @@ public final class Worker {
         }
         log.info("The server does not know worker {} (any more); registering again", staleId);
         try {
-            workerId = api.register(config.workerName(), config.capabilities(), config.tags());
+            workerId = api.register(config.workerName(), config.capabilities(), config.tags(), exclusive);
             log.info("Registered again as worker '{}' ({})", config.workerName(), workerId);
             return true;
         } catch (WorkerApiException e) {
@@ -366,8 +375,13 @@ public final class Worker {
             return new StepOutcome(null, "This worker runs script steps, not '" + step.actionType() + "'", null);
         }
         StepProcess process;
-        try {
-            process = runner.start(step, sink);
+        try (WorkspaceCache.Lease checkout = checkout(step)) {
+            if (checkout == null) {
+                return new StepOutcome(null, "Worker shut down", StopReason.SHUTDOWN);
+            }
+            process = runner.start(step, checkout.files(), sink);
+        } catch (WorkspaceUnavailable e) {
+            return new StepOutcome(null, e.getMessage(), null);
         } catch (IOException e) {
             return new StepOutcome(null, "Cannot start the step: " + e.getMessage(), null);
         }
@@ -382,6 +396,44 @@ public final class Worker {
             return process.await();
         } finally {
             cancelPoll.cancel(false);
+        }
+    }
+
+    /** The step's workspace could not be had; the message is the step's error. */
+    private static final class WorkspaceUnavailable extends IOException {
+        WorkspaceUnavailable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The step's workspace revision from the cache, downloaded when needed; retried while the
+     * server is unreachable or failing, null when the worker shuts down meanwhile.
+     */
+    private WorkspaceCache.Lease checkout(ClaimedStep step) throws WorkspaceUnavailable, InterruptedException {
+        var backoff = new Backoff(options.initialBackoff(), options.maxBackoff());
+        int failures = 0;
+        String what = "workspace '" + step.workspace() + "'" + (step.revision() == null ? "" : " at revision " + step.revision());
+        while (true) {
+            try {
+                WorkspaceCache.Lease lease = workspaces.checkout(step.workspace(), step.revision());
+                if (failures > 0) {
+                    log.info("Could download {} after {} failed attempts", what, failures);
+                }
+                return lease;
+            } catch (IOException e) {
+                throw new WorkspaceUnavailable("Cannot get " + what + ": " + e.getMessage());
+            } catch (WorkerApiException e) {
+                if (!e.retryable()) {
+                    throw new WorkspaceUnavailable("Cannot download " + what + ": " + e.getMessage());
+                }
+                if (failures++ == 0) {
+                    log.warn("Cannot download {} for {}; retrying: {}", what, step.describe(), e.getMessage());
+                }
+                if (pause(giveUp, backoff.next()) || killing) {
+                    return null;
+                }
+            }
         }
     }
 

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,10 +65,23 @@ public final class WorkerApiClient {
 
     /** {@code POST /worker/register}: returns the worker id. */
     public String register(String name, List<String> capabilities, List<String> tags) throws InterruptedException {
+        return register(name, capabilities, tags, false);
+    }
+
+    /**
+     * {@code POST /worker/register} with {@code exclusive} (the original's migration 042): sent
+     * only when true, so a default worker registers with servers that do not know the field, and
+     * an exclusive one is refused by them instead of silently taking untagged steps.
+     */
+    public String register(String name, List<String> capabilities, List<String> tags, boolean exclusive)
+            throws InterruptedException {
         var body = new LinkedHashMap<String, Object>();
         body.put("name", name);
         body.put("capabilities", capabilities);
         body.put("tags", tags);
+        if (exclusive) {
+            body.put("exclusive", true);
+        }
         body.put("version", VERSION);
         JsonNode answer = post("/worker/register", body);
         String id = answer.path("worker_id").asText(null);
@@ -95,7 +109,7 @@ public final class WorkerApiClient {
      */
     public Optional<ClaimedStep> claim(String workerId, List<String> capabilities, List<String> tags,
             Duration wait) throws InterruptedException {
-        JsonNode answer = postClaim(workerId, capabilities, tags, wait, null);
+        JsonNode answer = postClaim(workerId, capabilities, tags, false, wait, null);
         if (answer.path("job_id").isNull() || answer.path("job_id").isMissingNode()) {
             return Optional.empty();
         }
@@ -109,7 +123,13 @@ public final class WorkerApiClient {
      */
     public List<ClaimedStep> claimSteps(String workerId, List<String> capabilities, List<String> tags,
             Duration wait, int max) throws InterruptedException {
-        JsonNode answer = postClaim(workerId, capabilities, tags, wait, max);
+        return claimSteps(workerId, capabilities, tags, false, wait, max);
+    }
+
+    /** As {@link #claimSteps(String, List, List, Duration, int)}, with {@code exclusive} (sent only when true). */
+    public List<ClaimedStep> claimSteps(String workerId, List<String> capabilities, List<String> tags,
+            boolean exclusive, Duration wait, int max) throws InterruptedException {
+        JsonNode answer = postClaim(workerId, capabilities, tags, exclusive, wait, max);
         var steps = new java.util.ArrayList<ClaimedStep>();
         if (answer.path("steps").isArray()) {
             for (JsonNode step : answer.path("steps")) {
@@ -121,12 +141,15 @@ public final class WorkerApiClient {
         return steps;
     }
 
-    private JsonNode postClaim(String workerId, List<String> capabilities, List<String> tags, Duration wait,
-            Integer max) throws InterruptedException {
+    private JsonNode postClaim(String workerId, List<String> capabilities, List<String> tags, boolean exclusive,
+            Duration wait, Integer max) throws InterruptedException {
         var body = new LinkedHashMap<String, Object>();
         body.put("worker_id", workerId);
         body.put("capabilities", capabilities);
         body.put("tags", tags);
+        if (exclusive) {
+            body.put("exclusive", true);
+        }
         if (!wait.isZero()) {
             body.put("wait_secs", wait.toSeconds());
         }
@@ -177,6 +200,51 @@ public final class WorkerApiClient {
         body.put("lines", lines);
         JsonNode answer = post("/worker/jobs/" + segment(jobId) + "/logs", body);
         return new LogAck(answer.path("accepted").asInt(lines.size()), answer.path("duplicate").asBoolean(false));
+    }
+
+    /**
+     * {@code GET /worker/workspace/{ws}.tar.gz}, {@code ?revision=} when {@code revision} is
+     * given, {@code If-None-Match} when {@code knownRevision} is: a 200's archive is written to
+     * {@code into}. 404 is an answer here, not an error (a server without workspace downloads
+     * answers it too); any other status but 200 and 304 throws {@link WorkerApiException}.
+     */
+    public WorkspaceDownload downloadWorkspace(String workspace, String revision, String knownRevision, Path into)
+            throws InterruptedException {
+        String path = "/worker/workspace/" + segment(workspace) + ".tar.gz"
+                + (revision == null ? "" : "?revision=" + URLEncoder.encode(revision, StandardCharsets.UTF_8));
+        var builder = request(path).setHeader("Accept", "application/gzip").GET();
+        if (knownRevision != null) {
+            builder.header("If-None-Match", "\"" + knownRevision + "\"");
+        }
+        HttpRequest request = builder.build();
+        HttpResponse<byte[]> response;
+        try {
+            // Only a 200's body is the archive (streamed to the file); any other body is read to explain it.
+            response = http.send(request, info -> info.statusCode() == 200
+                    ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(into), file -> new byte[0])
+                    : HttpResponse.BodySubscribers.ofByteArray());
+        } catch (IOException e) {
+            throw new WorkerApiException(0, "GET " + request.uri().getPath() + " got no answer: " + describe(e), e);
+        }
+        int status = response.statusCode();
+        String named = response.headers().firstValue("X-Revision")
+                .or(() -> response.headers().firstValue("ETag").map(WorkerApiClient::unquote))
+                .filter(r -> !r.isBlank())
+                .orElse(null);
+        if (status == 200 || status == 304 || status == 404) {
+            return new WorkspaceDownload(status, named, status == 200 ? into : null);
+        }
+        String sentence = parse(response.body()).path("error").asText("");
+        throw new WorkerApiException(status, "GET " + request.uri().getPath() + " answered " + status
+                + (sentence.isEmpty() ? "" : ": " + sentence));
+    }
+
+    private static String unquote(String etag) {
+        String t = etag.strip();
+        if (t.startsWith("W/")) {
+            t = t.substring(2);
+        }
+        return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
     }
 
     private JsonNode post(String path, Object body) throws InterruptedException {

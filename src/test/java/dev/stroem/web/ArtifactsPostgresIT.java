@@ -1,5 +1,7 @@
 package dev.stroem.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.stroem.storage.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Artifacts on PostgreSQL, in a dedicated {@code artifact_storage.archive} on S3 (S3Proxy in-process). */
 class ArtifactsPostgresIT extends ArtifactsContract {
@@ -35,6 +38,17 @@ class ArtifactsPostgresIT extends ArtifactsContract {
                     prefix: "v1/"
                     endpoint: "%s"
                 """.formatted(MAX_FILE, MAX_JOB, bucket, S3ProxyServer.REGION, s3.endpoint());
+    }
+
+    @Test
+    void anS3OutageRefusesTheUploadWithNothingRecordedAndARetryAfterwardsWorks() {
+        String jobId = newJob();
+        s3.stop();
+        assertError(upload(jobId, "say-hello", "report.txt", "text/plain", text("report"), true), 503, "unavailable");
+        assertThat(api.get("/api/jobs/" + jobId + "/artifacts").json()).isEmpty();
+        s3.start();
+        assertThat(upload(jobId, "say-hello", "report.txt", "text/plain", text("report"), true).status()).isEqualTo(201);
+        assertThat(api.get("/api/jobs/" + jobId + "/artifacts/report.txt").body()).isEqualTo("report");
     }
 
     @AfterEach

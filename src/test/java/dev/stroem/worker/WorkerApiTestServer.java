@@ -32,6 +32,9 @@ final class WorkerApiTestServer implements AutoCloseable {
     /** A log batch as it arrived, also when it was refused or a duplicate. */
     record BatchAttempt(String jobId, String stepName, String batchId, int lines, int status) {}
 
+    /** A workspace download as it arrived: {@code ?revision=}, {@code If-None-Match} and the status answered. */
+    record WorkspaceRequest(String workspace, String revision, String ifNoneMatch, int status) {}
+
     /** A step completion as it arrived. */
     record Completion(String jobId, String stepName, JsonNode body) {}
 
@@ -52,6 +55,15 @@ final class WorkerApiTestServer implements AutoCloseable {
     /** Stored batches and completions in the order the server recorded them. */
     private final List<String> events = new CopyOnWriteArrayList<>();
 
+    /** Workspace archives by workspace, then revision; and each workspace's current revision. */
+    private final Map<String, Map<String, byte[]>> archives = new ConcurrentHashMap<>();
+    private final Map<String, String> currentRevisions = new ConcurrentHashMap<>();
+    private final List<WorkspaceRequest> workspaceRequests = new CopyOnWriteArrayList<>();
+
+    /** Register and claim bodies as they arrived. */
+    private final List<JsonNode> registerBodies = new CopyOnWriteArrayList<>();
+    private final List<JsonNode> claimBodies = new CopyOnWriteArrayList<>();
+
     /** The {@code max_steps} of each claim as it arrived (0 when absent). */
     private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
     /** Answers {@code max_steps} with {@code steps}, as our server does; off: as the original does. */
@@ -71,6 +83,7 @@ final class WorkerApiTestServer implements AutoCloseable {
             config.routes.post("/worker/jobs/{job}/steps/{step}/complete", this::complete);
             config.routes.get("/worker/jobs/{job}/cancelled", this::cancelled);
             config.routes.post("/worker/jobs/{job}/logs", this::logs);
+            config.routes.get("/worker/workspace/{file}", this::workspace);
         }).start(port);
         port = app.port();
         return this;
@@ -112,6 +125,49 @@ final class WorkerApiTestServer implements AutoCloseable {
         step.put("timeout_secs", timeoutSecs);
         readySteps.add(step);
         return jobId;
+    }
+
+    /**
+     * Serves {@code archive} as {@code revision} of {@code workspace}, from now on its current
+     * revision (the older ones stay available with {@code ?revision=}). Without any, the server
+     * answers 404 for the workspace, as our server did before it delivered workspaces.
+     */
+    void publishWorkspace(String workspace, String revision, byte[] archive) {
+        archives.computeIfAbsent(workspace, k -> new ConcurrentHashMap<>()).put(revision, archive);
+        currentRevisions.put(workspace, revision);
+    }
+
+    /** Offers a step with its whole {@code action_spec} and the revision it runs on (null: none named). */
+    String offerStep(String stepName, Map<String, Object> actionSpec, String revision) {
+        String jobId = UUID.randomUUID().toString();
+        var step = new LinkedHashMap<String, Object>();
+        step.put("job_id", jobId);
+        step.put("workspace", "default");
+        step.put("task_name", "test-task");
+        step.put("step_name", stepName);
+        step.put("action_name", "act");
+        step.put("action_type", "script");
+        step.put("runner", "local");
+        step.put("action_spec", actionSpec);
+        step.put("input", Map.of("name", "World"));
+        step.put("timeout_secs", null);
+        if (revision != null) {
+            step.put("revision", revision);
+        }
+        readySteps.add(step);
+        return jobId;
+    }
+
+    List<JsonNode> registerBodies() {
+        return List.copyOf(registerBodies);
+    }
+
+    List<JsonNode> claimBodies() {
+        return List.copyOf(claimBodies);
+    }
+
+    List<WorkspaceRequest> workspaceRequests() {
+        return List.copyOf(workspaceRequests);
     }
 
     void cancel(String jobId) {
@@ -206,6 +262,7 @@ final class WorkerApiTestServer implements AutoCloseable {
 
     private void register(Context ctx) throws IOException {
         JsonNode body = json.readTree(ctx.body());
+        registerBodies.add(body);
         if (!body.path("name").isTextual()) {
             error(ctx, 400, "Field 'name' is required.");
             return;
@@ -226,6 +283,7 @@ final class WorkerApiTestServer implements AutoCloseable {
 
     private void claim(Context ctx) throws IOException {
         JsonNode request = json.readTree(ctx.body());
+        claimBodies.add(request);
         if (!workers.contains(request.path("worker_id").asText())) {
             error(ctx, 404, "Unknown worker.");
             return;
@@ -316,6 +374,31 @@ final class WorkerApiTestServer implements AutoCloseable {
             return;
         }
         answer(ctx, Map.of("accepted", duplicate ? 0 : lines.size(), "duplicate", duplicate));
+    }
+
+    private void workspace(Context ctx) {
+        String file = ctx.pathParam("file");
+        String ws = file.endsWith(".tar.gz") ? file.substring(0, file.length() - ".tar.gz".length()) : file;
+        String asked = ctx.queryParam("revision");
+        String ifNoneMatch = ctx.header("If-None-Match");
+        String revision = asked != null ? asked : currentRevisions.get(ws);
+        byte[] archive = revision == null ? null : archives.getOrDefault(ws, Map.of()).get(revision);
+        int status;
+        if (archive == null) {
+            status = 404;
+            error(ctx, 404, "No workspace " + ws + (asked == null ? "" : " at revision " + asked) + ".");
+        } else {
+            ctx.header("X-Revision", revision);
+            ctx.header("ETag", "\"" + revision + "\"");
+            if (("\"" + revision + "\"").equals(ifNoneMatch)) {
+                status = 304;
+                ctx.status(304);
+            } else {
+                status = 200;
+                ctx.contentType("application/gzip").result(archive);
+            }
+        }
+        workspaceRequests.add(new WorkspaceRequest(ws, asked, ifNoneMatch, status));
     }
 
     private void answer(Context ctx, Object body) {

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code stroem artifacts list|download} against a real server holding a job's artifacts in its local archive. */
-class ArtifactsCliIT {
+/**
+ * {@code stroem artifacts list|download} and {@code stroem state upload|upload-global} against a real
+ * server keeping artifacts and state in its local archive.
+ */
+class StorageCliIT {
     @TempDir
     static Path dir;
 
@@ -73,5 +76,34 @@ class ArtifactsCliIT {
         try (var files = Files.list(into)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("q1.html", "copy.html");
         }
+    }
+
+    @Test
+    void stateUploadsAsTheOriginalsCliSendsThem() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Files.writeString(certs.resolve("fullchain.pem"), "CERT");
+        Run upload = stroem("state", "upload", "--workspace", "default", "--task", "hello-world", "--state",
+                "domain=example.com", "--state", "expiry=2026-07-21", certs.resolve("fullchain.pem").toString());
+        assertThat(upload.exit()).as(upload.err()).isZero();
+        assertThat(upload.out()).startsWith("Uploaded snapshot ");
+        var latest = server.worker().http().send(server.worker().http().request("/worker/state/default/tasks/hello-world")
+                .GET().build());
+        assertThat(latest.status()).isEqualTo(200);
+        assertThat(latest.header("X-Stroem-State").orElseThrow()).contains("\"domain\":\"example.com\"");
+
+        Run merge = stroem("state", "upload", "-w", "default", "-t", "hello-world", "--mode", "merge", "--state",
+                "expiry=2027-07-21");
+        assertThat(merge.exit()).as(merge.err()).isZero();
+        Run global = stroem("state", "upload-global", "--workspace", "default", "--state", "region=eu");
+        assertThat(global.exit()).as(global.err()).isZero();
+        var jobs = server.api().get("/api/jobs?source_type=upload").json();
+        assertThat(jobs.path("total").asLong()).isEqualTo(3);
+
+        Run unknown = stroem("state", "upload", "--task", "no-such-task", "--state", "a=b");
+        assertThat(unknown.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(unknown.err()).contains("no-such-task");
+        Run badMode = stroem("state", "upload", "--task", "hello-world", "--mode", "sideways");
+        assertThat(badMode.exit()).isEqualTo(ExitCodes.ERROR);
+        assertThat(badMode.err()).contains("--mode");
     }
 }

@@ -1,0 +1,17 @@
+package dev.stroem.state;
+
+/** A refused state request, with the HTTP meaning the web room maps it to; the message is one sentence. */
+public final class StateException extends RuntimeException {
+    public enum Kind { BAD_REQUEST, TOO_LARGE, UNAVAILABLE }
+
+    private final Kind kind;
+
+    public StateException(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}
