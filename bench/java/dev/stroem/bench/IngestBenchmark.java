@@ -126,7 +126,9 @@ public final class IngestBenchmark {
 
     private static Rate http(Settings s, Path dir) throws Exception {
         Files.createDirectories(dir);
-        var config = TestServer.in(dir, "sqlite:" + dir.resolve("stroem.db"));
+        // -Dbench.db=postgres://… measures the PostgreSQL path (each batch a chunk in the database first).
+        String db = System.getProperty("bench.db", "sqlite:" + dir.resolve("stroem.db"));
+        var config = TestServer.in(dir, db);
         if (s.secrets() > 0) {
             // Workspace secrets that never occur in the lines: every line is searched, none is changed.
             var yaml = new StringBuilder("secrets:\n");

@@ -43,6 +43,34 @@ public final class ExternalSecrets {
                 "sops could not decrypt " + file.getFileName());
     }
 
+    /**
+     * The decrypted text of a SOPS-encrypted workflow file given as its captured bytes: they go
+     * through a private temporary copy (same file name, so sops sees the same format), never the
+     * folder, so the text is exactly the captured revision's.
+     */
+    public static String sopsDecrypt(String file, byte[] content) {
+        String fileName = file.substring(file.lastIndexOf('/') + 1);
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("stroem-sops");
+            Path copy = dir.resolve(fileName);
+            Files.write(copy, content);
+            return run(List.of(tool("sops", "decrypt " + fileName), "--decrypt", copy.toString()),
+                    "sops could not decrypt " + fileName);
+        } catch (IOException e) {
+            throw new ToolException("sops could not decrypt " + fileName + ": " + e.getMessage());
+        } finally {
+            if (dir != null) {
+                try {
+                    Files.deleteIfExists(dir.resolve(fileName));
+                    Files.deleteIfExists(dir);
+                } catch (IOException ignored) {
+                    // a leftover temp copy of encrypted text holds nothing readable
+                }
+            }
+        }
+    }
+
     /** The scheme of a reference ({@code ref+vault://}), never its path: the path may say too much. */
     private static String scheme(String reference) {
         int end = reference.indexOf("://");
