@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # HTTP log ingest vs. the log engine's own append rate (see BENCHMARKS.md, "HTTP log ingest").
-# Usage: bench/run-ingest.sh [--rounds 5] [--seconds 6] [--warmup 3] [--pushers 4] [--batch 500] [--line-bytes 100]
+# Usage: bench/run-ingest.sh [--rounds 5] [--seconds 6] [--warmup 3] [--pushers 4] [--batch 500] [--line-bytes 100] [--secrets N]
 #                            [--client raw|jdk] [--only http|engine]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -39,7 +39,7 @@ import java.util.function.IntFunction;
 public final class IngestBenchmark {
 
     private record Settings(int seconds, int warmupSeconds, int rounds, int pushers, int batch, int lineBytes,
-            String mode, String client) {}
+            String mode, String client, int secrets) {}
 
     /** Lines pushed in {@code seconds}, and the CPU time this whole process used meanwhile (server and pushers). */
     private record Rate(long lines, long bytes, double seconds, double cpuSeconds) {
@@ -128,7 +128,16 @@ public final class IngestBenchmark {
         Files.createDirectories(dir);
         // -Dbench.db=postgres://… measures the PostgreSQL path (each batch a chunk in the database first).
         String db = System.getProperty("bench.db", "sqlite:" + dir.resolve("stroem.db"));
-        try (TestServer server = TestServer.in(dir, db).start()) {
+        var config = TestServer.in(dir, db);
+        if (s.secrets() > 0) {
+            // Workspace secrets that never occur in the lines: every line is searched, none is changed.
+            var yaml = new StringBuilder("secrets:\n");
+            for (int i = 0; i < s.secrets(); i++) {
+                yaml.append("  S").append(i).append(": \"tok-").append(Integer.toHexString(0x5eed00 + i * 7919)).append("-value\"\n");
+            }
+            config.workflowFile("secrets.yaml", yaml.toString());
+        }
+        try (TestServer server = config.start()) {
             var json = new ObjectMapper();
             String base = server.url();
             var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -313,6 +322,7 @@ public final class IngestBenchmark {
         int lineBytes = 100;
         String mode = "both";
         String client = "raw";
+        int secrets = 0;
         for (int i = 0; i < args.length; i += 2) {
             if (args[i].equals("--only")) {
                 mode = args[i + 1];
@@ -330,13 +340,14 @@ public final class IngestBenchmark {
                 case "--pushers" -> pushers = v;
                 case "--batch" -> batch = v;
                 case "--line-bytes" -> lineBytes = v;
+                case "--secrets" -> secrets = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (!client.equals("jdk") && !client.equals("raw")) {
             throw new IllegalArgumentException("--client must be jdk or raw");
         }
-        return new Settings(seconds, warmup, rounds, pushers, batch, lineBytes, mode, client);
+        return new Settings(seconds, warmup, rounds, pushers, batch, lineBytes, mode, client, secrets);
     }
 
     /**

@@ -139,8 +139,10 @@ public final class ServerApp implements AutoCloseable {
                     archived);
         }
         Runnable wakeUploader = uploader == null ? () -> {} : uploader::wake;
+        // Every known secret is masked in each line before it is stored (so also in streams and archives).
+        var masks = new dev.stroem.jobs.JobSecrets(jobs, catalog);
         var logWriter = new JobLogWriter(appender, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
-                wakeUploader);
+                wakeUploader, masks);
         var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
                 wakeUploader, liveLogEnding, clock, jobFiles(config, artifacts)));
@@ -168,7 +170,7 @@ public final class ServerApp implements AutoCloseable {
         var authWiring = AuthWiring.create(config, db, clock);
         var guard = new dev.stroem.web.RouteGuard(authWiring.authenticator(), authWiring.policy(),
                 new dev.stroem.web.TaskRefs(catalog, jobs));
-        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, triggerListing, json);
+        var jobsApi = new JobsApi(catalog, orchestrator, jobs, archive == null ? null : logStates, triggerListing, masks, json);
         var logsApi = new LogsApi(jobs, refs, reader, storage.read().tailDefaultBytes());
         var dispatcher = new StepDispatcher(orchestrator, StepDispatcher.START_DEADLINE);
         hints.subscribe(dev.stroem.cluster.ClusterHints.STEPS_READY, payload -> dispatcher.stepsReady());

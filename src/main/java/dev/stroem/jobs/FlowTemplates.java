@@ -15,9 +15,12 @@ import java.util.Map;
  */
 final class FlowTemplates {
     private final JobPlanner planner;
+    private final java.util.function.Function<String, Map<String, String>> secrets;
 
-    FlowTemplates(JobPlanner planner) {
+    /** @param secrets a workspace's resolved {@code secrets:} by its name (empty when it has none) */
+    FlowTemplates(JobPlanner planner, java.util.function.Function<String, Map<String, String>> secrets) {
         this.planner = planner;
+        this.secrets = secrets;
     }
 
     /**
@@ -37,7 +40,7 @@ final class FlowTemplates {
     DagEvaluation.Conditions conditions(Job job, Map<String, Object> outputs) {
         return step -> {
             try {
-                return planner.condition(step.control().whenCondition(), job.input(), outputs,
+                return planner.condition(step.control().whenCondition(), job.input(), outputs, secrets.apply(job.workspace()),
                         "step '" + step.stepName() + "' when")
                         ? DagEvaluation.Verdict.RUN : DagEvaluation.Verdict.SKIP;
             } catch (TemplateException e) {
@@ -50,7 +53,7 @@ final class FlowTemplates {
         return placeholder -> {
             List<Object> items;
             try {
-                items = planner.loopItems(placeholder.control().forEachExpr(), job.input(), outputs,
+                items = planner.loopItems(placeholder.control().forEachExpr(), job.input(), outputs, secrets.apply(job.workspace()),
                         "step '" + placeholder.stepName() + "' for_each");
             } catch (TemplateException | IllegalArgumentException e) {
                 return DagEvaluation.Items.fail("for_each expression error: " + e.getMessage());

@@ -50,7 +50,8 @@ public final class Orchestrator {
         this.outputs = outputs;
         this.logs = logs;
         this.finalizer = finalizer;
-        this.templates = new FlowTemplates(planner);
+        this.templates = new FlowTemplates(planner, ws -> catalog.snapshot().workspace(ws)
+                .map(dev.stroem.workflow.Workspace::secrets).orElse(Map.of()));
         this.json = json;
         this.clock = clock;
     }
@@ -130,7 +131,7 @@ public final class Orchestrator {
         var task = workspace.task(taskName)
                 .orElseThrow(() -> new JobNotFoundException("no task named \"" + taskName + "\" in workspace \""
                         + workspaceName + "\""));
-        var input = planner.resolveTaskInput(task, given == null ? Map.of() : given);
+        var input = planner.resolveTaskInput(workspace, task, given == null ? Map.of() : given);
         var snapshot = catalog.snapshot();
         var steps = task.steps().stream().map(s -> newStep(snapshot, s)).toList();
         // Hook jobs are made by the finaliser and never retried; every other job of a task with retry may be.
@@ -509,18 +510,25 @@ public final class Orchestrator {
      * @return false when the step was started, ended or claimed by someone else meanwhile
      */
     public boolean requeueUnstarted(String jobId, String stepName, String workerId, String source, String message) {
+        var seen = jobs.steps(jobId).stream().filter(s -> s.stepName().equals(stepName)).findFirst().orElse(null);
+        if (seen == null || seen.status() != StepStatus.RUNNING || seen.startedAt() != null
+                || !workerId.equals(seen.workerId())) {
+            return false;
+        }
         // The claim's time tells this claim from a later one of the same step: its event is written once.
-        var claimedAt = jobs.inJob(jobId, tx -> {
+        // Written before the step is ready again, so whoever takes it next (a waiting claim, at once)
+        // finds the reason already in the log; a requeue that then loses a race leaves only the event.
+        Instant claimedAt = seen.claimedAt() == null ? Instant.EPOCH : seen.claimedAt();
+        logs.serverEvent(jobId, ServerEventIds.requeued(jobId, stepName, claimedAt), source, message);
+        return jobs.inJob(jobId, tx -> {
             var step = tx.step(stepName).orElse(null);
             if (step == null || step.status() != StepStatus.RUNNING || step.startedAt() != null
-                    || !workerId.equals(step.workerId())) {
-                return Optional.<Instant>empty();
+                    || !workerId.equals(step.workerId()) || !java.util.Objects.equals(step.claimedAt(), seen.claimedAt())) {
+                return false;
             }
             tx.requeueStep(stepName, now());
-            return Optional.ofNullable(step.claimedAt()).or(() -> Optional.of(Instant.EPOCH));
-        }).flatMap(c -> c);
-        claimedAt.ifPresent(at -> logs.serverEvent(jobId, ServerEventIds.requeued(jobId, stepName, at), source, message));
-        return claimedAt.isPresent();
+            return true;
+        }).orElse(false);
     }
 
     /** Cancels a pending or running job: its steps stop, and workers learn it from {@code /cancelled}. */

@@ -30,12 +30,15 @@ public final class JobsApi {
     private final LogStateStore archives;
     private final RequestBodies bodies;
     private final dev.stroem.triggers.TriggerListing triggers;
+    private final dev.stroem.secrets.MaskSource masks;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     /** {@code archives} is null when no archive is configured (the job detail then has no {@code archive}). */
     public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, LogStateStore archives,
-            dev.stroem.triggers.TriggerListing triggers, com.fasterxml.jackson.databind.ObjectMapper json) {
+            dev.stroem.triggers.TriggerListing triggers, dev.stroem.secrets.MaskSource masks,
+            com.fasterxml.jackson.databind.ObjectMapper json) {
         this.triggers = triggers;
+        this.masks = masks;
         this.catalog = catalog;
         this.orchestrator = orchestrator;
         this.jobs = jobs;
@@ -163,7 +166,8 @@ public final class JobsApi {
         String id = IdParams.jobId(ctx);
         var job = jobs.findJob(id).orElseThrow(() -> new NotFoundResponse("no job with id " + id));
         var archive = archives == null ? null : archives.find(id).orElse(null);
-        ctx.json(JobDetailView.of(job, jobs.steps(id), archive, jobs.hookJobsOf(id)));
+        // Secrets in inputs, outputs, error messages and hook context never leave the server.
+        ctx.json(MaskedJson.of(json, JobDetailView.of(job, jobs.steps(id), archive, jobs.hookJobsOf(id)), masks.forJob(id)));
     }
 
     private void cancel(Context ctx) {

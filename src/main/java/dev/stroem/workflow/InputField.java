@@ -30,7 +30,8 @@ public record InputField(
         @JsonProperty("options") List<String> options,
         @JsonProperty("allow_custom") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean allowCustom,
         @JsonProperty("multiple") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean multiple,
-        @JsonProperty("order") Integer order) {
+        @JsonProperty("order") Integer order,
+        @JsonProperty("secret") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean secret) {
 
     /** The primitive types of the original; connection types are out of scope. */
     public static final Set<String> TYPES =
@@ -43,7 +44,13 @@ public record InputField(
 
     /** A field without options, custom values, multi-select or order. */
     public InputField(String type, String name, String description, boolean required, Object defaultValue, List<String> options) {
-        this(type, name, description, required, defaultValue, options, false, false, null);
+        this(type, name, description, required, defaultValue, options, false, false, null, false);
+    }
+
+    /** A field as before {@code secret} (whose values are masked wherever they would show) existed. */
+    public InputField(String type, String name, String description, boolean required, Object defaultValue,
+            List<String> options, boolean allowCustom, boolean multiple, Integer order) {
+        this(type, name, description, required, defaultValue, options, allowCustom, multiple, order, false);
     }
 
     /** True when a value must be one of {@link #options}. */
@@ -52,6 +59,7 @@ public record InputField(
     }
 
     InputField withType(String newType) {
-        return new InputField(newType, name, description, required, defaultValue, options, allowCustom, multiple, order);
+        return new InputField(newType, name, description, required, defaultValue, options, allowCustom, multiple, order,
+                secret);
     }
 }

@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  */
 final class InputSchemaCheck {
 
+    private static final java.util.regex.Pattern CONNECTION_TYPE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][\\w.-]*");
+
     private InputSchemaCheck() {}
 
     /** @return the schema with types normalised, in declared order; fields without a definition are left out */
@@ -32,8 +34,11 @@ final class InputSchemaCheck {
             if (type == null) {
                 problems.accept(what + " needs a 'type'");
             } else if (!InputField.TYPES.contains(type)) {
-                problems.accept(what + " has type '" + type
-                        + "', which is not one of string, text, integer, number, boolean, date, datetime");
+                // A connection type, perhaps of another file: the loader checks it once it read them all.
+                if (!CONNECTION_TYPE_NAME.matcher(type).matches()) {
+                    problems.accept(what + " has type '" + type
+                            + "', which is not one of string, text, integer, number, boolean, date, datetime");
+                }
             } else {
                 checkSelect(what, def.withType(type), problems);
             }

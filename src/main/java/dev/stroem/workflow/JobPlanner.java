@@ -51,6 +51,34 @@ public final class JobPlanner {
     }
 
     /**
+     * As {@link #resolveTaskInput(Task, Map)}, then each field whose type is a connection type takes
+     * the named connection's values (an object given instead is used as it is).
+     *
+     * @throws InputException naming a field whose connection does not exist or is of another type
+     */
+    public Map<String, Object> resolveTaskInput(Workspace workspace, Task task, Map<String, Object> given) {
+        var input = new LinkedHashMap<>(resolveTaskInput(task, given));
+        var fields = new ArrayList<String>();
+        var problems = new ArrayList<String>();
+        task.input().forEach((name, field) -> {
+            if (!workspace.connectionTypes().containsKey(field.type()) || !(input.get(name) instanceof String ref)) {
+                return;
+            }
+            var connection = workspace.connections().get(ref);
+            if (connection == null || connection.type() != null && !connection.type().equals(field.type())) {
+                fields.add(name);
+                problems.add("input." + name + ": no connection named '" + ref + "' of type " + field.type());
+            } else {
+                input.put(name, connection.values());
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new InputException(fields, String.join("; ", problems));
+        }
+        return input;
+    }
+
+    /**
      * Renders one step for a worker.
      *
      * @param jobInput the job's resolved input ({@link #resolveTaskInput})
@@ -90,8 +118,8 @@ public final class JobPlanner {
             throw new IllegalStateException("step '" + stepName + "' references action '" + step.action().name()
                     + "' of another workspace, which was not resolved");
         }
-        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop);
-        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop);
+        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop, workspace.secrets());
+        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, workspace.secrets());
     }
 
     /** The template variable {@code each} of a loop instance: {@code each.item} and {@code each.index}. */
@@ -104,12 +132,13 @@ public final class JobPlanner {
 
     /** The step's rendered input, before the action's schema is applied. */
     public Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput, Map<String, Object> stepOutputs) {
-        return renderStepInput(task, step, jobInput, stepOutputs, null);
+        return renderStepInput(task, step, jobInput, stepOutputs, null, Map.of());
     }
 
     private Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput,
-            Map<String, Object> stepOutputs, Map<String, Object> loop) {
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Map<String, String> secrets) {
         Map<String, Object> context = stepContext(stepOutputs, loop);
+        context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         var rendered = new LinkedHashMap<String, Object>();
         step.input().forEach((key, value) ->
@@ -132,13 +161,14 @@ public final class JobPlanner {
      * @param what names the step or hook in error messages, e.g. "step 'deploy'"
      */
     public RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs, String what) {
-        return renderAction(action, input, stepOutputs, what, null);
+        return renderAction(action, input, stepOutputs, what, null, Map.of());
     }
 
     private RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs,
-            String what, Map<String, Object> loop) {
+            String what, Map<String, Object> loop, Map<String, String> secrets) {
         Map<String, Object> withDefaults = InputResolver.withDefaults(action.input(), input == null ? Map.of() : input);
         Map<String, Object> context = stepContext(stepOutputs, loop);
+        context.put("secret", secrets);
         context.put("input", withDefaults);
         String script = action.script() == null ? null
                 : templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
@@ -161,7 +191,14 @@ public final class JobPlanner {
      * @throws TemplateException when it refers to something undefined or fails otherwise
      */
     public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs, String where) {
+        return condition(expression, jobInput, stepOutputs, Map.of(), where);
+    }
+
+    /** As {@link #condition(String, Map, Map, String)}, with the workspace's {@code secret.*}. */
+    public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
+            Map<String, String> secrets, String where) {
         Map<String, Object> context = stepContext(stepOutputs);
+        context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         return FlowControl.truthy(templates.render(expression, context, where));
     }
@@ -178,10 +215,11 @@ public final class JobPlanner {
                 "hook action '" + hook.action() + "' is not in workspace '" + workspace.name() + "'"));
         Map<String, Object> templateContext = new HashMap<>();
         templateContext.put("hook", context.toTemplateContext());
+        templateContext.put("secret", workspace.secrets());
         var input = new LinkedHashMap<String, Object>();
         hook.input().forEach((key, value) ->
                 input.put(key, templates.renderValue(value, templateContext, "hook '" + hook.action() + "' input '" + key + "'")));
-        return renderAction(action, input, null, "hook '" + hook.action() + "'");
+        return renderAction(action, input, null, "hook '" + hook.action() + "'", null, workspace.secrets());
     }
 
     /**
@@ -193,7 +231,14 @@ public final class JobPlanner {
      */
     public List<Object> loopItems(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
             String where) {
+        return loopItems(expression, jobInput, stepOutputs, Map.of(), where);
+    }
+
+    /** As {@link #loopItems(String, Map, Map, String)}, with the workspace's {@code secret.*}. */
+    public List<Object> loopItems(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
+            Map<String, String> secrets, String where) {
         Map<String, Object> context = stepContext(stepOutputs);
+        context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         Object rendered = templates.renderValue(expression, context, where);
         if (rendered instanceof List<?> list) {

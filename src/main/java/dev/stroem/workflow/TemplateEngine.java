@@ -266,13 +266,65 @@ public final class TemplateEngine {
         }
     }
 
-    /** Tera spells the fallback {@code default(value='x')}; Pebble {@code default('x')}. Accept both. */
+    /**
+     * Tera spells the fallback {@code default(value='x')}; Pebble {@code default('x')}. Accept both.
+     * Also the original's {@code | vals} (resolves {@code ref+…} with the vals CLI; anything else
+     * passes through) and Tera's {@code get_env(name=…, default=…)}.
+     */
     private static final class TeraCompatibility extends AbstractExtension {
         @Override
         public Map<String, Filter> getFilters() {
             var filters = new HashMap<String, Filter>(TeraFilters.all());
             filters.put("default", new TeraDefaultFilter());
+            filters.put("vals", new ValsFilter());
             return filters;
+        }
+
+        @Override
+        public Map<String, io.pebbletemplates.pebble.extension.Function> getFunctions() {
+            return Map.of("get_env", new GetEnvFunction());
+        }
+    }
+
+    private static final class ValsFilter implements Filter {
+        @Override
+        public List<String> getArgumentNames() {
+            return List.of();
+        }
+
+        @Override
+        public Object apply(Object input, Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int lineNumber) {
+            if (!dev.stroem.secrets.ExternalSecrets.isReference(input)) {
+                return input;
+            }
+            try {
+                return dev.stroem.secrets.ExternalSecrets.vals((String) input);
+            } catch (dev.stroem.secrets.ExternalSecrets.ToolException e) {
+                throw new PebbleException(null, e.getMessage(), lineNumber, self.getName());
+            }
+        }
+    }
+
+    private static final class GetEnvFunction implements io.pebbletemplates.pebble.extension.Function {
+        @Override
+        public List<String> getArgumentNames() {
+            return List.of("name", "default");
+        }
+
+        @Override
+        public Object execute(Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int lineNumber) {
+            Object name = args.get("name");
+            if (!(name instanceof String variable) || variable.isEmpty()) {
+                throw new PebbleException(null, "get_env needs name=\"VARIABLE\"", lineNumber, self.getName());
+            }
+            String value = System.getenv(variable);
+            if (value != null) {
+                return value;
+            }
+            if (args.get("default") != null) {
+                return args.get("default");
+            }
+            throw new PebbleException(null, "environment variable " + variable + " is not set", lineNumber, self.getName());
         }
     }
 

@@ -29,12 +29,12 @@ final class WorkflowFileParser {
 
     /** Features of the original we do not run. Rejected, never ignored: ignoring them would change what a task does. */
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of(
-            "secrets", "connections", "connection_types", "mcp_servers", "on_suspended", "libraries");
+             "mcp_servers", "on_suspended", "libraries");
     private static final Set<String> UNSUPPORTED_ACTION_FIELDS = Set.of(
             "image", "cmd", "command", "entrypoint", "manifest", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
             "max_tokens", "temperature", "tools", "max_turns", "interactive", "message");
     private static final Set<String> UNSUPPORTED_STEP_FIELDS = Set.of("continue_when_skipped");
-    private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of("secret");
+    private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of();
     private static final Set<String> UNSUPPORTED_TASK_FIELDS = Set.of("on_suspended");
 
     private final YAMLMapper yaml;
@@ -57,7 +57,10 @@ final class WorkflowFileParser {
             Hooks hooks,
             Set<String> brokenActions,
             Set<String> brokenTasks,
-            List<WorkflowError> errors) {}
+            List<WorkflowError> errors,
+            Map<String, String> secrets,
+            Map<String, Map<String, InputField>> connectionTypes,
+            Map<String, Map<String, Object>> connections) {}
 
     /** A locally valid task whose named-action steps are not resolved yet. */
     record TaskDraft(Task task, Map<String, String> actionRefs) {}
@@ -69,6 +72,9 @@ final class WorkflowFileParser {
         var brokenActions = new HashSet<String>();
         var brokenTasks = new HashSet<String>();
         var triggerList = new ArrayList<Trigger>();
+        var secrets = new LinkedHashMap<String, String>();
+        var connectionTypes = new LinkedHashMap<String, Map<String, InputField>>();
+        var connections = new LinkedHashMap<String, Map<String, Object>>();
         Hooks hooks = Hooks.NONE;
 
         JsonNode root;
@@ -76,14 +82,14 @@ final class WorkflowFileParser {
             root = yaml.readTree(content);
         } catch (JsonProcessingException e) {
             errors.add(WorkflowError.ofFile(file, line(e), syntaxMessage(e)));
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
         }
         if (!root.isObject()) {
             errors.add(WorkflowError.ofFile(file, null, "a workflow file must be a mapping with 'actions:' and 'tasks:'"));
-            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+            return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
         }
 
         var hookLists = new LinkedHashMap<String, List<Hook>>();
@@ -113,17 +119,61 @@ final class WorkflowFileParser {
                         triggerList.add(trigger);
                     }
                 });
+                case "secrets" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    // Rendered (get_env, | vals) once the whole workspace is read: see WorkspaceLoader.
+                    if (node == null || !node.isValueNode() || node.isNull()) {
+                        errors.add(WorkflowError.ofFile(file, null, "secret '" + NameRules.printable(name)
+                                + "' must be a text, e.g. \"{{ get_env(name='DB_PASSWORD') }}\""));
+                    } else {
+                        checkTemplate(node.asText(), "secret '" + name + "'",
+                                message -> errors.add(WorkflowError.ofFile(file, null, message)));
+                        secrets.put(name, node.asText());
+                    }
+                });
+                case "connection_types" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    Problems problems = message -> errors.add(WorkflowError.ofFile(file, null,
+                            "connection type '" + NameRules.printable(name) + "': " + message));
+                    if (node == null || !node.isObject()) {
+                        problems.add("must be a mapping of properties, e.g. host: { type: string, required: true }");
+                        return;
+                    }
+                    var properties = new LinkedHashMap<String, InputField>();
+                    node.fields().forEachRemaining(p -> {
+                        InputField field = bind(p.getValue(), InputField.class, Set.of(), m -> problems.add("'" + p.getKey() + "': " + m));
+                        if (field != null) {
+                            properties.put(p.getKey(), field);
+                        }
+                    });
+                    var checked = InputSchemaCheck.check(properties, problems::add);
+                    checked.forEach((prop, field) -> {
+                        if (field.type() != null && !InputField.TYPES.contains(field.type())) {
+                            problems.add("property '" + prop + "' has type '" + field.type()
+                                    + "', which is not one of string, text, integer, number, boolean, date, datetime");
+                        }
+                    });
+                    connectionTypes.put(name, checked);
+                });
+                case "connections" -> forEachEntry(file, key, value, errors, (name, node) -> {
+                    if (node == null || !node.isObject()) {
+                        errors.add(WorkflowError.ofFile(file, null, "connection '" + NameRules.printable(name)
+                                + "' must be a mapping of its values (and optionally its type)"));
+                        return;
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> values = yaml.convertValue(node, LinkedHashMap.class);
+                    connections.put(name, values);
+                });
                 case "on_success", "on_error", "on_cancel" -> {
                     List<Hook> parsed = parseHooks(file, null, key, value, errors);
                     hookLists.put(key, parsed == null ? List.of() : parsed);
                 }
                 default -> errors.add(WorkflowError.ofFile(file, null, UNSUPPORTED_TOP_LEVEL.contains(key)
                         ? "'" + key + "' is not supported by Strøm for the JVM"
-                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, on_success, on_error, on_cancel)"));
+                        : "unknown top-level key '" + key + "' (expected actions, tasks, triggers, secrets, connection_types, connections, on_success, on_error, on_cancel)"));
             }
         }
         hooks = new Hooks(hookLists.get("on_success"), hookLists.get("on_error"), hookLists.get("on_cancel"));
-        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors);
+        return new ParsedFile(actions, tasks, triggerList, hooks, brokenActions, brokenTasks, errors, secrets, connectionTypes, connections);
     }
 
     // ---------------------------------------------------------------- actions

@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param triggers valid triggers (scheduler and webhook) by their key, in file order
  * @param files the folder's files these definitions were read from (null when it could not be read)
  * @param warnings what loaded but deserves a look (an action defined twice: the later file wins)
+ * @param secrets the {@code secrets:} entries, resolved at load: templates see them as {@code secret.*}
+ * @param connectionTypes {@code connection_types:}: each type's properties
+ * @param connections {@code connections:}, resolved at load
  */
 public record Workspace(
         String name,
@@ -26,9 +29,15 @@ public record Workspace(
         List<WorkflowError> errors,
         Map<String, Trigger> triggers,
         WorkspaceFiles files,
-        List<String> warnings) {
+        List<String> warnings,
+        Map<String, String> secrets,
+        Map<String, Map<String, InputField>> connectionTypes,
+        Map<String, Connection> connections) {
 
     public Workspace {
+        secrets = OrderedCopies.map(secrets);
+        connectionTypes = OrderedCopies.map(connectionTypes);
+        connections = OrderedCopies.map(connections);
         triggers = OrderedCopies.map(triggers);
         actions = OrderedCopies.map(actions);
         tasks = OrderedCopies.map(tasks);
@@ -40,19 +49,26 @@ public record Workspace(
     /** A workspace without triggers. */
     public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
             List<WorkflowError> errors) {
-        this(name, root, actions, tasks, hooks, errors, Map.of(), null, List.of());
+        this(name, root, actions, tasks, hooks, errors, Map.of(), null, List.of(), Map.of(), Map.of(), Map.of());
     }
 
     /** This workspace with further warnings. */
     public Workspace withWarnings(List<String> more) {
         var all = new java.util.ArrayList<>(warnings);
         all.addAll(more);
-        return new Workspace(name, root, actions, tasks, hooks, errors, triggers, files, all);
+        return new Workspace(name, root, actions, tasks, hooks, errors, triggers, files, all, secrets, connectionTypes,
+                connections);
     }
 
     /** The revision these definitions were read at: null when the folder could not be read. */
     public String revision() {
         return files == null ? null : files.revision();
+    }
+
+    /** Secrets never appear in logs of the workspace itself. */
+    @Override
+    public String toString() {
+        return "Workspace[" + name + ", " + tasks.size() + " tasks, " + secrets.size() + " secrets, revision " + revision() + "]";
     }
 
     /** The enabled webhook trigger with this URL name, if this workspace has one. */

@@ -34,6 +34,7 @@ public final class WorkspaceLoader {
     private static final int MAX_DEPTH = 10;
 
     private final WorkflowFileParser parser;
+    private final TemplateEngine templates;
     private final WorkspaceCapture capture = new WorkspaceCapture();
 
     public WorkspaceLoader() {
@@ -42,12 +43,19 @@ public final class WorkspaceLoader {
 
     public WorkspaceLoader(TemplateEngine templates) {
         this.parser = new WorkflowFileParser(templates);
+        this.templates = templates;
     }
 
     /** The folder scanned for workflow files of the workspace at {@code root}. */
     public static Path scanDir(Path root) {
         Path workflows = root.resolve(WORKFLOWS_DIR);
         return Files.isDirectory(workflows) ? workflows : root;
+    }
+
+    /** {@code *.sops.yaml} / {@code *.sops.yml}: decrypted with the sops CLI before loading. */
+    static boolean sopsEncrypted(String file) {
+        String n = file.substring(file.lastIndexOf('/') + 1);
+        return n.endsWith(".sops.yaml") || n.endsWith(".sops.yml");
     }
 
     /** Captures the folder at {@code root} consistently, then loads the definitions of that capture. */
@@ -99,11 +107,22 @@ public final class WorkspaceLoader {
         var taskFiles = new HashMap<String, String>();
         var fileHooks = new LinkedHashMap<String, Hooks>();
         var triggerDrafts = new ArrayList<Trigger>();
+        var secretTemplates = new LinkedHashMap<String, String>();
+        var secretFiles = new HashMap<String, String>();
+        var connectionTypes = new LinkedHashMap<String, Map<String, InputField>>();
+        var rawConnections = new LinkedHashMap<String, Map<String, Object>>();
+        var connectionFiles = new HashMap<String, String>();
+
         for (String file : workflowFiles) {
             String content;
             try {
-                content = StandardCharsets.UTF_8.newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(files.files().get(file).content())).toString();
+                byte[] bytes = files.files().get(file).content();
+                content = sopsEncrypted(file)
+                        ? dev.stroem.secrets.ExternalSecrets.sopsDecrypt(file, bytes)
+                        : StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (dev.stroem.secrets.ExternalSecrets.ToolException e) {
+                errors.add(WorkflowError.ofFile(file, null, e.getMessage()));
+                continue;
             } catch (CharacterCodingException e) {
                 errors.add(WorkflowError.ofFile(file, null, "file is not valid UTF-8"));
                 continue;
@@ -146,6 +165,30 @@ public final class WorkspaceLoader {
             }
             parsed.brokenTasks().forEach(broken -> taskFiles.putIfAbsent(broken, file));
             triggerDrafts.addAll(parsed.triggers());
+            parsed.connectionTypes().forEach((type, properties) -> {
+                String first = connectionFiles.putIfAbsent("type:" + type, file);
+                if (first != null) {
+                    errors.add(WorkflowError.ofFile(file, null, "connection type '" + type + "' is already defined in " + first));
+                } else {
+                    connectionTypes.put(type, properties);
+                }
+            });
+            parsed.connections().forEach((connection, values) -> {
+                String first = connectionFiles.putIfAbsent(connection, file);
+                if (first != null) {
+                    errors.add(WorkflowError.ofFile(file, null, "connection '" + connection + "' is already defined in " + first));
+                } else {
+                    rawConnections.put(connection, values);
+                }
+            });
+            for (var secret : parsed.secrets().entrySet()) {
+                String first = secretFiles.putIfAbsent(secret.getKey(), file);
+                if (first != null) {
+                    errors.add(WorkflowError.ofFile(file, null, "secret '" + secret.getKey() + "' is already defined in " + first));
+                } else {
+                    secretTemplates.put(secret.getKey(), secret.getValue());
+                }
+            }
             fileHooks.put(file, parsed.hooks());
         }
 
@@ -163,7 +206,116 @@ public final class WorkspaceLoader {
         var triggers = checkTriggers(triggerDrafts, tasks, taskFiles, errors);
         // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
         errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, files, warnings);
+        var secrets = resolveSecrets(secretTemplates, secretFiles, errors);
+        var connections = resolveConnections(rawConnections, connectionTypes, connectionFiles, secrets, errors);
+        checkInputTypes(actions, tasks, actionFiles, taskFiles, connectionTypes, errors);
+        errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, files, warnings, secrets,
+                connectionTypes, connections);
+    }
+
+    /**
+     * Typed connections get their type's defaults and must have its required fields; string values
+     * are templates ({@code | vals}, {@code get_env}, {@code secret.*}) rendered once here.
+     */
+    private Map<String, Connection> resolveConnections(Map<String, Map<String, Object>> raw,
+            Map<String, Map<String, InputField>> types, Map<String, String> files, Map<String, String> secrets,
+            List<WorkflowError> errors) {
+        var out = new LinkedHashMap<String, Connection>();
+        raw.forEach((name, given) -> {
+            String file = files.get(name);
+            var values = new LinkedHashMap<>(given);
+            Object typeValue = values.remove("type");
+            String type = typeValue == null ? null : String.valueOf(typeValue);
+            var problems = new ArrayList<String>();
+            Map<String, InputField> schema = Map.of();
+            if (type != null) {
+                schema = types.get(type);
+                if (schema == null) {
+                    problems.add("type '" + type + "' is not a connection type of the workspace");
+                    schema = Map.of();
+                }
+            }
+            var context = Map.<String, Object>of("secret", secrets);
+            for (var entry : values.entrySet()) {
+                if (entry.getValue() instanceof String text) {
+                    if (text.isEmpty()) {
+                        problems.add("'" + entry.getKey() + "' is empty");
+                        continue;
+                    }
+                    try {
+                        entry.setValue(templates.render(text, context, "connection '" + name + "' field '" + entry.getKey() + "'"));
+                    } catch (TemplateException e) {
+                        problems.add(e.getMessage());
+                    }
+                }
+            }
+            var secretFields = new java.util.HashSet<String>();
+            schema.forEach((prop, field) -> {
+                if (values.get(prop) == null && field.defaultValue() != null) {
+                    values.put(prop, field.defaultValue());
+                }
+                if (values.get(prop) == null && field.required()) {
+                    problems.add("'" + prop + "' is required by type '" + type + "'");
+                }
+                if (field.secret()) {
+                    secretFields.add(prop);
+                }
+            });
+            problems.forEach(p -> errors.add(WorkflowError.ofFile(file, null, "connection '" + name + "': " + p)));
+            if (problems.isEmpty()) {
+                out.put(name, new Connection(name, type, values, secretFields));
+            }
+        });
+        return out;
+    }
+
+    /** An input field of a type that is not one of the primitives must name a connection type. */
+    private static void checkInputTypes(Map<String, Action> actions, Map<String, Task> tasks, Map<String, String> actionFiles,
+            Map<String, String> taskFiles, Map<String, Map<String, InputField>> types, List<WorkflowError> errors) {
+        actions.values().forEach(action -> action.input().forEach((field, def) -> {
+            if (unknownType(def, types)) {
+                errors.add(WorkflowError.ofAction(actionFiles.get(action.name()), action.name(), typeMessage(field, def)));
+            }
+        }));
+        // A task that cannot take its input is not loaded, as with any other error in it.
+        tasks.values().removeIf(task -> {
+            boolean bad = false;
+            for (var entry : task.input().entrySet()) {
+                if (unknownType(entry.getValue(), types)) {
+                    errors.add(WorkflowError.ofTask(taskFiles.get(task.name()), task.name(), null,
+                            typeMessage(entry.getKey(), entry.getValue())));
+                    bad = true;
+                }
+            }
+            return bad;
+        });
+    }
+
+    private static boolean unknownType(InputField def, Map<String, Map<String, InputField>> types) {
+        return def.type() != null && !InputField.TYPES.contains(def.type()) && !types.containsKey(def.type());
+    }
+
+    private static String typeMessage(String field, InputField def) {
+        return "input field '" + field + "' has type '" + def.type()
+                + "', which is not one of string, text, integer, number, boolean, date, datetime, nor a connection type";
+    }
+
+    /**
+     * Renders each {@code secrets:} entry once, as the original does at load: static text, {@code
+     * get_env(name=…)} or {@code | vals}. A secret that cannot be resolved is a load error naming it
+     * (and, when a tool is missing, the tool); its value is never in a message.
+     */
+    private Map<String, String> resolveSecrets(Map<String, String> raw, Map<String, String> files, List<WorkflowError> errors) {
+        var resolved = new LinkedHashMap<String, String>();
+        raw.forEach((key, template) -> {
+            try {
+                resolved.put(key, templates.render(template, Map.of(), "secret '" + key + "'"));
+            } catch (TemplateException e) {
+                errors.add(WorkflowError.ofFile(files.get(key), null, e.getMessage()));
+            }
+        });
+        return resolved;
     }
 
     /**
@@ -310,7 +462,10 @@ public final class WorkspaceLoader {
                 continue;
             }
             String below = underWorkflows ? path.substring(prefix.length()) : path;
-            if ((path.endsWith(".yaml") || path.endsWith(".yml")) && below.split("/").length <= MAX_DEPTH) {
+            String fileName = path.substring(path.lastIndexOf('/') + 1);
+            // SOPS' own configuration file is not a workflow file, as in the original.
+            boolean sopsConfig = fileName.equals(".sops.yaml") || fileName.equals(".sops.yml");
+            if ((path.endsWith(".yaml") || path.endsWith(".yml")) && !sopsConfig && below.split("/").length <= MAX_DEPTH) {
                 found.add(path);
             }
         }

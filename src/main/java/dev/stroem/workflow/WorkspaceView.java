@@ -29,7 +29,7 @@ public record WorkspaceView(
      * workers download ({@code GET /worker/workspace/{ws}.tar.gz}).
      */
     public static WorkspaceView of(Workspace workspace) {
-        return new WorkspaceView(workspace.name(), workspace.tasks().size(), workspace.actions().size(), 0, true, 0,
+        return new WorkspaceView(workspace.name(), workspace.tasks().size(), workspace.actions().size(), 0, true, workspace.connections().size(),
                 workspace.revision(), summary(workspace.errors()), workspace.warnings(), workspace.errors());
     }
 

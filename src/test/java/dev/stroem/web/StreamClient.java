@@ -55,7 +55,7 @@ public final class StreamClient implements Session.Listener, AutoCloseable {
         return client;
     }
 
-    static StreamClient connect(URI uri) {
+    public static StreamClient connect(URI uri) {
         return connect(uri, Map.of());
     }
 
@@ -136,7 +136,7 @@ public final class StreamClient implements Session.Listener, AutoCloseable {
         socket.demand();
     }
 
-    synchronized List<String> frames() {
+    public synchronized List<String> frames() {
         return List.copyOf(frames);
     }
 
@@ -181,7 +181,7 @@ public final class StreamClient implements Session.Listener, AutoCloseable {
     }
 
     /** The close code once the server closed (throws if the connection failed instead). */
-    int closeCode() {
+    public int closeCode() {
         try {
             return closed.get(30, TimeUnit.SECONDS)[0];
         } catch (InterruptedException | ExecutionException | TimeoutException e) {

@@ -232,7 +232,7 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: t/s: unknown field 'depnds_on' (known: action, args, continue_on_failure,"
                         + " dependencies, depends_on, description, env, for_each, input, interpreter, language, name, output, retry,"
                         + " runner, script, sequential, source, tags, timeout, type, when)",
-                ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, type)",
+                ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, secret, type)",
                 ".workflows/a.yaml: v: unknown field 'flw' (known: description, flow, folder, input, mode, name, on_cancel,"
                         + " on_error, on_success, retry, timeout)");
     }
@@ -523,9 +523,9 @@ class WorkspaceLoaderTest {
                 ".workflows/a.yaml: action in-docker: action type 'docker' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: action in-pod: runner 'pod' is not supported by Strøm for the JVM (only 'local')",
                 ".workflows/a.yaml: action cobol: language 'cobol' is not one of shell, python, javascript (js), typescript (ts), go",
-                ".workflows/a.yaml: 'secrets' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
-                ".workflows/a.yaml: conn: 'input.key': 'secret' is not supported by Strøm for the JVM");
+                ".workflows/a.yaml: conn: input field 'db' has type 'postgres', which is not one of string, text, integer,"
+                        + " number, boolean, date, datetime, nor a connection type");
     }
 
     @Test

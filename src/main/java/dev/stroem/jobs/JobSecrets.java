@@ -1,0 +1,87 @@
+package dev.stroem.jobs;
+
+import dev.stroem.jobs.store.JobStore;
+import dev.stroem.secrets.MaskSource;
+import dev.stroem.secrets.Masker;
+import dev.stroem.workflow.CatalogSnapshot;
+import dev.stroem.workflow.Workspace;
+import dev.stroem.workflow.WorkspaceCatalog;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What must never be shown of a job: its workspace's resolved {@code secrets:}, its connections'
+ * {@code secret: true} fields, and the values of
+ * its task's {@code secret: true} inputs (for a hook job, those of the job that fired it). Kept
+ * per job until the workspaces reload, so ingest asks the database once per job, not per batch.
+ */
+public final class JobSecrets implements MaskSource {
+    private static final int CACHED_JOBS = 4096;
+
+    private final JobStore jobs;
+    private final WorkspaceCatalog catalog;
+    private final Map<String, Cached> cache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+            return size() > CACHED_JOBS;
+        }
+    });
+
+    private record Cached(CatalogSnapshot snapshot, Masker masker) {}
+
+    public JobSecrets(JobStore jobs, WorkspaceCatalog catalog) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Masker forJob(String jobId) {
+        var snapshot = catalog.snapshot();
+        var cached = cache.get(jobId);
+        if (cached != null && cached.snapshot() == snapshot) {
+            return cached.masker();
+        }
+        var job = jobs.findJob(jobId).orElse(null);
+        if (job == null) {
+            return Masker.NONE;
+        }
+        var workspace = snapshot.workspace(job.workspace()).orElse(null);
+        var values = new ArrayList<String>();
+        if (workspace != null) {
+            values.addAll(workspace.secrets().values());
+            workspace.connections().values().forEach(c -> c.secretFields().forEach(f -> {
+                Object v = c.values().get(f);
+                if (v != null) {
+                    values.add(String.valueOf(v));
+                }
+            }));
+            secretInputs(workspace, job, values);
+            if (Job.SOURCE_HOOK.equals(job.sourceType()) && job.sourceId() != null) {
+                jobs.findJob(job.sourceId()).ifPresent(parent -> secretInputs(workspace, parent, values));
+            }
+        }
+        var masker = values.isEmpty() ? Masker.NONE : Masker.of(values);
+        cache.put(jobId, new Cached(snapshot, masker));
+        return masker;
+    }
+
+    private static void secretInputs(Workspace workspace, Job job, List<String> values) {
+        var task = workspace.task(job.taskName()).orElse(null);
+        if (task == null || job.input() == null) {
+            return;
+        }
+        task.input().forEach((name, field) -> {
+            Object value = job.input().get(name);
+            if (field.secret() && value != null) {
+                if (value instanceof List<?> list) {
+                    list.forEach(item -> values.add(String.valueOf(item)));
+                } else {
+                    values.add(String.valueOf(value));
+                }
+            }
+        });
+    }
+}
