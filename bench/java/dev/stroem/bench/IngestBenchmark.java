@@ -126,7 +126,9 @@ public final class IngestBenchmark {
 
     private static Rate http(Settings s, Path dir) throws Exception {
         Files.createDirectories(dir);
-        try (TestServer server = TestServer.in(dir, "sqlite:" + dir.resolve("stroem.db")).start()) {
+        // -Dbench.db=postgres://… measures the PostgreSQL path (each batch a chunk in the database first).
+        String db = System.getProperty("bench.db", "sqlite:" + dir.resolve("stroem.db"));
+        try (TestServer server = TestServer.in(dir, db).start()) {
             var json = new ObjectMapper();
             String base = server.url();
             var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

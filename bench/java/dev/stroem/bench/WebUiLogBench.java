@@ -58,7 +58,9 @@ public final class WebUiLogBench {
         browser.js("const i = document.querySelector('[data-testid=search-input]'); i.value = arguments[0];"
                 + "i.dispatchEvent(new Event('input')); window.__t0 = performance.now();"
                 + "i.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));", "row " + target + " of ");
-        double hit = until(browser, "const h = document.querySelector('[data-hit=current]');"
+        // A log held whole in the page is searched there (the match is marked); a longer one on the server.
+        double hit = until(browser, "const m = document.querySelector('[data-testid=search-current]');"
+                + "const h = document.querySelector('[data-hit=current]') || (m && m.closest('[data-testid=log-line]'));"
                 + "return !!h && h.dataset.pos === '" + (target - 1) + "';", false);
 
         browser.devTools("HeapProfiler.collectGarbage", Map.of());

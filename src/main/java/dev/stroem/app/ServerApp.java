@@ -110,7 +110,7 @@ public final class ServerApp implements AutoCloseable {
         // Replicas on PostgreSQL: the shared log is the database's chunks; this server's files follow them.
         boolean replicated = db.kind() == dev.stroem.jobs.store.DatabaseUrl.Kind.POSTGRES;
         var chunks = new dev.stroem.jobs.store.LogChunkStore(db);
-        var follower = replicated ? own(new dev.stroem.logs.replica.ChunkFollower(store, chunks, archive, refs::of)) : null;
+        var follower = replicated ? own(new dev.stroem.logs.replica.ChunkFollower(store, chunks, archive, refs::of, metrics)) : null;
         dev.stroem.logs.LocalLogSync sync = replicated ? follower : dev.stroem.logs.LocalLogSync.NONE;
         var reader = new JobLogReader(store, archive, prefix, mergeSettings(storage.read()), sync);
         var streamConfig = storage.stream();
@@ -123,7 +123,9 @@ public final class ServerApp implements AutoCloseable {
             follower.start(hints, hub::followedJobs);
         }
 
-        var catalog = new WorkspaceCatalog(config.workspaces(), configDir);
+        // Revisions' archives live in the database: every replica serves the same bytes for one.
+        var catalog = new WorkspaceCatalog(config.workspaces(), configDir,
+                new dev.stroem.jobs.store.WorkspaceRevisionStore(db, clock));
         own(new WorkspacePoller(catalog, Duration.ofSeconds(5)));
         var planner = new JobPlanner();
         // Replicas upload the caught-up local copy, which is then the whole log: never a union.
@@ -182,6 +184,10 @@ public final class ServerApp implements AutoCloseable {
             body.put("node", nodeId);
             body.put("leader", leader.isLeader());
             body.put("archive_queue_depth", archive == null ? null : logStates.pendingUploads());
+            if (hints instanceof dev.stroem.cluster.PostgresHints postgresHints) {
+                // A replica not listening gets other replicas' lines by its 1 s sweep only, until it reconnects.
+                body.put("hints_listening", postgresHints.listening());
+            }
             return body;
         });
         web = own(new WebServer(listen.host(), listen.port(), json, db, metrics, guard,
@@ -190,6 +196,7 @@ public final class ServerApp implements AutoCloseable {
                     streamApi.configure(javalin);
                     healthDetail.configure(javalin);
                     triggersApi.register(javalin.routes);
+                    new dev.stroem.web.WorkspaceDownloadApi(catalog).register(javalin.routes);
                     webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
                     new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
@@ -201,7 +208,8 @@ public final class ServerApp implements AutoCloseable {
                 () -> hints.publish(dev.stroem.cluster.ClusterHints.STEPS_READY, ""), clock);
         recovery = new RecoverySweeper(jobs, workers, orchestrator, finalizer, config.recovery(), metrics, clock);
         retention = new RetentionSweeper(jobs, workers, store, archiver, refs::of, config.retention(),
-                RetentionSweeper.DEFAULT_BATCH, metrics, clock, jobFiles(config, artifacts));
+                RetentionSweeper.DEFAULT_BATCH, metrics, clock, jobFiles(config, artifacts),
+                replicated ? jobId -> hints.publish(dev.stroem.logs.replica.ChunkFollower.DELETED_TOPIC, jobId) : jobId -> {});
 
         finalizer.resumePending();
         if (uploader != null) {

@@ -11,24 +11,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code stroem server --config server-config.yaml}: the job server. */
-@Command(name = "server", description = "Run the job server (HTTP API, worker API, WebSocket, web UI).")
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the job server (HTTP API, worker API, WebSocket, web UI).")
 public final class ServerCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, description = "Path to server-config.yaml")
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The server config (YAML); default: $STROEM_CONFIG, else ./server-config.yaml.")
     Path config;
 
     @Override
     public Integer call() throws InterruptedException {
+        Path cwd = Path.of("").toAbsolutePath();
+        config = ConfigFileChoice.SERVER.choose(config, spec, cwd);
+        if (config == null) {
+            spec.commandLine().getErr().println(ConfigFileChoice.SERVER.missing(cwd));
+            return 2;
+        }
         ServerApp app;
         try {
             var loaded = new ConfigLoader().loadServer(config, System.getenv());
             var dir = config.toAbsolutePath().getParent();
             app = ServerApp.start(loaded, dir);
         } catch (ConfigException e) {
-            System.err.println("stroem server: " + e.getMessage());
+            spec.commandLine().getErr().println("stroem server: " + e.getMessage());
             return 2;
         } catch (PortInUseException e) {
-            System.err.println("stroem server: " + e.getMessage() + "; stop what is using it or change listen.");
+            spec.commandLine().getErr().println("stroem server: " + e.getMessage() + "; stop what is using it or change listen.");
             return 2;
         }
         var stopped = new CountDownLatch(1);

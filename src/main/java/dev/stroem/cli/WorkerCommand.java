@@ -22,13 +22,15 @@ import picocli.CommandLine.Spec;
  * The config is read by the shared {@link ConfigLoader} (YAML, {@code STROEM__…} overrides, defaults,
  * validation); only the defaults that depend on this machine are filled in here.
  */
-@Command(name = "worker", description = "Poll a server for script steps, run them and ship their output.")
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Poll a server for script steps, run them and ship their output.")
 public final class WorkerCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The worker config (YAML).")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "The worker config (YAML); default: $STROEM_CONFIG, else ./worker-config.yaml.")
     Path configFile;
 
     @Option(names = "--shutdown-grace-secs", paramLabel = "SECONDS",
@@ -38,6 +40,12 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        configFile = ConfigFileChoice.WORKER.choose(configFile, spec, cwd);
+        if (configFile == null) {
+            spec.commandLine().getErr().println(ConfigFileChoice.WORKER.missing(cwd));
+            return 2;
+        }
         WorkerConfig config;
         try {
             config = load(configFile, System.getenv());

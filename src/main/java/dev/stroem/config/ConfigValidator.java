@@ -42,7 +42,10 @@ final class ConfigValidator {
 
     static void validate(WorkerConfig config) {
         requireText("server_url", config.serverUrl());
-        validateHttpUrl("server_url", config.serverUrl());
+        // Several server replicas may be given, comma-separated; each must be a URL.
+        for (String url : config.serverUrl().split(",", -1)) {
+            validateHttpUrl("server_url", url.trim());
+        }
         requireText("worker_token", config.workerToken());
         if (config.workerName() != null) {
             requireText("worker_name", config.workerName());

@@ -8,6 +8,8 @@ import java.util.Map;
  *
  * @param readyAt when the step became ready (for the ready → claimed time)
  * @param claimedAt when this claim took it
+ * @param revision the workspace revision the step runs on (its job's; null for jobs from before revisions)
+ * @param action the whole rendered action ({@code source}, {@code language}, {@code args}… beside the script)
  */
 public record ClaimedStep(
         String jobId,
@@ -21,4 +23,6 @@ public record ClaimedStep(
         Map<String, Object> input,
         Long timeoutSecs,
         Instant readyAt,
-        Instant claimedAt) {}
+        Instant claimedAt,
+        String revision,
+        dev.stroem.workflow.RenderedAction action) {}

@@ -77,7 +77,7 @@ final class FlowTemplates {
             var loop = new StepControl.LoopPosition(placeholder.stepName(), i, items.size(), items.get(i));
             out.add(new NewStep(instanceName(placeholder.stepName(), i), placeholder.actionName(),
                     placeholder.actionType(), List.of(), placeholder.continueOnFailure(), placeholder.timeoutSecs(),
-                    placeholder.requiredTags(), new StepControl(null, null, false, loop, fresh)));
+                    placeholder.requiredTags(), new StepControl(null, null, false, loop, fresh), placeholder.owner()));
         }
         return out;
     }

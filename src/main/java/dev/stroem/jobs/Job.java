@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * A job row: one run of a task (or of a hook, then {@code sourceType} is {@code hook}).
  * {@code input} is the resolved input (defaults applied), {@code rawInput} what the caller sent;
- * {@code sourceJobId} the job this one re-runs, if any.
+ * {@code sourceJobId} the job this one re-runs, if any; {@code revision} the workspace revision it
+ * was created at (its steps render from and run on that revision; null for jobs from before revisions).
  */
 public record Job(
         String jobId,
@@ -25,10 +26,20 @@ public record Job(
         Instant completedAt,
         Map<String, Object> rawInput,
         String sourceJobId,
-        JobRetry retry) {
+        JobRetry retry,
+        String revision) {
 
     public Job {
         retry = retry == null ? JobRetry.NONE : retry;
+    }
+
+    /** A job without a recorded workspace revision. */
+    public Job(String jobId, String workspace, String taskName, JobStatus status, Map<String, Object> input,
+            String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
+            String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt,
+            Map<String, Object> rawInput, String sourceJobId, JobRetry retry) {
+        this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
+                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, retry, null);
     }
 
     /** A job outside any retry chain. */
@@ -37,7 +48,7 @@ public record Job(
             String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt,
             Map<String, Object> rawInput, String sourceJobId) {
         this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
-                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, JobRetry.NONE);
+                cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, JobRetry.NONE, null);
     }
 
     /** A job without a recorded raw input or re-run lineage (hooks, tests). */
@@ -45,7 +56,13 @@ public record Job(
             String sourceType, String sourceId, String hookName, Long timeoutSecs, String errorMessage,
             String cancelledBy, Instant createdAt, Instant startedAt, Instant completedAt) {
         this(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs, errorMessage,
-                cancelledBy, createdAt, startedAt, completedAt, null, null, JobRetry.NONE);
+                cancelledBy, createdAt, startedAt, completedAt, null, null, JobRetry.NONE, null);
+    }
+
+    /** This job as created at a workspace revision. */
+    public Job withRevision(String atRevision) {
+        return new Job(jobId, workspace, taskName, status, input, sourceType, sourceId, hookName, timeoutSecs,
+                errorMessage, cancelledBy, createdAt, startedAt, completedAt, rawInput, sourceJobId, retry, atRevision);
     }
 
     public static final String SOURCE_API = "api";

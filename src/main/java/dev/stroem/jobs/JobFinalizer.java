@@ -143,7 +143,8 @@ public final class JobFinalizer implements AutoCloseable {
     }
 
     private void fireHooks(Job job) {
-        var workspace = catalog.snapshot().workspace(job.workspace()).orElse(null);
+        // The hooks of the revision the job ran at; the current ones when that revision is gone.
+        var workspace = atRevision(job).or(() -> catalog.snapshot().workspace(job.workspace())).orElse(null);
         var task = workspace == null ? null : workspace.task(job.taskName()).orElse(null);
         if (task == null) {
             log.info("job {}: task {}/{} is no longer loaded, no hooks to fire", job.jobId(), job.workspace(),
@@ -167,7 +168,7 @@ public final class JobFinalizer implements AutoCloseable {
                 var rendered = planner.renderHook(workspace, hook, context);
                 // A hook runs where its action may run, like any step of that action.
                 List<String> tags = workspace.action(hook.action()).map(a -> a.tags()).orElse(List.of());
-                createHookJob(job, hookName, hook.action(), rendered, tags);
+                createHookJob(job, hookName, hook.action(), rendered, tags, workspace.revision());
             } catch (TemplateException | IllegalArgumentException e) {
                 logs.serverEvent(job.jobId(), ServerEventIds.hook(job.jobId(), hookName), "hooks",
                         "Hook '" + hook.action() + "' could not start: " + e.getMessage());
@@ -175,12 +176,24 @@ public final class JobFinalizer implements AutoCloseable {
         }
     }
 
+    /** @param revision the workspace revision the hook was rendered from, which its step runs on */
+    private java.util.Optional<dev.stroem.workflow.Workspace> atRevision(Job job) {
+        try {
+            return catalog.workspace(job.workspace(), job.revision());
+        } catch (IllegalStateException e) {
+            log.warn("job {}: revision {} cannot be read ({}); its hooks are the current ones", job.jobId(),
+                    job.revision(), e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     private void createHookJob(Job parent, String hookName, String actionName, dev.stroem.workflow.RenderedAction rendered,
-            List<String> tags) {
+            List<String> tags, String revision) {
         String hookJobId = UUID.randomUUID().toString();
         // Named as the original names hook jobs, so they stand apart from task runs in lists and filters.
         var hookJob = new Job(hookJobId, parent.workspace(), HOOK_TASK_PREFIX + actionName, JobStatus.PENDING, rendered.input(),
-                Job.SOURCE_HOOK, parent.jobId(), hookName, null, null, null, now(), null, null);
+                Job.SOURCE_HOOK, parent.jobId(), hookName, null, null, null, now(), null, null)
+                .withRevision(revision);
         var step = new NewStep(actionName, actionName, dev.stroem.workflow.Action.TYPE_SCRIPT, List.of(), false, null,
                 tags == null ? List.of() : tags);
         try {

@@ -2,7 +2,7 @@ package dev.stroem.jobs;
 
 import java.util.List;
 
-/** What a new job's step is made of, from the task's flow. */
+/** What a new job's step is made of, from the task's flow; {@code owner} is null unless its action is another workspace's. */
 public record NewStep(
         String stepName,
         String actionName,
@@ -11,7 +11,8 @@ public record NewStep(
         boolean continueOnFailure,
         Long timeoutSecs,
         List<String> requiredTags,
-        StepControl control) {
+        StepControl control,
+        ActionOwner owner) {
 
     public NewStep {
         control = control == null ? StepControl.NONE : control;
@@ -19,7 +20,14 @@ public record NewStep(
 
     public NewStep(String stepName, String actionName, String actionType, List<String> dependsOn,
             boolean continueOnFailure, Long timeoutSecs, List<String> requiredTags) {
-        this(stepName, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs, requiredTags, StepControl.NONE);
+        this(stepName, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs, requiredTags, StepControl.NONE,
+                null);
+    }
+
+    /** A step whose action is its own workspace's. */
+    public NewStep(String stepName, String actionName, String actionType, List<String> dependsOn,
+            boolean continueOnFailure, Long timeoutSecs, List<String> requiredTags, StepControl control) {
+        this(stepName, actionName, actionType, dependsOn, continueOnFailure, timeoutSecs, requiredTags, control, null);
     }
 
     /** Starts out ready: no dependencies and nothing to decide first (a condition, a loop to expand). */

@@ -131,15 +131,14 @@ public final class Orchestrator {
                 .orElseThrow(() -> new JobNotFoundException("no task named \"" + taskName + "\" in workspace \""
                         + workspaceName + "\""));
         var input = planner.resolveTaskInput(task, given == null ? Map.of() : given);
-        var steps = task.steps().stream()
-                .map(s -> new NewStep(s.name(), s.actionName(), s.action().type(), s.dependsOn(),
-                        s.continueOnFailure(), s.timeoutSeconds(), s.action().tags(), StepControls.of(s)))
-                .toList();
+        var snapshot = catalog.snapshot();
+        var steps = task.steps().stream().map(s -> newStep(snapshot, s)).toList();
         // Hook jobs are made by the finaliser and never retried; every other job of a task with retry may be.
         var retry = retryOf != null ? retryOf : JobRetry.first(task.retry());
+        // The revision goes in with the job's row: its steps render from it however the folder moves on.
         var job = new Job(jobId, workspaceName, taskName, JobStatus.PENDING, input, sourceType, sourceId, null,
                 task.timeoutSeconds(), null, null, now(), null, null, given == null ? Map.of() : given, sourceJobId,
-                retry);
+                retry, workspace.revision());
         jobs.createJob(job, steps);
         log.info("job {} created: {}/{} ({} steps)", jobId, workspaceName, taskName, steps.size());
         if (steps.stream().allMatch(NewStep::readyAtCreation)) {
@@ -150,6 +149,29 @@ public final class Orchestrator {
             advance(jobId); // root conditions are decided at creation, as in the original
         }
         return jobId;
+    }
+
+    /**
+     * A step of a new job. A step referencing another workspace's action ({@code ws.name}) takes
+     * that action's type and tags, and records that workspace at its current revision: the step
+     * renders and runs there however either workspace changes while the job runs.
+     *
+     * @throws dev.stroem.workflow.InputException (400) when the referenced workspace or action does not exist
+     */
+    private static NewStep newStep(dev.stroem.workflow.CatalogSnapshot snapshot, dev.stroem.workflow.FlowStep s) {
+        var ref = s.action();
+        if (!ref.crossWorkspace()) {
+            return new NewStep(s.name(), s.actionName(), ref.type(), s.dependsOn(), s.continueOnFailure(),
+                    s.timeoutSeconds(), ref.tags(), StepControls.of(s));
+        }
+        var ownerWs = snapshot.workspace(ref.ownerWorkspace()).orElseThrow(() -> new dev.stroem.workflow.InputException(
+                "step '" + s.name() + "' references action '" + ref.name() + "', but there is no workspace '"
+                        + ref.ownerWorkspace() + "'"));
+        var action = ownerWs.action(ref.ownerAction()).orElseThrow(() -> new dev.stroem.workflow.InputException(
+                "step '" + s.name() + "' references action '" + ref.name() + "', but workspace '"
+                        + ownerWs.name() + "' has no action '" + ref.ownerAction() + "'"));
+        return new NewStep(s.name(), s.actionName(), action.type(), s.dependsOn(), s.continueOnFailure(),
+                s.timeoutSeconds(), action.tags(), StepControls.of(s), new ActionOwner(ownerWs.name(), ownerWs.revision()));
     }
 
     /**
@@ -236,14 +258,20 @@ public final class Orchestrator {
         if (job.status() == JobStatus.PENDING) {
             tx.markJobRunning(claimedAt);
         }
-        return new ClaimAttempt(new ClaimedStep(job.jobId(), job.workspace(), job.taskName(), stepName,
+        // A cross-workspace step runs on its owner's files: the claim names that workspace and revision.
+        String workspace = step.owner() == null ? job.workspace() : step.owner().workspace();
+        String revision = step.owner() == null ? job.revision() : step.owner().revision();
+        return new ClaimAttempt(new ClaimedStep(job.jobId(), workspace, job.taskName(), stepName,
                 step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
-                step.readyAt(), claimedAt), null);
+                step.readyAt(), claimedAt, revision, action), null);
     }
 
     private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps) {
-        var workspace = catalog.snapshot().workspace(job.workspace())
-                .orElseThrow(() -> new IllegalStateException("workspace '" + job.workspace() + "' is no longer loaded"));
+        // The job's own revision: a step renders as the workspace was when its job was created.
+        var workspace = catalog.workspace(job.workspace(), job.revision())
+                .orElseThrow(() -> new IllegalStateException(catalog.snapshot().workspace(job.workspace()).isEmpty()
+                        ? "workspace '" + job.workspace() + "' is no longer loaded"
+                        : "revision " + job.revision() + " of workspace '" + job.workspace() + "' is no longer stored"));
         var task = workspace.task(job.taskName())
                 .orElseThrow(() -> new IllegalStateException("task '" + job.taskName() + "' is no longer loaded"));
         var loop = step.control().loop();
@@ -256,8 +284,18 @@ public final class Orchestrator {
                     + flowStep.actionName() + "' on reload");
         }
         var stepOutputs = FlowTemplates.outputs(steps);
+        dev.stroem.workflow.Action ownerAction = null;
+        if (step.owner() != null) {
+            var owner = step.owner();
+            var ownerWs = catalog.workspace(owner.workspace(), owner.revision())
+                    .orElseThrow(() -> new IllegalStateException("revision " + owner.revision() + " of workspace '"
+                            + owner.workspace() + "' is no longer stored"));
+            String name = step.actionName().substring(step.actionName().indexOf('.') + 1);
+            ownerAction = ownerWs.action(name).orElseThrow(() -> new IllegalStateException("workspace '"
+                    + owner.workspace() + "' has no action '" + name + "' at revision " + owner.revision()));
+        }
         return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
-                loop == null ? null : JobPlanner.each(loop.item(), loop.index()));
+                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction);
     }
 
     private RenderedAction readRendered(String stored) {
@@ -267,7 +305,13 @@ public final class Orchestrator {
             var input = (Map<String, Object>) map.getOrDefault("input", Map.of());
             @SuppressWarnings("unchecked")
             var env = (Map<String, String>) map.getOrDefault("env", Map.of());
-            return new RenderedAction((String) map.get("action_name"), input, (String) map.get("script"), env);
+            @SuppressWarnings("unchecked")
+            var args = (List<String>) map.getOrDefault("args", List.of());
+            @SuppressWarnings("unchecked")
+            var dependencies = (List<String>) map.getOrDefault("dependencies", List.of());
+            return new RenderedAction((String) map.get("action_name"), input, (String) map.get("script"), env,
+                    (String) map.get("source"), (String) map.get("language"), (String) map.get("interpreter"),
+                    args == null ? List.of() : args, dependencies == null ? List.of() : dependencies);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("stored hook action is corrupt: " + e.getMessage(), e);
         }
@@ -280,6 +324,11 @@ public final class Orchestrator {
         map.put("input", action.input());
         map.put("script", action.script());
         map.put("env", action.env());
+        map.put("source", action.source());
+        map.put("language", action.language());
+        map.put("interpreter", action.interpreter());
+        map.put("args", action.args());
+        map.put("dependencies", action.dependencies());
         return map;
     }
 

@@ -51,6 +51,7 @@ public final class RetentionSweeper implements AutoCloseable {
     private final Counter jobsKept;
     private final Counter workersDeleted;
     private final FixedDelaySchedule schedule;
+    private final java.util.function.Consumer<String> deleted;
 
     /**
      * @param archiver the archive's archiver, null when no archive is configured
@@ -66,7 +67,18 @@ public final class RetentionSweeper implements AutoCloseable {
     public RetentionSweeper(JobStore jobs, WorkerStore workers, LocalLogStore store, LogArchiver archiver,
             Function<Job, JobLogRef> refs, RetentionConfig config, int batch, MeterRegistry metrics, Clock clock,
             JobFiles files) {
+        this(jobs, workers, store, archiver, refs, config, batch, metrics, clock, files, jobId -> {});
+    }
+
+    /**
+     * @param files   the job's files (artifacts), deleted before the job row
+     * @param deleted told the id of each job deleted (replicas delete their own copies of its log)
+     */
+    public RetentionSweeper(JobStore jobs, WorkerStore workers, LocalLogStore store, LogArchiver archiver,
+            Function<Job, JobLogRef> refs, RetentionConfig config, int batch, MeterRegistry metrics, Clock clock,
+            JobFiles files, java.util.function.Consumer<String> deleted) {
         this.files = files;
+        this.deleted = deleted;
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be positive");
         }
@@ -194,6 +206,11 @@ public final class RetentionSweeper implements AutoCloseable {
             return Outcome.KEPT;
         }
         jobs.deleteJob(jobId);
+        try {
+            deleted.accept(jobId);
+        } catch (RuntimeException e) {
+            log.warn("retention: job {} deleted, but other servers could not be told: {}", jobId, e.toString());
+        }
         log.debug("retention: job {} ({}/{}, ended {}) deleted", jobId, job.workspace(), job.taskName(),
                 job.completedAt());
         return Outcome.DELETED;

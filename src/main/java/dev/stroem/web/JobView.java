@@ -33,9 +33,8 @@ public record JobView(
 
     /** The summary used in lists. */
     public static JobView summary(Job job) {
-        // The workspace revision a job was created at belongs to issue 13; null until it is recorded.
         return new JobView(job.jobId(), job.workspace(), job.taskName(), MODE, job.status().wireName(),
-                job.sourceType(), job.sourceId(), null, job.createdAt(), job.startedAt(), job.completedAt(),
+                job.sourceType(), job.sourceId(), job.revision(), job.createdAt(), job.startedAt(), job.completedAt(),
                 job.hookName(), duration(job.startedAt(), job.completedAt()), job.errorMessage());
     }
 

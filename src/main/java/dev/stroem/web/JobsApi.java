@@ -104,11 +104,10 @@ public final class JobsApi {
     private void refresh(Context ctx) {
         String ws = ctx.pathParam("ws");
         snapshot().workspace(ws).orElseThrow(() -> unknownWorkspace(ws));
-        catalog.reload();
+        var reloaded = catalog.reload();
         var body = new java.util.LinkedHashMap<String, Object>();
         body.put("workspace", ws);
-        // Workspace revisions are issue 13's; null until a workspace has one.
-        body.put("revision", null);
+        body.put("revision", reloaded.workspace(ws).map(dev.stroem.workflow.Workspace::revision).orElse(null));
         body.put("refreshed", true);
         ctx.json(body);
     }

@@ -213,6 +213,20 @@ public final class WorkerApi {
         var spec = new LinkedHashMap<String, Object>();
         spec.put("script", s.script());
         spec.put("env", s.env());
+        // The rest of a script action as the original passes it; left out when not set, so an
+        // inline shell step keeps the original's two-key shape.
+        var action = s.action();
+        if (action != null) {
+            putIfSet(spec, "source", action.source());
+            putIfSet(spec, "language", action.language());
+            putIfSet(spec, "interpreter", action.interpreter());
+            if (!action.args().isEmpty()) {
+                spec.put("args", action.args());
+            }
+            if (!action.dependencies().isEmpty()) {
+                spec.put("dependencies", action.dependencies());
+            }
+        }
         var out = new LinkedHashMap<String, Object>();
         out.put("job_id", s.jobId());
         out.put("workspace", s.workspace());
@@ -224,7 +238,15 @@ public final class WorkerApi {
         out.put("action_spec", spec);
         out.put("input", s.input());
         out.put("timeout_secs", s.timeoutSecs());
+        // Our addition: the workspace revision the step runs on, to download with ?revision=.
+        out.put("revision", s.revision());
         return out;
+    }
+
+    private static void putIfSet(Map<String, Object> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     private void start(Context ctx) {

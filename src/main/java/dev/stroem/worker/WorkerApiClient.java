@@ -22,6 +22,11 @@ import java.util.Optional;
 /**
  * The worker side of docs/worker-api.md over {@code java.net.http}. Every method either returns
  * the server's answer or throws {@link WorkerApiException}; retrying is the caller's decision.
+ *
+ * <p>{@code server_url} may name several server replicas, comma-separated. Calls go to one of them
+ * until it gives no answer or answers 502, 503 or 504 (a replica that is down, or a load balancer
+ * with nothing behind it); the call is then tried once on each other replica in turn, and the one
+ * that answers is used from then on. Any other answer, error or not, is the answer.
  */
 public final class WorkerApiClient {
 
@@ -33,7 +38,9 @@ public final class WorkerApiClient {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final HttpClient http;
-    private final String baseUrl;
+    private final List<String> baseUrls;
+    /** The replica calls go to now (index into {@link #baseUrls}). */
+    private volatile int current;
     private final String token;
     private final Duration requestTimeout;
 
@@ -58,7 +65,7 @@ public final class WorkerApiClient {
 
     public WorkerApiClient(HttpClient http, String serverUrl, String workerToken, Duration requestTimeout) {
         this.http = http;
-        this.baseUrl = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
+        this.baseUrls = baseUrls(serverUrl);
         this.token = workerToken;
         this.requestTimeout = requestTimeout;
     }
@@ -266,15 +273,62 @@ public final class WorkerApiClient {
     }
 
     private HttpRequest.Builder request(String path, Duration timeout) {
-        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return HttpRequest.newBuilder(URI.create(baseUrls.get(0) + path))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
                 .header("User-Agent", "stroem-worker/" + VERSION);
     }
 
+    /** The base URLs in {@code serverUrl}: one, or several separated by commas; no trailing slash. */
+    static List<String> baseUrls(String serverUrl) {
+        var out = new java.util.ArrayList<String>();
+        for (String part : serverUrl.split(",")) {
+            String url = part.trim();
+            if (!url.isEmpty()) {
+                out.add(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("server_url names no server");
+        }
+        return List.copyOf(out);
+    }
+
+    /** The base URL calls go to now. */
+    public String currentServer() {
+        return baseUrls.get(current);
+    }
+
+    /**
+     * Sends to the current replica; when it gives no answer or a gateway error, to each other one
+     * in turn (the request's path stays, its base changes).
+     */
     private JsonNode send(HttpRequest.Builder builder) throws InterruptedException {
-        HttpRequest request = builder.build();
+        int start = current;
+        if (baseUrls.size() == 1) {
+            return sendOnce(builder.build());
+        }
+        String pathAndQuery = builder.build().uri().toString().substring(baseUrls.get(0).length());
+        WorkerApiException last = null;
+        for (int i = 0; i < baseUrls.size(); i++) {
+            int index = (start + i) % baseUrls.size();
+            try {
+                JsonNode answer = sendOnce(builder.copy().uri(URI.create(baseUrls.get(index) + pathAndQuery)).build());
+                current = index;
+                return answer;
+            } catch (WorkerApiException e) {
+                if (!(e.status() == 0 || e.status() == 502 || e.status() == 503 || e.status() == 504)) {
+                    current = index;
+                    throw e;
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private JsonNode sendOnce(HttpRequest request) throws InterruptedException {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -14,6 +14,11 @@ public class InputException extends RuntimeException {
         this.fields = List.copyOf(fields);
     }
 
+    /** A job that cannot be created as asked for a reason other than one field (a 400 all the same). */
+    public InputException(String message) {
+        this(List.of(), message);
+    }
+
     /** The names of the offending fields, in schema order. */
     public List<String> fields() {
         return fields;

@@ -71,8 +71,25 @@ public final class JobPlanner {
      */
     public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
             Map<String, Object> stepOutputs, Map<String, Object> loop) {
-        FlowStep step = task.step(stepName).orElseThrow(() -> new IllegalArgumentException(
+        return renderStep(workspace, task, stepName, jobInput, stepOutputs, loop, null);
+    }
+
+    /**
+     * As {@link #renderStep(Workspace, Task, String, Map, Map, Map)}, with the action the step
+     * runs given: another workspace's action, which a cross-workspace step ({@code ws.name})
+     * stands for. The step's input renders in the caller's context, the action in its own.
+     *
+     * @param action the owner's action; null for the step's own
+     */
+    public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Action action) {
+        FlowStep declared = task.step(stepName).orElseThrow(() -> new IllegalArgumentException(
                 "task '" + task.name() + "' in workspace '" + workspace.name() + "' has no step '" + stepName + "'"));
+        FlowStep step = action == null ? declared : declared.withAction(action);
+        if (step.action().crossWorkspace()) {
+            throw new IllegalStateException("step '" + stepName + "' references action '" + step.action().name()
+                    + "' of another workspace, which was not resolved");
+        }
         Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop);
         return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop);
     }
@@ -123,11 +140,18 @@ public final class JobPlanner {
         Map<String, Object> withDefaults = InputResolver.withDefaults(action.input(), input == null ? Map.of() : input);
         Map<String, Object> context = stepContext(stepOutputs, loop);
         context.put("input", withDefaults);
-        String script = templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
+        String script = action.script() == null ? null
+                : templates.render(action.script(), context, what + " script (action '" + action.name() + "')");
         var env = new LinkedHashMap<String, String>();
         action.env().forEach((key, value) ->
                 env.put(key, templates.render(value, context, what + " env '" + key + "' (action '" + action.name() + "')")));
-        return new RenderedAction(action.name(), withDefaults, script, env);
+        var args = new ArrayList<String>();
+        for (int i = 0; i < action.args().size(); i++) {
+            args.add(templates.render(action.args().get(i), context,
+                    what + " args[" + i + "] (action '" + action.name() + "')"));
+        }
+        return new RenderedAction(action.name(), withDefaults, script, env, action.source(), action.language(),
+                action.interpreter(), args, action.dependencies());
     }
 
     /**

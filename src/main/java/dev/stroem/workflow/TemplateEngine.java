@@ -80,6 +80,38 @@ public final class TemplateEngine {
         } catch (PebbleException e) {
             throw failure(where, template, e);
         }
+        // Pebble finds an unknown filter only when it runs; the author should hear of it at load.
+        for (String name : filterNames(template)) {
+            if (pebble.getExtensionRegistry().getFilter(name) == null) {
+                throw new TemplateException("Template " + where + ": unknown filter '" + name + "'", null);
+            }
+        }
+    }
+
+    private static final Pattern TAG = Pattern.compile("\\{\\{(.*?)}}|\\{%(.*?)%}", Pattern.DOTALL);
+    private static final Pattern STRING_LITERAL = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
+    private static final Pattern FILTER_USE = Pattern.compile("\\|\\s*([A-Za-z_]\\w*)");
+    private static final Pattern FILTER_TAG = Pattern.compile("^-?\\s*filter\\s+([A-Za-z_]\\w*)");
+
+    /** The filters a template applies: {@code | name} inside its tags, and {@code {% filter name %}} blocks. */
+    static java.util.Set<String> filterNames(String template) {
+        var names = new java.util.LinkedHashSet<String>();
+        Matcher tags = TAG.matcher(template);
+        while (tags.find()) {
+            String body = tags.group(1) != null ? tags.group(1) : tags.group(2);
+            body = STRING_LITERAL.matcher(body).replaceAll("\"\"");
+            if (tags.group(2) != null) {
+                Matcher block = FILTER_TAG.matcher(body.strip());
+                if (block.find()) {
+                    names.add(block.group(1));
+                }
+            }
+            Matcher uses = FILTER_USE.matcher(body);
+            while (uses.find()) {
+                names.add(uses.group(1));
+            }
+        }
+        return names;
     }
 
     /**
@@ -188,6 +220,11 @@ public final class TemplateEngine {
         return out;
     }
 
+    /** A filter's result as templates print it: maps and lists as JSON. */
+    static Object printable(Object value) {
+        return JsonPrinting.wrap(value);
+    }
+
     /** Maps and lists whose {@code toString} is their JSON, which is what a template prints. */
     private static final class JsonPrinting {
         private static final ObjectMapper JSON = new ObjectMapper();
@@ -233,7 +270,9 @@ public final class TemplateEngine {
     private static final class TeraCompatibility extends AbstractExtension {
         @Override
         public Map<String, Filter> getFilters() {
-            return Map.of("default", new TeraDefaultFilter());
+            var filters = new HashMap<String, Filter>(TeraFilters.all());
+            filters.put("default", new TeraDefaultFilter());
+            return filters;
         }
     }
 

@@ -31,8 +31,7 @@ final class WorkflowFileParser {
     private static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of(
             "secrets", "connections", "connection_types", "mcp_servers", "on_suspended", "libraries");
     private static final Set<String> UNSUPPORTED_ACTION_FIELDS = Set.of(
-            "source", "image", "cmd", "command", "entrypoint", "manifest", "dependencies", "interpreter",
-            "args", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
+            "image", "cmd", "command", "entrypoint", "manifest", "workdir", "resources", "task", "provider", "prompt", "system_prompt", "model",
             "max_tokens", "temperature", "tools", "max_turns", "interactive", "message");
     private static final Set<String> UNSUPPORTED_STEP_FIELDS = Set.of("continue_when_skipped");
     private static final Set<String> UNSUPPORTED_INPUT_FIELDS = Set.of("secret");
@@ -140,7 +139,20 @@ final class WorkflowFileParser {
             @JsonProperty("runner") String runner,
             @JsonProperty("language") String language,
             @JsonProperty("output") JsonNode output,
-            @JsonProperty("retry") JsonNode retry) {}
+            @JsonProperty("source") String source,
+            @JsonProperty("interpreter") String interpreter,
+            @JsonProperty("args") List<String> args,
+            @JsonProperty("dependencies") List<String> dependencies,
+            @JsonProperty("retry") JsonNode retry) {
+
+        ScriptFields fields() {
+            return new ScriptFields(type, script, env, runner, language, source, interpreter, args, dependencies);
+        }
+    }
+
+    /** The fields of a script action, on an action or an inline step. */
+    record ScriptFields(String type, String script, Map<String, String> env, String runner, String language,
+            String source, String interpreter, List<String> args, List<String> dependencies) {}
 
     private Action parseAction(String file, String name, JsonNode node, List<WorkflowError> errors) {
         int before = errors.size();
@@ -157,30 +169,66 @@ final class WorkflowFileParser {
             return null;
         }
         Map<String, InputField> input = checkInputSchema(raw.input(), problems);
-        checkScriptAction(raw.type(), raw.script(), raw.env(), raw.runner(), raw.language(), "action '" + name + "'", problems);
+        String source = checkScriptAction(raw.fields(), "action '" + name + "'", problems);
         RetryPolicy retry = new FlowControlParser(templates).retry(raw.retry(), problems::add);
         if (errors.size() > before) {
             return null;
         }
-        return new Action(name, raw.name(), raw.description(), Action.TYPE_SCRIPT, raw.script(), raw.env(), input, raw.tags(),
-                file, retry);
+        return action(name, raw.name(), raw.description(), raw.fields(), source, input, raw.tags(), file, retry);
     }
 
-    private void checkScriptAction(
-            String type, String script, Map<String, String> env, String runner, String language, String what, Problems problems) {
+    private static Action action(String name, String displayName, String description, ScriptFields f, String source,
+            Map<String, InputField> input, List<String> tags, String file, RetryPolicy retry) {
+        return new Action(name, displayName, description, Action.TYPE_SCRIPT, f.script(), f.env(), input, tags, file,
+                retry, source, f.language(), f.interpreter(), f.args(), f.dependencies());
+    }
+
+    /**
+     * Checks a script action's fields; returns its {@code source} normalised (null when it has none
+     * or it is not a path inside the workspace). Whether the file exists is the loader's check.
+     */
+    private String checkScriptAction(ScriptFields f, String what, Problems problems) {
+        String type = f.type();
+        String script = f.script();
+        Map<String, String> env = f.env();
         if (type == null) {
             problems.add("'type' is required (only 'script' is supported)");
         } else if (!Action.TYPE_SCRIPT.equals(type)) {
             problems.add("action type '" + type + "' is not supported by Strøm for the JVM (only 'script')");
         }
-        if (runner != null && !runner.equals("local")) {
-            problems.add("runner '" + runner + "' is not supported by Strøm for the JVM (only 'local')");
+        if (f.runner() != null && !f.runner().equals("local")) {
+            problems.add("runner '" + f.runner() + "' is not supported by Strøm for the JVM (only 'local')");
         }
-        if (language != null && !language.equals("shell")) {
-            problems.add("language '" + language + "' is not supported by Strøm for the JVM (only 'shell')");
+        String language = f.language();
+        if (language != null && !Action.LANGUAGES.contains(language)) {
+            problems.add("language '" + language + "' is not one of shell, python, javascript (js), typescript (ts), go");
         }
-        if (Action.TYPE_SCRIPT.equals(type) && (script == null || script.isBlank())) {
-            problems.add("'script' is required for a script action");
+        String source = null;
+        boolean hasScript = script != null && !script.isBlank();
+        if (Action.TYPE_SCRIPT.equals(type) && !hasScript && f.source() == null) {
+            problems.add("'script' or 'source' is required for a script action");
+        } else if (hasScript && f.source() != null) {
+            problems.add("a script action has either 'script' (inline) or 'source' (a file), not both");
+        } else if (f.source() != null) {
+            source = SourcePaths.normalise(f.source());
+            if (source == null) {
+                problems.add("source '" + NameRules.printable(f.source()) + "' must be a relative path inside the workspace");
+            }
+        }
+        if (f.interpreter() != null && f.interpreter().isBlank()) {
+            problems.add("'interpreter' must name a program");
+        }
+        if (f.dependencies() != null && !f.dependencies().isEmpty() && (language == null || language.equals("shell"))) {
+            problems.add("'dependencies' needs a 'language' other than shell");
+        }
+        if (f.args() != null) {
+            for (int i = 0; i < f.args().size(); i++) {
+                if (f.args().get(i) == null) {
+                    problems.add("args[" + i + "] is empty");
+                } else {
+                    checkTemplate(f.args().get(i), what + " args[" + i + "]", problems);
+                }
+            }
         }
         if (script != null) {
             checkTemplate(script, what + " script", problems);
@@ -196,6 +244,7 @@ final class WorkflowFileParser {
                 }
             });
         }
+        return source;
     }
 
     /** Reported before binding: the first foreign field (e.g. {@code image}) would hide the real reason. */
@@ -245,7 +294,16 @@ final class WorkflowFileParser {
             @JsonProperty("when") JsonNode when,
             @JsonProperty("for_each") JsonNode forEach,
             @JsonProperty("sequential") Boolean sequential,
-            @JsonProperty("retry") JsonNode retry) {}
+            @JsonProperty("retry") JsonNode retry,
+            @JsonProperty("source") String source,
+            @JsonProperty("interpreter") String interpreter,
+            @JsonProperty("args") List<String> args,
+            @JsonProperty("dependencies") List<String> dependencies) {
+
+        ScriptFields fields() {
+            return new ScriptFields(type, script, env, runner, language, source, interpreter, args, dependencies);
+        }
+    }
 
     private TaskDraft parseTask(String file, String name, JsonNode node, String inferredFolder, List<WorkflowError> errors) {
         int before = errors.size();
@@ -366,16 +424,17 @@ final class WorkflowFileParser {
         if (raw.action() != null && raw.type() != null) {
             tracking.add("a step has either 'action' (a named action) or 'type' (an inline action), not both");
         } else if (raw.action() != null) {
-            if (raw.script() != null || raw.env() != null || raw.tags() != null || raw.runner() != null || raw.language() != null) {
-                tracking.add("'script', 'env', 'tags', 'runner' and 'language' belong on the action, not on a step that references action '"
-                        + raw.action() + "'");
+            if (raw.script() != null || raw.env() != null || raw.tags() != null || raw.runner() != null || raw.language() != null
+                    || raw.source() != null || raw.interpreter() != null || raw.args() != null || raw.dependencies() != null) {
+                tracking.add("'script', 'source', 'env', 'tags', 'runner', 'language', 'interpreter', 'args' and "
+                        + "'dependencies' belong on the action, not on a step that references action '" + raw.action() + "'");
             }
             actionRefs.put(stepName, raw.action());
         } else if (raw.type() != null) {
             Map<String, InputField> schema = checkInputSchema(inlineSchema, tracking);
-            checkScriptAction(raw.type(), raw.script(), raw.env(), raw.runner(), raw.language(), "step '" + stepName + "'", tracking);
-            inline = new Action(Action.inlineName(task, stepName), null, null, Action.TYPE_SCRIPT, raw.script(), raw.env(), schema,
-                    raw.tags(), file, null);
+            String source = checkScriptAction(raw.fields(), "step '" + stepName + "'", tracking);
+            inline = action(Action.inlineName(task, stepName), null, null, raw.fields(), source, schema, raw.tags(), file,
+                    null);
         } else {
             tracking.add("a step needs 'action' (a named action) or 'type: script' (an inline action)");
         }

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param hooks workspace-level fallback hooks (top-level {@code on_success}/{@code on_error}/{@code
  *     on_cancel} of the workflow files, merged)
  * @param triggers valid triggers (scheduler and webhook) by their key, in file order
+ * @param files the folder's files these definitions were read from (null when it could not be read)
+ * @param warnings what loaded but deserves a look (an action defined twice: the later file wins)
  */
 public record Workspace(
         String name,
@@ -22,7 +24,9 @@ public record Workspace(
         Map<String, Task> tasks,
         Hooks hooks,
         List<WorkflowError> errors,
-        Map<String, Trigger> triggers) {
+        Map<String, Trigger> triggers,
+        WorkspaceFiles files,
+        List<String> warnings) {
 
     public Workspace {
         triggers = OrderedCopies.map(triggers);
@@ -30,12 +34,25 @@ public record Workspace(
         tasks = OrderedCopies.map(tasks);
         hooks = hooks == null ? Hooks.NONE : hooks;
         errors = OrderedCopies.list(errors);
+        warnings = OrderedCopies.list(warnings);
     }
 
     /** A workspace without triggers. */
     public Workspace(String name, Path root, Map<String, Action> actions, Map<String, Task> tasks, Hooks hooks,
             List<WorkflowError> errors) {
-        this(name, root, actions, tasks, hooks, errors, Map.of());
+        this(name, root, actions, tasks, hooks, errors, Map.of(), null, List.of());
+    }
+
+    /** This workspace with further warnings. */
+    public Workspace withWarnings(List<String> more) {
+        var all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new Workspace(name, root, actions, tasks, hooks, errors, triggers, files, all);
+    }
+
+    /** The revision these definitions were read at: null when the folder could not be read. */
+    public String revision() {
+        return files == null ? null : files.revision();
     }
 
     /** The enabled webhook trigger with this URL name, if this workspace has one. */

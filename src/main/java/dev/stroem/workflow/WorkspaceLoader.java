@@ -34,6 +34,7 @@ public final class WorkspaceLoader {
     private static final int MAX_DEPTH = 10;
 
     private final WorkflowFileParser parser;
+    private final WorkspaceCapture capture = new WorkspaceCapture();
 
     public WorkspaceLoader() {
         this(new TemplateEngine());
@@ -49,67 +50,67 @@ public final class WorkspaceLoader {
         return Files.isDirectory(workflows) ? workflows : root;
     }
 
-    /** Workflow files of the workspace at {@code root}, in load order; empty when the folder is unreadable. */
-    static List<Path> workflowFiles(Path root) throws IOException {
-        Path scanDir = scanDir(root);
-        try (Stream<Path> walk = Files.walk(scanDir, MAX_DEPTH)) {
-            return walk.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        return n.endsWith(".yaml") || n.endsWith(".yml");
-                    })
-                    .sorted()
-                    .collect(Collectors.toList());
+    /** Captures the folder at {@code root} consistently, then loads the definitions of that capture. */
+    public Workspace load(String name, Path root) {
+        Path absolute = root.toAbsolutePath().normalize();
+        String unsafe = NameRules.unsafe(name);
+        if (unsafe != null) {
+            return failed(name, absolute, "workspace " + unsafe);
         }
+        if (!Files.isDirectory(absolute)) {
+            return failed(name, absolute, "workspace folder " + absolute + " does not exist or is not a folder");
+        }
+        WorkspaceFiles files;
+        try {
+            files = capture.capture(absolute);
+        } catch (WorkspaceCapture.CaptureException e) {
+            return failed(name, absolute, e.getMessage());
+        }
+        return load(name, absolute, files);
     }
 
-    public Workspace load(String name, Path root) {
+    private static Workspace failed(String name, Path root, String message) {
+        return new Workspace(name, root, Map.of(), Map.of(), Hooks.NONE, List.of(WorkflowError.ofFile(null, null, message)));
+    }
+
+    /**
+     * Loads the definitions of one revision of a workspace: its workflow files are read from
+     * {@code files}, never from disk, so the definitions are exactly that revision's.
+     *
+     * @param root where the workspace lives (for messages and the views)
+     */
+    public Workspace load(String name, Path root, WorkspaceFiles files) {
         Path absolute = root.toAbsolutePath().normalize();
         var errors = new ArrayList<WorkflowError>();
         String unsafe = NameRules.unsafe(name);
         if (unsafe != null) {
-            errors.add(WorkflowError.ofFile(null, null, "workspace " + unsafe));
-            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
+            return failed(name, absolute, "workspace " + unsafe);
         }
-        if (!Files.isDirectory(absolute)) {
-            errors.add(WorkflowError.ofFile(null, null, "workspace folder " + absolute + " does not exist or is not a folder"));
-            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
-        }
-        List<Path> files;
-        try {
-            files = workflowFiles(absolute);
-        } catch (IOException e) {
-            errors.add(WorkflowError.ofFile(null, null, "workspace folder " + absolute + " cannot be read: " + e.getMessage()));
-            return new Workspace(name, absolute, Map.of(), Map.of(), Hooks.NONE, errors);
-        }
-        if (files.isEmpty()) {
+        List<String> workflowFiles = workflowFiles(files);
+        if (workflowFiles.isEmpty()) {
             errors.add(WorkflowError.ofFile(null, null, "no workflow files (*.yaml, *.yml) found in " + scanDir(absolute)));
         }
 
         var actions = new LinkedHashMap<String, Action>();
         var actionFiles = new HashMap<String, String>();
+        var warnings = new ArrayList<String>();
         var brokenActions = new HashSet<String>();
         var drafts = new ArrayList<WorkflowFileParser.TaskDraft>();
         var taskFiles = new HashMap<String, String>();
         var fileHooks = new LinkedHashMap<String, Hooks>();
         var triggerDrafts = new ArrayList<Trigger>();
-        Path scanDir = scanDir(absolute);
-
-        for (Path path : files) {
-            String file = relative(absolute, path);
+        for (String file : workflowFiles) {
             String content;
             try {
-                content = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+                content = StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(files.files().get(file).content())).toString();
             } catch (CharacterCodingException e) {
                 errors.add(WorkflowError.ofFile(file, null, "file is not valid UTF-8"));
-                continue;
-            } catch (IOException e) {
-                errors.add(WorkflowError.ofFile(file, null, "file cannot be read: " + e.getMessage()));
                 continue;
             }
             WorkflowFileParser.ParsedFile parsed;
             try {
-                parsed = parser.parse(file, content, inferredFolder(scanDir, path));
+                parsed = parser.parse(file, content, inferredFolder(file));
             } catch (RuntimeException e) {
                 // Our bug, not the author's: still only this file is lost, never the workspace or the server.
                 LOG.error("Loading workflow file {} of workspace {} failed", file, name, e);
@@ -117,18 +118,23 @@ public final class WorkspaceLoader {
                 continue;
             }
             errors.addAll(parsed.errors());
+            // As in the original, an action defined again in a later file replaces the earlier one.
             for (Action action : parsed.actions()) {
-                String first = actionFiles.putIfAbsent(action.name(), file);
-                if (first != null) {
-                    errors.add(WorkflowError.ofAction(file, action.name(), "action is already defined in " + first));
+                String problem = action.source() == null ? null : SourcePaths.problem(action.source(), files);
+                redefined(action.name(), file, actionFiles, warnings);
+                if (problem != null) {
+                    errors.add(WorkflowError.ofAction(file, action.name(), problem));
+                    actions.remove(action.name());
+                    brokenActions.add(action.name());
                 } else {
                     actions.put(action.name(), action);
+                    brokenActions.remove(action.name());
                 }
             }
             for (String broken : parsed.brokenActions()) {
-                if (actionFiles.putIfAbsent(broken, file) == null) {
-                    brokenActions.add(broken);
-                }
+                redefined(broken, file, actionFiles, warnings);
+                actions.remove(broken);
+                brokenActions.add(broken);
             }
             for (var draft : parsed.tasks()) {
                 String first = taskFiles.putIfAbsent(draft.task().name(), file);
@@ -149,7 +155,7 @@ public final class WorkspaceLoader {
         }
         var tasks = new LinkedHashMap<String, Task>();
         for (var draft : drafts) {
-            Task resolved = resolve(draft, actions, brokenActions, errors);
+            Task resolved = resolve(draft, actions, brokenActions, errors, files);
             if (resolved != null) {
                 tasks.put(resolved.name(), resolved);
             }
@@ -157,7 +163,7 @@ public final class WorkspaceLoader {
         var triggers = checkTriggers(triggerDrafts, tasks, taskFiles, errors);
         // Grouped by file (stable, so each file's problems keep their order) for readers and `stroem validate`.
         errors.sort(java.util.Comparator.comparing(WorkflowError::file, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
-        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers);
+        return new Workspace(name, absolute, actions, tasks, workspaceHooks, errors, triggers, files, warnings);
     }
 
     /**
@@ -224,19 +230,38 @@ public final class WorkspaceLoader {
                 : "references unknown action '" + hook.action() + "'";
     }
 
-    private static Task resolve(
-            WorkflowFileParser.TaskDraft draft, Map<String, Action> actions, Set<String> brokenActions, List<WorkflowError> errors) {
+    /** Notes that {@code name} is (re)defined in {@code file}: a warning when an earlier file had it. */
+    private static void redefined(String name, String file, Map<String, String> actionFiles, List<String> warnings) {
+        String earlier = actionFiles.put(name, file);
+        if (earlier != null) {
+            warnings.add("action '" + name + "' is defined in " + earlier + " and again in " + file
+                    + "; the later one (" + file + ") is used");
+        }
+    }
+
+    private static Task resolve(WorkflowFileParser.TaskDraft draft, Map<String, Action> actions, Set<String> brokenActions,
+            List<WorkflowError> errors, WorkspaceFiles files) {
         Task task = draft.task();
         String file = task.file();
         int before = errors.size();
         var flow = new LinkedHashMap<String, FlowStep>();
         for (FlowStep step : task.flow().values()) {
             FlowStep resolved = step;
+            if (step.action() != null && step.action().source() != null) {
+                String problem = SourcePaths.problem(step.action().source(), files);
+                if (problem != null) {
+                    errors.add(WorkflowError.ofTask(file, task.name(), step.name(), problem));
+                }
+            }
             String ref = draft.actionRefs().get(step.name());
             if (ref != null) {
                 Action action = actions.get(ref);
                 if (action != null) {
                     resolved = step.withAction(action);
+                } else if (!brokenActions.contains(ref) && ref.indexOf('.') > 0 && ref.indexOf('.') < ref.length() - 1) {
+                    // Another workspace's action: resolved when a job is created (the catalog warns
+                    // at load when it cannot be), as in the original.
+                    resolved = step.withAction(Action.reference(ref, file));
                 } else {
                     errors.add(WorkflowError.ofTask(file, task.name(), step.name(), brokenActions.contains(ref)
                             ? "step references action '" + ref + "', which has errors"
@@ -265,12 +290,30 @@ public final class WorkspaceLoader {
         };
     }
 
-    private static String inferredFolder(Path scanDir, Path file) {
-        Path parent = scanDir.relativize(file).getParent();
-        return parent == null ? null : parent.toString().replace('\\', '/');
+    /** The folder of a workflow file below the scanned folder ({@code .workflows} or the root), if any. */
+    private static String inferredFolder(String file) {
+        String below = file.startsWith(WORKFLOWS_DIR + "/") ? file.substring(WORKFLOWS_DIR.length() + 1) : file;
+        int slash = below.lastIndexOf('/');
+        return slash < 0 ? null : below.substring(0, slash);
     }
 
-    private static String relative(Path root, Path file) {
-        return root.relativize(file).toString().replace('\\', '/');
+    /**
+     * The workflow files of a revision, in load order: {@code *.yaml}/{@code *.yml} under
+     * {@code .workflows/} (or anywhere when it has none), at most {@link #MAX_DEPTH} folders deep.
+     */
+    static List<String> workflowFiles(WorkspaceFiles files) {
+        String prefix = WORKFLOWS_DIR + "/";
+        boolean underWorkflows = files.files().keySet().stream().anyMatch(p -> p.startsWith(prefix));
+        var found = new ArrayList<String>();
+        for (String path : files.files().keySet()) {
+            if (underWorkflows && !path.startsWith(prefix)) {
+                continue;
+            }
+            String below = underWorkflows ? path.substring(prefix.length()) : path;
+            if ((path.endsWith(".yaml") || path.endsWith(".yml")) && below.split("/").length <= MAX_DEPTH) {
+                found.add(path);
+            }
+        }
+        return found;
     }
 }

@@ -25,11 +25,12 @@ public record WorkspaceView(
 
     /**
      * Counts valid tasks and named actions (inline actions are part of their task). Triggers and
-     * connections are counted by their issues (17, 13) once they load; the revision likewise (13).
+     * connections are counted by their issues (17, 13) once they load. {@code revision} is the one
+     * workers download ({@code GET /worker/workspace/{ws}.tar.gz}).
      */
     public static WorkspaceView of(Workspace workspace) {
         return new WorkspaceView(workspace.name(), workspace.tasks().size(), workspace.actions().size(), 0, true, 0,
-                null, summary(workspace.errors()), List.of(), workspace.errors());
+                workspace.revision(), summary(workspace.errors()), workspace.warnings(), workspace.errors());
     }
 
     static String summary(List<WorkflowError> errors) {

@@ -2,7 +2,7 @@
 // Events panel and the live log viewer. The job itself is polled (2 s while it runs, 5 s
 // after, for the archive state and hook jobs); the logs come over their WebSockets.
 import { h, append, clear, setText, notice } from '../dom.js';
-import { api, ApiError, downloadLink } from '../api.js';
+import { api, apiJson, ApiError, downloadLink } from '../api.js';
 import { requestToken } from '../auth.js';
 import { openDialog } from '../dialog.js';
 import { startPolling } from '../poller.js';
@@ -27,6 +27,7 @@ export function mountJobDetail(container, params) {
   let ticker = null;
   let selected = null; // the step whose log, input and output are shown (null: the whole job)
   let tab = 'logs';
+  let artifactsLoaded = false; // the Artifacts panel is filled once, when the job has ended
   let expected = undefined; // the task's p50 duration in seconds, for the ETA badge (null: unknown)
 
   const heading = h('h1', null, `Job ${shortId(jobId)}`);
@@ -99,6 +100,9 @@ export function mountJobDetail(container, params) {
     b.outputCard = h('section', { class: 'panel', 'aria-labelledby': 'job-output-h', hidden: true, dataset: { testid: 'job-output-card' } },
       h('div', { class: 'panel-head' }, h('h2', { id: 'job-output-h' }, 'Job output')),
       b.outputBody = h('div'));
+    b.artifacts = h('section', { class: 'panel', 'aria-labelledby': 'job-artifacts-h', hidden: true, dataset: { testid: 'job-artifacts' } },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'job-artifacts-h' }, 'Artifacts')),
+      b.artifactsBody = h('ul', { class: 'artifact-list' }));
     b.tabs = stepTabs();
     events = new ServerEventsPanel({ jobId });
 
@@ -141,7 +145,7 @@ export function mountJobDetail(container, params) {
         h('div', { class: 'graph-scroll' }, b.graph.el)),
       h('div', { class: 'detail-layout' },
         h('aside', { class: 'detail-side', 'aria-label': 'Steps and events' },
-          b.outputCard, stepsPanel, events.el, b.hooks,
+          b.outputCard, b.artifacts, stepsPanel, events.el, b.hooks,
           input ? h('section', { class: 'panel', 'aria-label': 'Input' }, input) : null),
         h('section', { class: 'panel log-panel', 'aria-labelledby': 'log-h' },
           h('div', { class: 'panel-head' }, h('h2', { id: 'log-h', dataset: { testid: 'step-panel-title' } }, 'All steps'), b.tabs.list),
@@ -180,6 +184,7 @@ export function mountJobDetail(container, params) {
     renderGraph();
     renderTabs();
     renderOutput();
+    renderArtifacts();
     renderLineage();
     renderEta();
     b.rerunBtn.hidden = !terminal;
@@ -353,6 +358,38 @@ export function mountJobDetail(container, params) {
     const terminal = TERMINAL_JOB.has(job.status);
     built.outputCard.hidden = !terminal;
     fill(built.outputBody, out, 'This job produced no output.', 'job-output');
+  }
+
+  /** Files the job's steps produced (GET /api/jobs/{id}/artifacts), once it has ended; downloads go through a ticket. */
+  async function renderArtifacts() {
+    if (artifactsLoaded || !TERMINAL_JOB.has(job.status)) return;
+    artifactsLoaded = true;
+    let list;
+    try {
+      list = await apiJson(`/api/jobs/${encodeURIComponent(jobId)}/artifacts`);
+    } catch {
+      artifactsLoaded = false; // no artifacts on this server, or not now: try again on the next update
+      return;
+    }
+    if (!alive || !Array.isArray(list) || list.length === 0) return;
+    clear(built.artifactsBody);
+    for (const a of list) {
+      const path = `/api/jobs/${encodeURIComponent(jobId)}/artifacts/${a.name.split('/').map(encodeURIComponent).join('/')}`;
+      const file = a.name.split('/').pop();
+      append(built.artifactsBody, [h('li', { dataset: { testid: 'artifact' } },
+        downloadLink(path, file, a.name, { dataset: { testid: `artifact-${a.name}` } }),
+        h('span', { class: 'muted small' }, ` ${formatBytes(a.size_bytes)} · ${a.step_name}`))]);
+    }
+    built.artifacts.hidden = false;
+  }
+
+  function formatBytes(n) {
+    if (n < 1024) return `${n} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let v = n / 1024;
+    let i = 0;
+    while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+    return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
   }
 
   function renderLineage() {

@@ -154,28 +154,41 @@ class JobEventsIT {
     }
 
     @Test
-    void actionThatDisappearedOnReload_failsTheStepWithAnOrchestratorEvent() {
-        String workerId = server.worker("/worker/register", Map.of("name", "w1")).path("worker_id").asText();
-        String jobId = server.execute("uses-missing-output", Map.of());
-        server.worker("/worker/jobs/claim", Map.of("worker_id", workerId));
-        // The workflow changes while the job runs: step 'consume' is gone from the task.
-        server.workflow("jobs.yaml", WORKFLOW.replace("""
-                      consume:
+    void aReloadDoesNotChangeTheStepsOfAJobThatRuns() {
+        String pinned = """
+                tasks:
+                  pinned:
+                    flow:
+                      first:
                         type: script
-                        script: echo "{{ produce.output.version }}"
-                        depends_on: [produce]
-                """, ""));
+                        script: echo first
+                      second:
+                        type: script
+                        script: echo version-one
+                        depends_on: [first]
+                """;
+        server.workflow("pinning.yaml", pinned);
         eventually().untilAsserted(() -> assertThat(
-                server.get("/api/workspaces/default/tasks/uses-missing-output").path("flow").has("consume")).isFalse());
-        server.worker("/worker/jobs/" + jobId + "/steps/produce/start", Map.of("worker_id", workerId));
-        server.worker("/worker/jobs/" + jobId + "/steps/produce/complete", Map.of("exit_code", 0));
+                server.get("/api/workspaces/default/tasks/pinned").path("flow").has("second")).isTrue());
+        String workerId = server.worker("/worker/register", Map.of("name", "w1")).path("worker_id").asText();
+        String jobId = server.execute("pinned", Map.of());
+        assertThat(server.worker("/worker/jobs/claim", Map.of("worker_id", workerId)).path("step_name").asText())
+                .isEqualTo("first");
+        // The workflow changes while the job runs: step 'second' is gone from the task.
+        server.workflow("pinning.yaml", pinned.substring(0, pinned.indexOf("      second:")));
+        eventually().untilAsserted(() -> assertThat(
+                server.get("/api/workspaces/default/tasks/pinned").path("flow").has("second")).isFalse());
+        server.worker("/worker/jobs/" + jobId + "/steps/first/start", Map.of("worker_id", workerId));
+        server.worker("/worker/jobs/" + jobId + "/steps/first/complete", Map.of("exit_code", 0));
 
         var claim = server.worker("/worker/jobs/claim", Map.of("worker_id", workerId));
 
-        assertThat(claim.path("job_id").isNull()).isTrue();
-        assertThat(server.job(jobId).path("status").asText()).isEqualTo("failed");
-        assertThat(server.serverEvents(jobId)).containsExactly(
-                "[orchestrator] Step 'consume' could not start: step 'consume' is no longer in task 'uses-missing-output'");
+        // The job runs the revision it was created at: its second step is still there, as it was.
+        assertThat(claim.path("job_id").asText()).isEqualTo(jobId);
+        assertThat(claim.path("step_name").asText()).isEqualTo("second");
+        assertThat(claim.path("action_spec").path("script").asText()).isEqualTo("echo version-one");
+        assertThat(claim.path("revision").asText()).isEqualTo(server.job(jobId).path("revision").asText());
+        assertThat(server.serverEvents(jobId)).isEmpty();
     }
 
     @Test

@@ -4,15 +4,14 @@ import static dev.stroem.jobs.ServerFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stroem.config.RetentionConfig;
 import dev.stroem.jobs.store.DatabaseUrl;
 import dev.stroem.jobs.store.PostgresTestDatabase;
 import dev.stroem.logs.LineNormalizer;
 import dev.stroem.logs.LogLine;
 import dev.stroem.logs.LogStream;
 import dev.stroem.storage.S3ProxyServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import dev.stroem.web.ReplicaViewer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,12 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * REST, raw, {@code full=true}, per step, WebSocket live and from a position, before and after the
  * archive, while the hint listener is killed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasPostgresIT {
     private static final String WORKFLOW = """
             tasks:
@@ -57,7 +57,6 @@ class ReplicasPostgresIT {
     private static ServerFixture a;
     private static ServerFixture b;
     private static ServerFixture c;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startReplicas() {
@@ -71,7 +70,9 @@ class ReplicasPostgresIT {
 
     private static ServerFixture replica(String name) {
         return new ServerFixture(dir.resolve(name)).workflow("jobs.yaml", WORKFLOW).withDatabase(database.url())
-                .withArchive(s3.archiveConfig("replicas", "logs/")).start();
+                .withArchive(s3.archiveConfig("replicas", "logs/"))
+                // Jobs a day old go, but only in the sweep a test runs with its clock moved on (the last test).
+                .withRetention(new RetentionConfig(1L, null, null)).start();
     }
 
     @AfterAll
@@ -94,7 +95,7 @@ class ReplicasPostgresIT {
         var replicas = List.of(a, b, c);
         String jobId = a.execute("manual", Map.of());
         String worker = startStep(jobId, b, c);
-        try (var early = Viewer.open(c, jobId, null)) {
+        try (var early = viewer(c, jobId, null)) {
             var expected = new ArrayList<String>();
             var normalizer = new LineNormalizer();
             for (int i = 0; i < 24; i++) {
@@ -126,7 +127,7 @@ class ReplicasPostgresIT {
             }
             var wholeLines = whole.lines().toList();
             eventually().untilAsserted(() -> assertThat(early.lines()).containsExactlyElementsOf(wholeLines));
-            try (var resumed = Viewer.open(b, jobId, 40L)) {
+            try (var resumed = viewer(b, jobId, 40L)) {
                 eventually().untilAsserted(() -> assertThat(resumed.lines())
                         .containsExactlyElementsOf(wholeLines.subList(40, wholeLines.size())));
             }
@@ -142,6 +143,8 @@ class ReplicasPostgresIT {
             eventually().untilAsserted(() -> assertThat(chunkCount(jobId)).isEqualTo(1));
             String finished = assertSameEverywhere(jobId);
             assertThat(finished).startsWith(whole).contains("OUTPUT: {");
+            // Three uploaders raced for it (one lease): the archive holds exactly the log.
+            assertThat(archived(a.job(jobId).path("archive").path("key").asText())).isEqualTo(finished);
             var finishedLines = finished.lines().toList();
             eventually().untilAsserted(() -> assertThat(early.closed()).isTrue());
             assertThat(early.lines()).containsExactlyElementsOf(finishedLines);
@@ -153,7 +156,7 @@ class ReplicasPostgresIT {
     void theHintListenerIsKilledWhileLinesFlow_aViewerOnAnotherReplicaMissesNothing() throws Exception {
         String jobId = b.execute("manual", Map.of());
         startStep(jobId, a, a);
-        try (var viewer = Viewer.open(b, jobId, 0L)) {
+        try (var viewer = viewer(b, jobId, 0L)) {
             for (int i = 0; i < 40; i++) {
                 push(a, jobId, "k-" + i, List.of("flowing " + i + " a", "flowing " + i + " b"));
                 if (i == 15) {
@@ -164,8 +167,97 @@ class ReplicasPostgresIT {
             assertThat(whole.lines()).hasSize(80);
             eventually().untilAsserted(() -> assertThat(viewer.lines()).containsExactlyElementsOf(whole.lines().toList()));
         }
+        eventually().untilAsserted(() -> assertThat(b.send("GET", "/healthz/detail", null, ServerFixture.WORKER_TOKEN).body())
+                .contains("\"hints_listening\":true"));
+        // Replica b copied what a stored; it says so.
+        assertThat(body(b, "/metrics")).containsPattern("stroem_log_replica_lines_copied_total\\{from=\"chunks\",?\\} [1-9]");
         a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
         a.awaitStatus(jobId, "completed");
+    }
+
+    @Test
+    void aLineAfterTheArchive_throughAReplicaWithoutACopy_isNumberedAfterTheArchivedOnes_andArchivedAgain() throws Exception {
+        String jobId = a.execute("manual", Map.of());
+        startStep(jobId, a, a);
+        push(a, jobId, "only-a-1", List.of("first", "second"));
+        push(a, jobId, "only-a-2", List.of("third"));
+        a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
+        a.awaitArchivedUpToDate(jobId);
+        eventually().untilAsserted(() -> assertThat(chunkCount(jobId)).isEqualTo(1));
+        assertThat(b.logDir().resolve(jobId + ".jsonl")).doesNotExist();
+
+        // b never saw the job: it fills its copy from the archive, then stores the late line after it.
+        var late = push(b, jobId, "late", List.of("late line"));
+        assertThat(late.path("duplicate").asBoolean()).isFalse();
+        eventually().untilAsserted(() -> {
+            var job = a.job(jobId).path("archive");
+            assertThat(job.path("archived_generation").asLong()).isEqualTo(job.path("generation").asLong());
+            assertThat(job.path("generation").asLong()).isGreaterThan(1);
+        });
+        String whole = assertSameEverywhere(jobId);
+        assertThat(texts(whole)).containsExactly("first", "second", "third", "late line");
+        assertThat(archived(a.job(jobId).path("archive").path("key").asText())).isEqualTo(whole);
+        assertThat(body(b, "/metrics")).containsPattern("stroem_log_replica_lines_copied_total\\{from=\"archive\",?\\} [1-9]");
+    }
+
+    @Test
+    void aCancelOnOneReplica_isSeenAtOnceByAWorkerAskingAnother() {
+        String jobId = a.execute("manual", Map.of());
+        startStep(jobId, b, b);
+        c.post("/api/jobs/" + jobId + "/cancel", null);
+        var answer = b.send("GET", "/worker/jobs/" + jobId + "/cancelled", null, ServerFixture.WORKER_TOKEN);
+        assertThat(answer.body()).contains("\"cancelled\":true");
+        assertThat(b.serverEvents(jobId)).containsExactly("[orchestrator] Job cancelled by api");
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // moves one replica's clock two days on: every finished job is then old
+    void retentionOnOneReplica_deletesTheCopiesOfTheJobsLogOnEveryReplica() {
+        String jobId = a.execute("manual", Map.of());
+        startStep(jobId, c, c);
+        push(b, jobId, "r-1", List.of("kept for a day"));
+        assertSameEverywhere(jobId); // every replica holds a copy now
+        a.worker("/worker/jobs/" + jobId + "/steps/work/complete", Map.of("exit_code", 0));
+        a.awaitArchivedUpToDate(jobId);
+        for (var replica : List.of(a, b, c)) {
+            assertThat(replica.logDir().resolve(jobId + ".jsonl")).exists();
+        }
+
+        c.clock.advance(Duration.ofDays(2));
+        c.app().retentionSweeper().sweepOnce();
+
+        assertThat(a.send("GET", "/api/jobs/" + jobId, null, null).statusCode()).isEqualTo(404);
+        for (var replica : List.of(a, b, c)) {
+            eventually().untilAsserted(() -> assertThat(replica.logDir().resolve(jobId + ".jsonl")).doesNotExist());
+        }
+    }
+
+    /** A viewer with try-with-resources: it leaves when the block ends. */
+    private record Viewing(ReplicaViewer viewer) implements AutoCloseable {
+        List<String> lines() {
+            return viewer.lines();
+        }
+
+        boolean closed() {
+            return viewer.ended();
+        }
+
+        @Override
+        public void close() {
+            viewer.disconnect();
+        }
+    }
+
+    private static Viewing viewer(ServerFixture replica, String jobId, Long from) {
+        return new Viewing(ReplicaViewer.open(replica.app().port(), jobId, from));
+    }
+
+    private static String archived(String key) throws Exception {
+        var blob = s3.blobStore().getBlob("replicas", key);
+        assertThat(blob).as("archived object %s", key).isNotNull();
+        try (var in = new java.util.zip.GZIPInputStream(blob.getPayload().openStream())) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     // --- helpers ---------------------------------------------------------------------------------
@@ -240,54 +332,6 @@ class ReplicasPostgresIT {
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE ? AND datname = current_database()")) {
             st.setString(1, pattern);
             st.execute();
-        }
-    }
-
-    /** A live log viewer on one replica: every text frame, split into lines. */
-    static final class Viewer implements WebSocket.Listener, AutoCloseable {
-        private final StringBuilder text = new StringBuilder();
-        private final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private WebSocket socket;
-
-        static Viewer open(ServerFixture replica, String jobId, Long from) throws Exception {
-            var viewer = new Viewer();
-            String uri = "ws://127.0.0.1:" + replica.app().port() + "/api/jobs/" + jobId + "/logs/stream"
-                    + (from == null ? "" : "?from=" + from);
-            viewer.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(uri), viewer).get(30, TimeUnit.SECONDS);
-            return viewer;
-        }
-
-        @Override
-        public synchronized CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closed.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closed.completeExceptionally(error);
-        }
-
-        synchronized List<String> lines() {
-            return text.toString().lines().toList();
-        }
-
-        boolean closed() {
-            return closed.isDone();
-        }
-
-        @Override
-        public void close() {
-            if (!closed.isDone()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-            }
         }
     }
 }

@@ -229,9 +229,9 @@ class WorkspaceLoaderTest {
                 """);
 
         assertThat(ws.problems()).containsExactly(
-                ".workflows/a.yaml: t/s: unknown field 'depnds_on' (known: action, continue_on_failure, depends_on,"
-                        + " description, env, for_each, input, language, name, output, retry, runner, script, sequential,"
-                        + " tags, timeout, type, when)",
+                ".workflows/a.yaml: t/s: unknown field 'depnds_on' (known: action, args, continue_on_failure,"
+                        + " dependencies, depends_on, description, env, for_each, input, interpreter, language, name, output, retry,"
+                        + " runner, script, sequential, source, tags, timeout, type, when)",
                 ".workflows/a.yaml: u: 'input.n': unknown field 'requird' (known: allow_custom, default, description, multiple, name, options, order, required, type)",
                 ".workflows/a.yaml: v: unknown field 'flw' (known: description, flow, folder, input, mode, name, on_cancel,"
                         + " on_error, on_success, retry, timeout)");
@@ -320,7 +320,7 @@ class WorkspaceLoaderTest {
     }
 
     @Test
-    void duplicateNamesAcrossFilesKeepTheFirst() {
+    void anActionDefinedAgainInALaterFileWinsButATaskTwiceIsAnError() {
         ws.file("a.yaml", GREET_ACTION + """
                 tasks:
                   t:
@@ -340,11 +340,14 @@ class WorkspaceLoaderTest {
 
         Workspace workspace = ws.load();
 
+        // As the original: the later file's action wins, with a warning; a task twice stays an error.
         assertThat(workspace.errors()).extracting(WorkflowError::describe).containsExactly(
-                ".workflows/b.yaml: action greet: action is already defined in .workflows/a.yaml",
                 ".workflows/b.yaml: t: task is already defined in .workflows/a.yaml");
+        assertThat(workspace.warnings()).containsExactly("action 'greet' is defined in .workflows/a.yaml and again in "
+                + ".workflows/b.yaml; the later one (.workflows/b.yaml) is used");
         assertThat(workspace.tasks().get("t").description()).isEqualTo("first");
-        assertThat(workspace.actions().get("greet").script()).isEqualTo("echo hello");
+        assertThat(workspace.actions().get("greet").script()).isEqualTo("echo second");
+        assertThat(workspace.tasks().get("t").step("s").orElseThrow().action().script()).isEqualTo("echo second");
     }
 
     @Test
@@ -501,8 +504,7 @@ class WorkspaceLoaderTest {
                 actions:
                   in-docker: { type: docker, image: alpine }
                   in-pod: { type: script, runner: pod, script: echo }
-                  python: { type: script, language: python, script: print(1) }
-                  from-file: { type: script, source: run.sh }
+                  cobol: { type: script, language: cobol, script: DISPLAY 1 }
                 """.replace("actions:\n", "") + """
                 secrets:
                   A: b
@@ -520,8 +522,7 @@ class WorkspaceLoaderTest {
         assertThat(ws.problems()).containsExactly(
                 ".workflows/a.yaml: action in-docker: action type 'docker' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: action in-pod: runner 'pod' is not supported by Strøm for the JVM (only 'local')",
-                ".workflows/a.yaml: action python: language 'python' is not supported by Strøm for the JVM (only 'shell')",
-                ".workflows/a.yaml: action from-file: 'source' is not supported by Strøm for the JVM",
+                ".workflows/a.yaml: action cobol: language 'cobol' is not one of shell, python, javascript (js), typescript (ts), go",
                 ".workflows/a.yaml: 'secrets' is not supported by Strøm for the JVM",
                 ".workflows/a.yaml: t/agent: action type 'agent' is not supported by Strøm for the JVM (only 'script')",
                 ".workflows/a.yaml: conn: 'input.key': 'secret' is not supported by Strøm for the JVM");

@@ -40,7 +40,8 @@ final class JobRows {
                 rs.getString("source_job_id"),
                 new dev.stroem.jobs.JobRetry(rs.getString("retry_of_job_id"), rs.getString("retry_job_id"),
                         rs.getInt("retry_attempt"), nullableInt(rs, "max_retries"), nullableLong(rs, "retry_backoff_secs"),
-                        rs.getString("retry_strategy"), rs.getInt("retry_jitter") != 0, instant(rs, "retry_due_at")));
+                        rs.getString("retry_strategy"), rs.getInt("retry_jitter") != 0, instant(rs, "retry_due_at")),
+                rs.getString("revision"));
     }
 
     RowMapper<JobStep> step() {
@@ -64,7 +65,13 @@ final class JobRows {
                 rs.getString("error_message"),
                 objectOutput(rs.getString("output")),
                 columns.map(rs.getString("input")),
-                controls.read(rs));
+                controls.read(rs),
+                owner(rs));
+    }
+
+    private static dev.stroem.jobs.ActionOwner owner(ResultSet rs) throws SQLException {
+        String workspace = rs.getString("action_workspace");
+        return workspace == null ? null : new dev.stroem.jobs.ActionOwner(workspace, rs.getString("action_revision"));
     }
 
     /** A loop placeholder's output is a list, read into its {@link dev.stroem.jobs.StepControl}. */

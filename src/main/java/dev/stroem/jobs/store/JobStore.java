@@ -26,10 +26,11 @@ public final class JobStore {
     private static final String JOB_COLUMNS = "job_id, workspace, task_name, status, input, source_type, source_id, "
             + "hook_name, timeout_secs, error_message, cancelled_by, created_at, started_at, completed_at, raw_input, "
             + "source_job_id, retry_of_job_id, retry_job_id, retry_attempt, max_retries, retry_backoff_secs, "
-            + "retry_strategy, retry_jitter, retry_due_at";
+            + "retry_strategy, retry_jitter, retry_due_at, revision";
     private static final String STEP_COLUMNS = "job_id, step_name, position, action_name, action_type, depends_on, "
             + "continue_on_failure, timeout_secs, required_tags, status, worker_id, ready_at, claimed_at, "
-            + "started_at, completed_at, exit_code, error_message, output, input, " + StepControlColumns.NAMES;
+            + "started_at, completed_at, exit_code, error_message, output, input, action_workspace, action_revision, "
+            + StepControlColumns.NAMES;
 
     /** How long remembered step names are trusted (a job deleted by another server is noticed after this). */
     private static final long STEP_NAMES_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
@@ -112,9 +113,10 @@ public final class JobStore {
     private static PreparedBatch stepInserts(Handle h) {
         return h.prepareBatch("INSERT INTO job_steps (job_id, step_name, position, action_name, action_type, "
                 + "depends_on, continue_on_failure, timeout_secs, required_tags, status, ready_at, rendered_action, "
-                + StepControlColumns.NAMES + ") "
+                + "action_workspace, action_revision, " + StepControlColumns.NAMES + ") "
                 + "VALUES (:job_id, :step_name, :position, :action_name, :action_type, :depends_on, "
                 + ":continue_on_failure, :timeout_secs, :required_tags, :status, :ready_at, :rendered_action, "
+                + ":action_workspace, :action_revision, "
                 + StepControlColumns.PARAMETERS + ")");
     }
 
@@ -134,6 +136,8 @@ public final class JobStore {
                 .bind("status", (ready ? StepStatus.READY : StepStatus.PENDING).wireName())
                 .bind("ready_at", readyAt)
                 .bind("rendered_action", columns.write(renderedAction))
+                .bind("action_workspace", step.owner() == null ? null : step.owner().workspace())
+                .bind("action_revision", step.owner() == null ? null : step.owner().revision())
                 .add();
     }
 
@@ -143,7 +147,7 @@ public final class JobStore {
                         + ":task_name, :status, :input, :source_type, :source_id, :hook_name, :timeout_secs, "
                         + ":error_message, :cancelled_by, :created_at, :started_at, :completed_at, :raw_input, "
                         + ":source_job_id, :retry_of_job_id, :retry_job_id, :retry_attempt, :max_retries, "
-                        + ":retry_backoff_secs, :retry_strategy, :retry_jitter, :retry_due_at, :finalize_state)")
+                        + ":retry_backoff_secs, :retry_strategy, :retry_jitter, :retry_due_at, :revision, :finalize_state)")
                 .bind("job_id", job.jobId())
                 .bind("workspace", job.workspace())
                 .bind("task_name", job.taskName())
@@ -160,6 +164,7 @@ public final class JobStore {
                 .bind("completed_at", JsonColumns.millis(job.completedAt()))
                 .bind("raw_input", columns.write(job.rawInput()))
                 .bind("source_job_id", job.sourceJobId())
+                .bind("revision", job.revision())
                 .bind("retry_of_job_id", job.retry().retryOfJobId())
                 .bind("retry_job_id", job.retry().retryJobId())
                 .bind("retry_attempt", job.retry().attempt())

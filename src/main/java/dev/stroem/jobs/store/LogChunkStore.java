@@ -41,36 +41,42 @@ public final class LogChunkStore {
      * @throws IllegalArgumentException when the batch holds no line or its text does not end a line
      */
     public Appended append(String jobId, String batchId, int lineCount, String jsonl) {
+        return append(jobId, batchId, lineCount, jsonl, 0);
+    }
+
+    /**
+     * {@link #append(String, String, int, String)}, where the job's first chunk starts at line
+     * {@code firstLineOfFirstChunk} rather than 0: the lines before it were written before chunks
+     * existed (a job running while its server was upgraded) and are numbered by the local log.
+     */
+    public Appended append(String jobId, String batchId, int lineCount, String jsonl, long firstLineOfFirstChunk) {
         if (lineCount <= 0 || jsonl.isEmpty() || jsonl.charAt(jsonl.length() - 1) != '\n') {
             throw new IllegalArgumentException("a chunk holds at least one whole JSONL line");
         }
         return db.jdbi().inTransaction(h -> {
             lockJobLog(h, jobId);
-            Optional<Chunk> earlier = h.createQuery("SELECT " + COLUMNS + " FROM log_chunks WHERE job_id = :job AND batch_id = :batch")
+            // One statement numbers and stores the chunk, or stores nothing for a known batch id: the
+            // common case is two round trips (lock, insert), and a retry costs one read more.
+            Optional<long[]> stored = h.createQuery("INSERT INTO log_chunks (job_id, seq, first_line, line_count, batch_id, jsonl) "
+                            + "SELECT :job, COALESCE(MAX(seq), 0) + 1, COALESCE(MAX(first_line + line_count), :floor), "
+                            + ":count, :batch, :jsonl FROM log_chunks WHERE job_id = :job "
+                            + "ON CONFLICT (job_id, batch_id) DO NOTHING RETURNING seq, first_line")
                     .bind("job", jobId)
-                    .bind("batch", batchId)
-                    .map((rs, ctx) -> chunk(rs))
-                    .findOne();
-            if (earlier.isPresent()) {
-                return new Appended(earlier.get(), true);
-            }
-            var last = h.createQuery("SELECT seq, first_line + line_count AS end_line FROM log_chunks "
-                            + "WHERE job_id = :job ORDER BY seq DESC LIMIT 1")
-                    .bind("job", jobId)
-                    .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("end_line")})
-                    .findOne()
-                    .orElse(new long[] {0, 0});
-            var chunk = new Chunk(jobId, last[0] + 1, last[1], lineCount, batchId, jsonl);
-            h.createUpdate("INSERT INTO log_chunks (job_id, seq, first_line, line_count, batch_id, jsonl) "
-                            + "VALUES (:job, :seq, :first, :count, :batch, :jsonl)")
-                    .bind("job", jobId)
-                    .bind("seq", chunk.seq())
-                    .bind("first", chunk.firstLine())
+                    .bind("floor", firstLineOfFirstChunk)
                     .bind("count", lineCount)
                     .bind("batch", batchId)
                     .bind("jsonl", jsonl)
-                    .execute();
-            return new Appended(chunk, false);
+                    .map((rs, ctx) -> new long[] {rs.getLong("seq"), rs.getLong("first_line")})
+                    .findOne();
+            if (stored.isPresent()) {
+                return new Appended(new Chunk(jobId, stored.get()[0], stored.get()[1], lineCount, batchId, jsonl), false);
+            }
+            Chunk earlier = h.createQuery("SELECT " + COLUMNS + " FROM log_chunks WHERE job_id = :job AND batch_id = :batch")
+                    .bind("job", jobId)
+                    .bind("batch", batchId)
+                    .map((rs, ctx) -> chunk(rs))
+                    .one();
+            return new Appended(earlier, true);
         });
     }
 

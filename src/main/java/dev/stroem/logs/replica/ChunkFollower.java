@@ -7,6 +7,8 @@ import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LocalLogSync;
 import dev.stroem.logs.LogLine;
 import dev.stroem.storage.ObjectStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,9 +48,12 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkFollower.class);
     /** The hint topic: payload job ids with new chunks, separated by {@code \n}. */
     public static final String TOPIC = "log_chunks";
+    /** The hint topic: payload the id of a job retention deleted; every replica deletes its copy of its log. */
+    public static final String DELETED_TOPIC = "logs_deleted";
     /** How often the jobs viewers follow here are caught up even without a hint. */
     public static final Duration SWEEP = Duration.ofSeconds(1);
-    private static final int PAGE = 256;
+    /** Chunks read per query: a batch is at most a few hundred KiB, so a page stays a few MiB. */
+    private static final int PAGE = 16;
     private static final int RESTORE_BATCH_BYTES = 1 << 20;
 
     private final LocalLogStore store;
@@ -59,6 +64,9 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
+    private final Counter copiedFromChunks;
+    private final Counter copiedFromArchive;
+    private final Counter failures;
     private volatile Supplier<Set<String>> followed = Set::of;
     private volatile boolean running = true;
 
@@ -67,7 +75,13 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
      * @param refs    what the engine knows about a job (its archive record), empty when it is gone
      */
     public ChunkFollower(LocalLogStore store, LogChunkStore chunks, ObjectStore archive,
-            Function<String, Optional<JobLogRef>> refs) {
+            Function<String, Optional<JobLogRef>> refs, MeterRegistry metrics) {
+        this.copiedFromChunks = Counter.builder("stroem_log_replica_lines_copied").tag("from", "chunks")
+                .description("Lines this replica copied into its local logs from the shared log").register(metrics);
+        this.copiedFromArchive = Counter.builder("stroem_log_replica_lines_copied").tag("from", "archive")
+                .description("Lines this replica copied into its local logs from the shared log").register(metrics);
+        this.failures = Counter.builder("stroem_log_replica_catch_up_failures")
+                .description("Catch-ups of a local log that failed (the next one tries again)").register(metrics);
         this.store = store;
         this.chunks = chunks;
         this.archive = archive;
@@ -97,6 +111,12 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
                 }
             }
         });
+        hints.subscribe(DELETED_TOPIC, jobId -> {
+            if (jobId != null && !jobId.isEmpty()) {
+                // The job is gone from the database (retention on the leader): its copy here goes too.
+                store.delete(jobId);
+            }
+        });
         thread.start();
         return this;
     }
@@ -119,6 +139,7 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
             try {
                 copyMissing(jobId);
             } catch (RuntimeException e) {
+                failures.increment();
                 // Reads serve what the local copy holds; the next catch-up tries again.
                 log.warn("cannot catch up the local log of job {} from the shared log: {}", jobId, e.toString());
             }
@@ -139,7 +160,9 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
                     }
                     break; // re-read where the copy stands
                 }
+                long before = have;
                 have = store.appendAt(jobId, chunk.firstLine(), decode(chunk), chunk.jsonl().getBytes(StandardCharsets.UTF_8));
+                copiedFromChunks.increment(Math.max(0, have - before));
                 if (have < chunk.endLine()) {
                     log.warn("job {}: local log holds {} lines, could not copy chunk {} (lines {}..{})", jobId, have,
                             chunk.seq(), chunk.firstLine(), chunk.endLine());
@@ -213,6 +236,7 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
         } catch (IOException e) {
             log.warn("job {}: cannot read the archived log {}: {}", jobId, ref.archiveKey(), e.toString());
         }
+        copiedFromArchive.increment(Math.max(0, have - before));
         return have > before;
     }
 

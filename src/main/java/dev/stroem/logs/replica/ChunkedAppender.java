@@ -43,8 +43,9 @@ public final class ChunkedAppender implements LogAppender {
         }
         // Server events without an id may repeat by design; each is then a chunk of its own.
         String id = batchId != null ? batchId : "server-" + UUID.randomUUID();
+        // Lines the local log holds from before chunks existed (an upgrade mid-job) keep their numbers.
         var appended = chunks.append(jobId, id, prepared.lines().size(),
-                new String(prepared.jsonl(), StandardCharsets.UTF_8));
+                new String(prepared.jsonl(), StandardCharsets.UTF_8), store.lineCount(jobId));
         var chunk = appended.chunk();
         try {
             long have = appended.duplicate() ? 0

@@ -143,4 +143,32 @@ abstract class LogChunkStoreContract {
         assertThat(late.chunk().seq()).isEqualTo(4);
         assertThat(late.chunk().firstLine()).isEqualTo(3);
     }
+
+    @Test
+    void chunksEndingAfterALine_areTheOnesACopyHoldingItLacks_andAnArchiveDeletesAllButTheLast() {
+        chunks.append("j1", "b-1", 3, lines("a", 3));
+        chunks.append("j1", "b-2", 2, lines("b", 2));
+        chunks.append("j1", "b-3", 1, lines("c", 1));
+
+        assertThat(chunks.endingAfter("j1", 0, 10)).extracting(LogChunkStore.Chunk::seq).containsExactly(1L, 2L, 3L);
+        assertThat(chunks.endingAfter("j1", 4, 10)).extracting(LogChunkStore.Chunk::seq).containsExactly(2L, 3L);
+        assertThat(chunks.endingAfter("j1", 3, 1)).extracting(LogChunkStore.Chunk::seq).containsExactly(2L);
+        assertThat(chunks.endingAfter("j1", 6, 10)).isEmpty();
+
+        // An archive of the first 6 lines: every chunk it holds goes but the last, which numbers later lines.
+        assertThat(chunks.deleteArchived("j1", 6)).isEqualTo(2);
+        assertThat(chunks.count("j1")).isEqualTo(1);
+        assertThat(chunks.append("j1", "b-4", 1, lines("d", 1)).chunk().firstLine()).isEqualTo(6);
+        // An archive of only the first 3 lines keeps the chunks after them.
+        assertThat(chunks.deleteArchived("j1", 3)).isZero();
+    }
+
+    @Test
+    void aJobsFirstChunkMayStartAfterLinesWrittenBeforeChunksExisted() {
+        var first = chunks.append("j1", "b-1", 2, lines("a", 2), 5);
+        var second = chunks.append("j1", "b-2", 1, lines("b", 1), 99);
+
+        assertThat(first.chunk().firstLine()).isEqualTo(5);
+        assertThat(second.chunk().firstLine()).isEqualTo(7);
+    }
 }
