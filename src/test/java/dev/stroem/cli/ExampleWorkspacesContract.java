@@ -61,7 +61,11 @@ abstract class ExampleWorkspacesContract {
                   ops:
                     type: folder
                     path: "%s"
-                """.formatted(port, databaseUrl(), dir.resolve("logs"), Path.of("examples/ops").toAbsolutePath()));
+                  shared:
+                    type: folder
+                    path: "%s"
+                """.formatted(port, databaseUrl(), dir.resolve("logs"), Path.of("examples/ops").toAbsolutePath(),
+                Path.of("examples/shared").toAbsolutePath()));
         Path workerConfig = Files.writeString(dir.resolve("worker.yaml"), """
                 server_url: "http://127.0.0.1:%d"
                 worker_token: examples-token
@@ -143,6 +147,16 @@ abstract class ExampleWorkspacesContract {
         assertThat(step(done, "transform").path("output").path("average").asInt()).isEqualTo(100);
         assertThat(lines(job)).containsSubsequence(
                 "extract: extracted 3 orders", "transform: average order: 100", "load: loaded: average order 100");
+    }
+
+    @Test
+    void aStepRunningAnotherWorkspacesActionReadsThatWorkspacesFiles() throws Exception {
+        String job = execute("read-shared", "{}");
+        JsonNode done = awaitEnd(job);
+
+        assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("completed");
+        assertThat(done.path("workspace").asText()).as("the job stays in the calling workspace").isEqualTo("ops");
+        assertThat(lines(job)).containsExactly("read: from the shared workspace: marker 42");
     }
 
     // --- helpers ---------------------------------------------------------------------------

@@ -3,6 +3,8 @@ package dev.stroem.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,5 +100,38 @@ abstract class OriginalWorkerProtocolContract extends ServerContract {
         var job = awaitJobStatus(jobId, "failed");
         assertThat(step(job, "shout-it").path("error_message").asText()).isEqualTo("Exit code: 1\nStderr: boom");
         assertThat(step(job, "shout-it").path("exit_code").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void theWorkspaceDownloadAnswers200Then304AndAnExclusiveWorkerRegistersAndClaimsOnlyItsSteps() throws Exception {
+        var http = worker.http();
+
+        // The original worker downloads the workspace before its first step, then asks again with the ETag.
+        var first = HttpClient.newHttpClient().send(http.request("/worker/workspace/default.tar.gz").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).hasValue("application/gzip");
+        String revision = first.headers().firstValue("X-Revision").orElseThrow();
+        assertThat(first.headers().firstValue("ETag")).hasValue("\"" + revision + "\"");
+        assertThat(first.body()).startsWith((byte) 0x1f, (byte) 0x8b);
+        var again = HttpClient.newHttpClient().send(http.request("/worker/workspace/default.tar.gz")
+                .header("If-None-Match", "\"" + revision + "\"").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+
+        // Register and claim with the original's exclusive flag: a reserved worker takes no untagged step.
+        var registered = http.post("/worker/register", Map.of("name", "reserved", "capabilities", List.of("script"),
+                "tags", List.of("reserved"), "version", "0.9.0", "exclusive", true));
+        assertThat(registered.status()).isEqualTo(200);
+        assertThat(fieldNames(registered.json())).containsExactly("worker_id");
+        String reserved = registered.json().path("worker_id").asText();
+        String jobId = execute("hello-world", Map.of("name", "Ada"));
+        var none = http.post("/worker/jobs/claim", Map.of("worker_id", reserved, "tags", List.of("reserved"),
+                "exclusive", true));
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.json().path("job_id").isNull()).isTrue();
+        assertThat(none.json().path("step_name").isNull()).isTrue();
+        assertThat(none.json().path("action_spec").isNull()).isTrue();
+        assertThat(stepStatus(jobId, "say-hello")).isEqualTo("ready");
     }
 }
