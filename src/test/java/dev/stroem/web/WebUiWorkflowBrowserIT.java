@@ -50,6 +50,7 @@ class WebUiWorkflowBrowserIT {
                       env: { type: string, options: [dev, prod], default: dev }
                       region: { type: string, options: [eu, us], allow_custom: true }
                       targets: { type: string, options: [a, b, c], multiple: true, allow_custom: true, default: [a] }
+                      token: { type: string, secret: true }
                     flow:
                       show:
                         type: script
@@ -241,12 +242,14 @@ class WebUiWorkflowBrowserIT {
         assertThat(new org.openqa.selenium.support.ui.Select(browser.find("input-env")).getFirstSelectedOption().getText()).isEqualTo("dev");
         assertThat(browser.find("input-region").getAttribute("list")).as("free text with suggestions").isNotBlank();
         assertThat(browser.findAll("input-targets-option")).extracting(e -> e.getAttribute("value")).containsExactly("a", "b", "c");
+        assertThat(browser.find("input-token").getAttribute("type")).as("a secret input").isEqualTo("password");
         browser.screenshot("task-page");
         assertThat(browser.seriousAccessibilityViolations()).as("axe-core, serious and critical").isEmpty();
 
         // Keyboard: pick a further option, add a custom one, type the required field, Enter runs.
         browser.findAll("input-targets-option").get(2).sendKeys(" ");
         browser.find("input-targets-custom").sendKeys("zz", org.openqa.selenium.Keys.ENTER);
+        browser.find("input-token").sendKeys("hunter2-secret");
         browser.find("input-who").sendKeys("keyboard", org.openqa.selenium.Keys.ENTER);
         browser.until(() -> browser.currentPath().startsWith("/jobs/"));
         String jobId = browser.currentPath().substring("/jobs/".length());
@@ -254,7 +257,18 @@ class WebUiWorkflowBrowserIT {
         assertThat(input.path("who").asText()).isEqualTo("keyboard");
         assertThat(input.path("targets").toString()).isEqualTo("[\"a\",\"c\",\"zz\"]");
         assertThat(input.path("count").asInt()).isEqualTo(3);
+        assertThat(api.get("/api/jobs/" + jobId).body()).as("the secret input is masked in the job").doesNotContain("hunter2-secret");
         awaitTerminal(jobId);
+
+        // Re-run of a job with a secret: every other value comes back, the secret never does.
+        browser.open(base + "/jobs/" + jobId);
+        browser.until(() -> browser.find("rerun-button").isDisplayed());
+        browser.find("rerun-button").click();
+        browser.until(() -> browser.find("input-who").isDisplayed());
+        assertThat(browser.find("input-who").getAttribute("value")).isEqualTo("keyboard");
+        assertThat(browser.find("input-token").getAttribute("type")).isEqualTo("password");
+        assertThat(browser.find("input-token").getAttribute("value")).as("a secret is never echoed back").isEmpty();
+        browser.switchToActive().sendKeys(org.openqa.selenium.Keys.ESCAPE);
 
         browser.open(base + "/tasks/default/shapes");
         browser.until(() -> browser.find("task-success-rate").getText().equals("100% (1 of 1)"));
