@@ -11,12 +11,14 @@ import dev.stroem.workflow.JobPlanner;
 import dev.stroem.workflow.Task;
 import dev.stroem.workflow.TemplateException;
 import dev.stroem.workflow.Workspace;
+import dev.stroem.workflow.WorkspaceArchive;
 import dev.stroem.worker.ActionSpec;
 import dev.stroem.worker.ClaimedStep;
 import dev.stroem.worker.ScriptRunner;
 import dev.stroem.worker.StepOutputScanner;
 import dev.stroem.worker.StepProcess;
 import dev.stroem.worker.StopReason;
+import dev.stroem.worker.WorkspaceUnpacker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,7 +42,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code stroem run TASK [--input JSON|K=V]… [--path DIR]}: runs a task of a local workspace
  * without a server, step by step in flow order with the worker's shell runner and the server's
- * DAG rules ({@link DagEvaluation}) and templates. Each line is printed as {@code [step] line}.
+ * DAG rules ({@link DagEvaluation}) and templates. Each step runs as on a worker: in its own copy
+ * of the workspace, with {@code WORKSPACE_DIR}, {@code ARTIFACTS_DIR}, … set. Each line is printed
+ * as {@code [step] line}.
  * Exit code: 0 completed, 1 failed, 2 cancelled (Ctrl+C), 3 the task could not start.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = ExitCodes.ERROR,
@@ -83,6 +87,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException(e.getMessage());
         }
         Path workDir = Files.createTempDirectory("stroem-run-");
+        Path revision;
+        try {
+            revision = checkout(ws, workDir);
+        } catch (IOException e) {
+            deleteQuietly(workDir);
+            throw new CliException("the workspace " + workspace.root() + " could not be prepared for the run: " + e.getMessage());
+        }
         var runner = new ScriptRunner(workDir, Duration.ofSeconds(5));
         var current = new AtomicReference<StepProcess>();
         var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
@@ -96,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
         }, "stroem-run-cancel");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            return runSteps(ws, task, planner, jobInput, runner, current, cancelled, out, err);
+            return runSteps(ws, task, planner, jobInput, runner, revision, current, cancelled, out, err);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
@@ -108,7 +119,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private int runSteps(Workspace ws, Task task, JobPlanner planner, Map<String, Object> jobInput, ScriptRunner runner,
-            AtomicReference<StepProcess> current, java.util.concurrent.atomic.AtomicBoolean cancelled,
+            Path revision, AtomicReference<StepProcess> current, java.util.concurrent.atomic.AtomicBoolean cancelled,
             PrintWriter out, PrintWriter err) throws InterruptedException {
         String jobId = "local-" + UUID.randomUUID();
         var states = new LinkedHashMap<String, JobStep>();
@@ -134,7 +145,7 @@ public final class RunCommand implements Callable<Integer> {
                 err.flush();
                 return ExitCodes.CANCELLED;
             }
-            StepStatus result = runStep(ws, task, name, planner, jobInput, outputs, runner, jobId, current, out, err);
+            StepStatus result = runStep(ws, task, name, planner, jobInput, outputs, runner, revision, jobId, current, out, err);
             if (cancelled.get()) {
                 err.println("Task " + task.name() + " cancelled.");
                 err.flush();
@@ -145,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private StepStatus runStep(Workspace ws, Task task, String name, JobPlanner planner, Map<String, Object> jobInput,
-            Map<String, Object> outputs, ScriptRunner runner, String jobId, AtomicReference<StepProcess> current,
+            Map<String, Object> outputs, ScriptRunner runner, Path revision, String jobId, AtomicReference<StepProcess> current,
             PrintWriter out, PrintWriter err) throws InterruptedException {
         var flowStep = task.step(name).orElseThrow();
         dev.stroem.workflow.RenderedAction action;
@@ -156,12 +167,13 @@ public final class RunCommand implements Callable<Integer> {
             return StepStatus.FAILED;
         }
         var claimed = new ClaimedStep(jobId, ws.name(), task.name(), name, flowStep.actionName(), flowStep.action().type(),
-                "local", new ActionSpec(action.script(), action.env()), JSON.valueToTree(action.input()),
+                "local", new ActionSpec(action.script(), action.env(), action.source(), action.language(),
+                        action.interpreter(), action.args(), action.dependencies()), JSON.valueToTree(action.input()),
                 flowStep.timeoutSeconds());
         var scanner = new StepOutputScanner();
         StepProcess process;
         try {
-            process = runner.start(claimed, line -> {
+            process = runner.start(claimed, revision, line -> {
                 scanner.accept(line);
                 var to = line.stream() == LogStream.STDERR ? err : out;
                 synchronized (to) {
@@ -183,6 +195,23 @@ public final class RunCommand implements Callable<Integer> {
         // The template context speaks of step names with dashes as underscores; the planner maps them.
         outputs.put(name, scanner.output() == null ? null : JSON.convertValue(scanner.output(), Map.class));
         return StepStatus.COMPLETED;
+    }
+
+    /**
+     * The workspace as a worker gets it: the revision its definitions were loaded from, packed and
+     * unpacked the worker's way (no {@code .git}, no symlinks), so each step runs in a copy of it
+     * with {@code WORKSPACE_DIR} and the other folders set exactly as on a worker.
+     */
+    private static Path checkout(Workspace ws, Path workDir) throws IOException {
+        if (ws.files() == null) {
+            throw new IOException("its files could not be read");
+        }
+        Path archive = workDir.resolve("workspace.tar.gz");
+        Files.write(archive, WorkspaceArchive.tarGz(ws.files()));
+        Path revision = workDir.resolve("revision");
+        WorkspaceUnpacker.unpack(archive, revision);
+        Files.delete(archive);
+        return revision;
     }
 
     private static void deleteQuietly(Path dir) {
