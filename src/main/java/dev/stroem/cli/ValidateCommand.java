@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code stroem validate DIR}: checks a workspace's workflow files without a server. Exit 0 when
  * valid, 1 when there are problems (each printed as {@code file: task/step: message}), 2 when DIR
- * cannot be validated at all.
+ * cannot be validated at all. Warnings are printed as {@code warning: …} and do not change the exit code.
  */
 @Command(
         name = "validate",
@@ -96,6 +96,10 @@ public final class ValidateCommand implements Callable<Integer> {
 
         for (WorkflowError error : errors) {
             out.println(error.describe());
+        }
+        // Warnings (a template reading undeclared input, an action defined twice) never fail validation.
+        for (String warning : workspace.warnings()) {
+            out.println("warning: " + warning);
         }
         int problems = errors.size();
         long badFiles = errors.stream().map(WorkflowError::file).filter(Objects::nonNull).distinct().count();
