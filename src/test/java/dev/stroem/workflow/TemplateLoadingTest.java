@@ -139,7 +139,7 @@ class TemplateLoadingTest {
                 ".workflows/a.yaml: ci/check: Template step 'check' script: step 'check' reads its own output (check.output), "
                         + "which does not exist while it runs",
                 ".workflows/a.yaml: ci: Template on_error[0] input 'name': hook has no field 'error' (it has workspace, "
-                        + "task_name, job_id, status, is_success, error_message, started_at, completed_at, "
+                        + "task_name, job_id, status, is_success, error_message, source_type, source_id, started_at, completed_at, "
                         + "duration_secs, failed_steps, artifacts)",
                 ".workflows/a.yaml: ci: Template on_error[0] input 'name': 'input' is not defined (here: hook, secret)",
                 ".workflows/a.yaml: ci: Template on_error[0] action 'greet' script: input.nmae is neither an input of "
