@@ -82,4 +82,50 @@ class RunCommandTest {
         assertThat(used).isNotEqualTo(ws.toRealPath());
         assertThat(used).doesNotExist();
     }
+
+    @Test
+    void whenConditionsAndForEachLoopsRunAsOnTheServer() throws Exception {
+        Files.createDirectories(ws.resolve(".workflows"));
+        Files.writeString(ws.resolve(".workflows/t.yaml"), """
+                tasks:
+                  fan:
+                    input:
+                      deploy: { type: boolean, default: false }
+                    flow:
+                      list:
+                        type: script
+                        script: |
+                          echo 'OUTPUT: {"regions": ["eu", "us"]}'
+                      per-region:
+                        depends_on: [list]
+                        for_each: "{{ list.output.regions | json_encode }}"
+                        type: script
+                        input:
+                          region: "{{ each.item }}"
+                          index: "{{ each.index }}"
+                        script: |
+                          echo "{{ input.index }}:{{ input.region }}"
+                          echo 'OUTPUT: {"done": "{{ input.region }}"}'
+                      summary:
+                        depends_on: [per-region]
+                        type: script
+                        script: echo "all={{ per_region.output | map(attribute='done') | join(sep=',') }}"
+                      deploy:
+                        depends_on: [summary]
+                        when: "{{ input.deploy }}"
+                        type: script
+                        script: echo deploying
+                """);
+
+        Run run = stroem("run", "fan", "--path", ws.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("[per-region[0]] 0:eu", "[per-region[1]] 1:us", "[summary] all=eu,us")
+                .doesNotContain("deploying");
+        assertThat(run.err()).contains("[deploy] skipped: its when condition is false", "Task fan completed.");
+
+        Run deploying = stroem("run", "fan", "--path", ws.toString(), "--input", "deploy=true");
+        assertThat(deploying.exit()).as(deploying.err()).isZero();
+        assertThat(deploying.out()).contains("[deploy] deploying");
+    }
 }
