@@ -109,7 +109,7 @@ public final class ScriptRunner {
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
-        return new StepProcess(step, process, tree, dir.root(), killGrace, drainLimit, sink);
+        return new StepProcess(step, process, tree, dir, killGrace, drainLimit, sink);
     }
 
     private static List<String> prepend(String first, List<String> rest) {

@@ -36,7 +36,7 @@ public final class StepProcess {
     private final ClaimedStep step;
     private final Process process;
     private final ProcessTree tree;
-    private final Path dir;
+    private final StepDirectory dir;
     private final Duration killGrace;
     private final Duration drainLimit;
     private final Consumer<LogLine> sink;
@@ -48,7 +48,7 @@ public final class StepProcess {
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
     private final OutputTail stderrTail = new OutputTail();
 
-    StepProcess(ClaimedStep step, Process process, ProcessTree tree, Path dir, Duration killGrace,
+    StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, Duration killGrace,
             Duration drainLimit, Consumer<LogLine> sink) {
         this.step = step;
         this.process = process;
@@ -66,6 +66,17 @@ public final class StepProcess {
         return process.pid();
     }
 
+    /**
+     * What is done with a step's folders after its script ended and before they are deleted
+     * (its artifacts uploaded, say); it may turn a success into a failure.
+     */
+    @FunctionalInterface
+    public interface Epilogue {
+        Epilogue NONE = (dir, outcome) -> outcome;
+
+        StepOutcome finish(StepDirectory dir, StepOutcome outcome) throws InterruptedException;
+    }
+
     /** Asks the step to end: its whole process tree is killed. The first reason given wins. */
     public void stop(StopReason reason) {
         stopRequest.complete(reason);
@@ -77,6 +88,20 @@ public final class StepProcess {
      * background are killed: the step is over when its script is.
      */
     public StepOutcome await() throws InterruptedException {
+        return await(Epilogue.NONE);
+    }
+
+    /** As {@link #await()}, with {@code epilogue} run on the step's folders before they are deleted. */
+    public StepOutcome await(Epilogue epilogue) throws InterruptedException {
+        StepOutcome outcome = ended();
+        try {
+            return epilogue.finish(dir, outcome);
+        } finally {
+            deleteTree(dir.root());
+        }
+    }
+
+    private StepOutcome ended() throws InterruptedException {
         StopReason stoppedBy = null;
         try {
             var ended = CompletableFuture.anyOf(process.onExit(), stopRequest);
@@ -103,7 +128,6 @@ public final class StepProcess {
             tree.terminate(killGrace);
         }
         drainOutput();
-        deleteTree(dir);
         if (stoppedBy != null) {
             return new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy);
         }

@@ -58,6 +58,7 @@ public final class Worker {
     private final WorkerOptions options;
     private final ScriptRunner runner;
     private final WorkspaceCache workspaces;
+    private final ArtifactUploader artifacts;
     private final boolean exclusive;
     private final Semaphore slots;
     private final Duration claimWait;
@@ -91,6 +92,7 @@ public final class Worker {
                 : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
         this.exclusive = Boolean.TRUE.equals(config.exclusive());
         this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
+        this.artifacts = new ArtifactUploader(api, options.requestTimeout(), options.initialBackoff(), options.maxBackoff());
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
@@ -393,7 +395,7 @@ public final class Worker {
         var cancelPoll = timers.scheduleWithFixedDelay(() -> pollCancellation(step, process), every, every,
                 TimeUnit.MILLISECONDS);
         try {
-            return process.await();
+            return process.await((dir, outcome) -> artifacts.finish(step, dir.artifacts(), outcome, sink));
         } finally {
             cancelPoll.cancel(false);
         }
