@@ -54,6 +54,17 @@ final class ArtifactUploader {
         }
     }
 
+    /** The upload as the step's folder hook: after the script ended, before its folders are deleted. */
+    StepFolderHook forStep(ClaimedStep step) {
+        return new StepFolderHook() {
+            @Override
+            public StepOutcome afterEnd(StepDirectory dir, StepOutcome outcome, Consumer<LogLine> log)
+                    throws InterruptedException {
+                return finish(step, dir.artifacts(), outcome, log);
+            }
+        };
+    }
+
     /**
      * After the step's script ended: uploads the folder's files when {@code outcome} is a success
      * and returns it, or a failure naming the file that could not be uploaded. Lines for the

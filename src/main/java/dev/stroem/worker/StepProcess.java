@@ -37,6 +37,7 @@ public final class StepProcess {
     private final Process process;
     private final ProcessTree tree;
     private final StepDirectory dir;
+    private final StepFolderHook hook;
     private final Duration killGrace;
     private final Duration drainLimit;
     private final Consumer<LogLine> sink;
@@ -48,12 +49,13 @@ public final class StepProcess {
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
     private final OutputTail stderrTail = new OutputTail();
 
-    StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, Duration killGrace,
-            Duration drainLimit, Consumer<LogLine> sink) {
+    StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, StepFolderHook hook,
+            Duration killGrace, Duration drainLimit, Consumer<LogLine> sink) {
         this.step = step;
         this.process = process;
         this.tree = tree;
         this.dir = dir;
+        this.hook = hook;
         this.killGrace = killGrace;
         this.drainLimit = drainLimit;
         this.sink = sink;
@@ -64,17 +66,6 @@ public final class StepProcess {
     /** The pid of the step's {@code bash} (also its process group id under setsid). */
     public long pid() {
         return process.pid();
-    }
-
-    /**
-     * What is done with a step's folders after its script ended and before they are deleted
-     * (its artifacts uploaded, say); it may turn a success into a failure.
-     */
-    @FunctionalInterface
-    public interface Epilogue {
-        Epilogue NONE = (dir, outcome) -> outcome;
-
-        StepOutcome finish(StepDirectory dir, StepOutcome outcome) throws InterruptedException;
     }
 
     /** Asks the step to end: its whole process tree is killed. The first reason given wins. */
@@ -88,20 +79,6 @@ public final class StepProcess {
      * background are killed: the step is over when its script is.
      */
     public StepOutcome await() throws InterruptedException {
-        return await(Epilogue.NONE);
-    }
-
-    /** As {@link #await()}, with {@code epilogue} run on the step's folders before they are deleted. */
-    public StepOutcome await(Epilogue epilogue) throws InterruptedException {
-        StepOutcome outcome = ended();
-        try {
-            return epilogue.finish(dir, outcome);
-        } finally {
-            deleteTree(dir.root());
-        }
-    }
-
-    private StepOutcome ended() throws InterruptedException {
         StopReason stoppedBy = null;
         try {
             var ended = CompletableFuture.anyOf(process.onExit(), stopRequest);
@@ -128,10 +105,14 @@ public final class StepProcess {
             tree.terminate(killGrace);
         }
         drainOutput();
-        if (stoppedBy != null) {
-            return new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy);
+        StepOutcome outcome = stoppedBy != null
+                ? new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy)
+                : new StepOutcome(exitCode, exitCode == 0 ? null : exitError(exitCode, stderrTail.text()), null);
+        try {
+            return hook.afterEnd(dir, outcome, sink);
+        } finally {
+            deleteTree(dir.root());
         }
-        return new StepOutcome(exitCode, exitCode == 0 ? null : exitError(exitCode, stderrTail.text()), null);
     }
 
     /**

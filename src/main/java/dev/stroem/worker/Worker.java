@@ -349,7 +349,7 @@ public final class Worker {
         StepOutcome outcome = execute(task, line -> {
             output.accept(line);
             stepLog.append(line);
-        });
+        }, artifacts.forStep(step));
         task.processEnded.complete(null);
 
         ShipResult shipped;
@@ -370,7 +370,7 @@ public final class Worker {
         }
     }
 
-    private StepOutcome execute(Task task, Consumer<LogLine> sink)
+    private StepOutcome execute(Task task, Consumer<LogLine> sink, StepFolderHook hook)
             throws InterruptedException {
         ClaimedStep step = task.step;
         if (!"script".equals(step.actionType())) {
@@ -381,7 +381,7 @@ public final class Worker {
             if (checkout == null) {
                 return new StepOutcome(null, "Worker shut down", StopReason.SHUTDOWN);
             }
-            process = runner.start(step, checkout.files(), sink);
+            process = runner.start(step, checkout.files(), sink, hook);
         } catch (WorkspaceUnavailable e) {
             return new StepOutcome(null, e.getMessage(), null);
         } catch (IOException e) {
@@ -395,7 +395,7 @@ public final class Worker {
         var cancelPoll = timers.scheduleWithFixedDelay(() -> pollCancellation(step, process), every, every,
                 TimeUnit.MILLISECONDS);
         try {
-            return process.await((dir, outcome) -> artifacts.finish(step, dir.artifacts(), outcome, sink));
+            return process.await();
         } finally {
             cancelPoll.cancel(false);
         }
