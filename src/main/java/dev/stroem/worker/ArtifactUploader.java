@@ -39,9 +39,17 @@ final class ArtifactUploader {
     private final Duration requestTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final int attempts;
 
     ArtifactUploader(WorkerApiClient api, Duration requestTimeout, Duration initialBackoff, Duration maxBackoff) {
+        this(api, requestTimeout, initialBackoff, maxBackoff, ATTEMPTS);
+    }
+
+    /** @param attempts tries per file (and for the clean-up after a failure) */
+    ArtifactUploader(WorkerApiClient api, Duration requestTimeout, Duration initialBackoff, Duration maxBackoff,
+            int attempts) {
         this.api = api;
+        this.attempts = attempts;
         this.requestTimeout = requestTimeout;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
@@ -124,8 +132,8 @@ final class ArtifactUploader {
                 if (!e.retryable()) {
                     throw new UploadFailed("Cannot upload " + what + ": " + e.getMessage());
                 }
-                if (attempt == ATTEMPTS) {
-                    throw new UploadFailed("Cannot upload " + what + " after " + ATTEMPTS + " attempts: " + e.getMessage());
+                if (attempt == attempts) {
+                    throw new UploadFailed("Cannot upload " + what + " after " + attempts + " attempts: " + e.getMessage());
                 }
                 if (attempt == 1) {
                     say(step, stepLog, "uploading " + what + " failed; retrying: " + e.getMessage());
@@ -143,7 +151,7 @@ final class ArtifactUploader {
                 api.deleteStepArtifacts(step.jobId(), step.stepName());
                 return;
             } catch (WorkerApiException e) {
-                if (!e.retryable() || attempt == ATTEMPTS) {
+                if (!e.retryable() || attempt == attempts) {
                     log.warn("{}: the artifacts it uploaded could not be deleted: {}", step.describe(), e.getMessage());
                     return;
                 }

@@ -92,6 +92,14 @@ abstract class WorkerArtifactsContract {
                     script: |
                       echo partial > "$ARTIFACTS_DIR/partial.txt"
                       exit 3
+              cancelled:
+                flow:
+                  wait-for-cancel:
+                    type: script
+                    script: |
+                      echo 'never kept' > "$ARTIFACTS_DIR/unfinished.txt"
+                      echo written
+                      sleep 300
               small:
                 flow:
                   one-file:
@@ -252,6 +260,21 @@ abstract class WorkerArtifactsContract {
         assertThat(storedSize(job, "fail-after-writing", "partial.txt")).isEqualTo(-1);
         assertThat(lines(job)).contains("fail-after-writing: [worker] the step did not succeed: 1 artifact file discarded");
         assertNoStepFolderLeft();
+    }
+
+    @Test
+    void aCancelledStepDiscardsItsFiles() throws Exception {
+        String job = execute("cancelled");
+        await().atMost(JOB_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> lines(job).contains("wait-for-cancel: written"));
+        var cancel = send(request("/api/jobs/" + job + "/cancel").POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+
+        assertThat(awaitEnd(job).path("status").asText()).isEqualTo("cancelled");
+        // The worker notices the cancellation, kills the script and discards its folder.
+        assertNoStepFolderLeft();
+        assertThat(get("/api/jobs/" + job + "/artifacts")).isEmpty();
+        assertThat(storedSize(job, "wait-for-cancel", "unfinished.txt")).isEqualTo(-1);
     }
 
     // --- helpers ---------------------------------------------------------------------------
