@@ -64,6 +64,13 @@ abstract class WebhookContract extends ServerWithWorkerContract {
                   run:
                     type: script
                     script: echo never
+              breaks:
+                flow:
+                  fail:
+                    type: script
+                    script: |
+                      echo "cannot deploy" >&2
+                      exit 2
               untriggered:
                 flow:
                   run:
@@ -100,6 +107,12 @@ abstract class WebhookContract extends ServerWithWorkerContract {
                 task: strict
                 input:
                   count: not-a-number
+              breaks-sync:
+                type: webhook
+                name: breaks
+                task: breaks
+                mode: sync
+                timeout_secs: 60
               switched-off:
                 type: webhook
                 name: off
@@ -189,6 +202,28 @@ abstract class WebhookContract extends ServerWithWorkerContract {
         assertThat(waited.statusCode()).as(waited.body()).isEqualTo(200);
         assertThat(json(waited).path("status").asText()).isEqualTo("completed");
         assertThat(json(waited).path("output").toString()).isEqualTo("{\"opened\":true}");
+    }
+
+    @Test
+    void aSyncCallOfAJobThatFailsAnswersItsFailureWithoutOutput() {
+        var answer = call("POST", "/hooks/breaks", null, null, Map.of());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode body = json(answer);
+        assertThat(fieldNames(body)).containsExactly("job_id", "trigger", "task", "status", "output");
+        assertThat(body.path("status").asText()).isEqualTo("failed");
+        assertThat(body.path("output").isNull()).isTrue();
+        String jobId = body.path("job_id").asText();
+        assertThat(server.job(jobId).path("error_message").asText()).contains("cannot deploy");
+
+        // The status endpoint's wait parameters are checked: a clear 400 for a timeout out of range.
+        var status = call("GET", "/hooks/breaks/jobs/" + jobId, null, null, Map.of());
+        assertThat(json(status).path("status").asText()).isEqualTo("failed");
+        assertThat(json(status).path("output").isNull()).isTrue();
+        assertError(call("GET", "/hooks/breaks/jobs/" + jobId + "?wait=true&timeout=301", null, null, Map.of()), 400,
+                "timeout must be a number of seconds from 1 to 300");
+        assertError(call("GET", "/hooks/breaks/jobs/" + jobId + "?wait=true&timeout=soon", null, null, Map.of()), 400,
+                "got \"soon\"");
     }
 
     @Test
