@@ -122,6 +122,33 @@ abstract class WebhookContract extends ServerWithWorkerContract {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * A workspace configured after {@code default} (and named to sort before it) that defines a
+     * webhook of the same name as one of {@code default}'s, and one of its own.
+     */
+    static final String OTHER_WORKSPACE = """
+            tasks:
+              shadowed:
+                flow:
+                  run:
+                    type: script
+                    script: echo "the second workspace ran"
+            triggers:
+              same-name:
+                type: webhook
+                name: deploy
+                task: shadowed
+              own:
+                type: webhook
+                name: only-in-aaa
+                task: shadowed
+            """;
+
+    @Override
+    void configure(ServerFixture fixture) {
+        fixture.withWorkspace("aaa", "hooks.yaml", OTHER_WORKSPACE);
+    }
+
     @Override
     String workflowFile() {
         return "webhooks.yaml";
@@ -224,6 +251,21 @@ abstract class WebhookContract extends ServerWithWorkerContract {
                 "timeout must be a number of seconds from 1 to 300");
         assertError(call("GET", "/hooks/breaks/jobs/" + jobId + "?wait=true&timeout=soon", null, null, Map.of()), 400,
                 "got \"soon\"");
+    }
+
+    @Test
+    void aWebhookNameInTwoWorkspacesIsAnsweredByTheFirstConfiguredOne() {
+        var answer = call("GET", "/hooks/deploy", null, null, Map.of());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json(answer).path("task").asText()).isEqualTo("ci");
+        assertThat(server.job(json(answer).path("job_id").asText()).path("workspace").asText()).isEqualTo("default");
+
+        var own = call("POST", "/hooks/only-in-aaa", null, null, Map.of());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        String jobId = json(own).path("job_id").asText();
+        var job = server.awaitStatus(jobId, "completed");
+        assertThat(job.path("workspace").asText()).isEqualTo("aaa");
+        assertThat(job.path("source_id").asText()).isEqualTo("aaa/own");
     }
 
     @Test
