@@ -95,7 +95,7 @@ public final class WebhookApi {
         var out = head(webhook, job.jobId());
         out.put("status", waited.job().status().wireName());
         if (waited.ended()) {
-            out.put("output", masks.forJob(job.jobId()).maskMap(waited.output()));
+            out.put("output", MaskedJson.of(json, waited.output(), masks.forJob(job.jobId())));
         }
         ctx.status(waited.ended() ? 200 : 202).json(out);
     }
@@ -136,7 +136,7 @@ public final class WebhookApi {
         }
         var out = head(webhook, jobId);
         out.put("status", job.job().status().wireName());
-        out.put("output", masks.forJob(jobId).maskMap(job.output()));
+        out.put("output", MaskedJson.of(json, job.output(), masks.forJob(jobId)));
         out.put("created_at", format(job.job().createdAt()));
         out.put("completed_at", format(job.job().completedAt()));
         ctx.status(job.ended() || !wait ? 200 : 202).json(out);

@@ -91,7 +91,7 @@ public final class WorkersApi {
             @JsonProperty("error_message") String errorMessage) {
         static StepItem of(WorkerStep s, Masker masker) {
             return new StepItem(s.jobId(), s.workspace(), s.taskName(), s.jobStatus().wireName(), s.stepName(),
-                    s.actionType(), s.status().wireName(), s.startedAt(), s.completedAt(), masker.mask(s.errorMessage()));
+                    s.actionType(), s.status().wireName(), s.startedAt(), s.completedAt(), MaskedJson.text(s.errorMessage(), masker));
         }
     }
 }

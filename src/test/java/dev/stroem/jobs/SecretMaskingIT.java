@@ -81,6 +81,7 @@ class SecretMaskingIT {
               fail:
                 input:
                   password: { type: string, secret: true, default: %s }
+                  vault_path: { type: string, default: "ref+vault://secret/data/db#/password" }
                 flow:
                   boom:
                     type: script
@@ -185,6 +186,9 @@ class SecretMaskingIT {
         String hookId = hook.path("job_id").asText();
 
         assertNoSecret("job detail", bytes(job));
+        // An unresolved secret-manager reference says where a secret lives: redacted as the original does.
+        assertThat(job.path("input").path("vault_path").asText()).isEqualTo(Masker.MASK);
+        assertThat(job.toString()).doesNotContain("ref+vault");
         assertNoSecret("job list", bytes(server.get("/api/jobs")));
         assertNoSecret("task's job list", bytes(server.get("/api/jobs?workspace=default&task_name=fail")));
         assertNoSecretHeld("hook job in the list", bytes(server.get("/api/jobs?source_type=hook")));
