@@ -372,8 +372,12 @@ public final class Orchestrator {
      */
     public void completeStep(String jobId, String stepName, int exitCode, String error,
             Map<String, Object> reportedOutput) {
+        // Before its log is read: an unknown job or step (or a name no log file may have) is a 404.
+        // Ingest has remembered the job's step names, so this usually asks the database nothing.
+        if (!jobs.hasStep(jobId, stepName)) {
+            throw unknownJobOrStep(jobId, stepName);
+        }
         boolean success = exitCode == 0 && (error == null || error.isBlank());
-        // An unknown job has no log (empty output) and no step: the transaction below says so.
         Map<String, Object> output = success
                 ? outputs.read(jobId, stepName).orElse(reportedOutput)
                 : null;
