@@ -58,6 +58,7 @@ public final class Worker {
     private final WorkerOptions options;
     private final ScriptRunner runner;
     private final WorkspaceCache workspaces;
+    private final ArtifactUploader artifacts;
     private final boolean exclusive;
     private final Semaphore slots;
     private final Duration claimWait;
@@ -93,6 +94,7 @@ public final class Worker {
                 : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
         this.exclusive = Boolean.TRUE.equals(config.exclusive());
         this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
+        this.artifacts = new ArtifactUploader(api, options.requestTimeout(), options.initialBackoff(), options.maxBackoff());
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
@@ -353,7 +355,7 @@ public final class Worker {
         StepOutcome outcome = execute(task, line -> {
             output.accept(line);
             stepLog.append(line);
-        });
+        }, artifacts.forStep(step));
         task.processEnded.complete(null);
 
         // With a server that takes them, the lines not sent yet go with the completion: one round
@@ -397,7 +399,7 @@ public final class Worker {
         }
     }
 
-    private StepOutcome execute(Task task, Consumer<LogLine> sink)
+    private StepOutcome execute(Task task, Consumer<LogLine> sink, StepFolderHook hook)
             throws InterruptedException {
         ClaimedStep step = task.step;
         if (!"script".equals(step.actionType())) {
@@ -408,7 +410,7 @@ public final class Worker {
             if (checkout == null) {
                 return new StepOutcome(null, "Worker shut down", StopReason.SHUTDOWN);
             }
-            process = runner.start(step, checkout.files(), sink);
+            process = runner.start(step, checkout.files(), sink, hook);
         } catch (WorkspaceUnavailable e) {
             return new StepOutcome(null, e.getMessage(), null);
         } catch (IOException e) {
