@@ -73,6 +73,20 @@ public final class ScriptRunner {
      * {@code workspaceFiles} (an unpacked workspace revision); null: an empty checkout.
      */
     public StepProcess start(ClaimedStep step, Path workspaceFiles, Consumer<LogLine> sink) throws IOException {
+        try {
+            return start(step, workspaceFiles, sink, StepFolderHook.NONE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted before the step started", e);
+        }
+    }
+
+    /**
+     * As {@link #start(ClaimedStep, Path, Consumer)}, with {@code hook} run on the step's folders
+     * before its script starts and after it ended (before the folders are deleted).
+     */
+    StepProcess start(ClaimedStep step, Path workspaceFiles, Consumer<LogLine> sink, StepFolderHook hook)
+            throws IOException, InterruptedException {
         ActionSpec spec = step.actionSpec();
         if (spec == null) {
             throw new IOException("the step has no script to run");
@@ -83,6 +97,7 @@ public final class ScriptRunner {
             if (workspaceFiles != null) {
                 dir.fillWorkspace(workspaceFiles);
             }
+            hook.beforeStart(dir, sink);
             List<String> argv = commands.build(spec, dir);
             if (!spec.dependencies().isEmpty()) {
                 sink.accept(new LogLine(Instant.now().truncatedTo(ChronoUnit.MILLIS), LogStream.STDERR, step.stepName(),
@@ -104,12 +119,12 @@ public final class ScriptRunner {
             // A script reading stdin gets end-of-file instead of waiting forever.
             command.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             process = command.start();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             StepProcess.deleteTree(dir.root());
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
-        return new StepProcess(step, process, tree, dir.root(), killGrace, drainLimit, sink);
+        return new StepProcess(step, process, tree, dir, hook, killGrace, drainLimit, sink);
     }
 
     private static List<String> prepend(String first, List<String> rest) {

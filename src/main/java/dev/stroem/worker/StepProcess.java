@@ -36,7 +36,8 @@ public final class StepProcess {
     private final ClaimedStep step;
     private final Process process;
     private final ProcessTree tree;
-    private final Path dir;
+    private final StepDirectory dir;
+    private final StepFolderHook hook;
     private final Duration killGrace;
     private final Duration drainLimit;
     private final Consumer<LogLine> sink;
@@ -48,12 +49,13 @@ public final class StepProcess {
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
     private final OutputTail stderrTail = new OutputTail();
 
-    StepProcess(ClaimedStep step, Process process, ProcessTree tree, Path dir, Duration killGrace,
-            Duration drainLimit, Consumer<LogLine> sink) {
+    StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, StepFolderHook hook,
+            Duration killGrace, Duration drainLimit, Consumer<LogLine> sink) {
         this.step = step;
         this.process = process;
         this.tree = tree;
         this.dir = dir;
+        this.hook = hook;
         this.killGrace = killGrace;
         this.drainLimit = drainLimit;
         this.sink = sink;
@@ -103,11 +105,14 @@ public final class StepProcess {
             tree.terminate(killGrace);
         }
         drainOutput();
-        deleteTree(dir);
-        if (stoppedBy != null) {
-            return new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy);
+        StepOutcome outcome = stoppedBy != null
+                ? new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy)
+                : new StepOutcome(exitCode, exitCode == 0 ? null : exitError(exitCode, stderrTail.text()), null);
+        try {
+            return hook.afterEnd(dir, outcome, sink);
+        } finally {
+            deleteTree(dir.root());
         }
-        return new StepOutcome(exitCode, exitCode == 0 ? null : exitError(exitCode, stderrTail.text()), null);
     }
 
     /**

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** Tries of a state download or upload before the step fails (a few seconds of backoff in all). */
+    private static final int STATE_ATTEMPTS = 5;
 
     /** A claimed step from dispatch to the end of its reporting. */
     private static final class Task {
@@ -58,6 +60,7 @@ public final class Worker {
     private final WorkerOptions options;
     private final ScriptRunner runner;
     private final WorkspaceCache workspaces;
+    private final StateTransfer state;
     private final boolean exclusive;
     private final Semaphore slots;
     private final Duration claimWait;
@@ -91,6 +94,7 @@ public final class Worker {
                 : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
         this.exclusive = Boolean.TRUE.equals(config.exclusive());
         this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
+        this.state = new StateTransfer(api, options.initialBackoff(), options.maxBackoff(), STATE_ATTEMPTS);
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
@@ -344,10 +348,12 @@ public final class Worker {
         }
         StepLog stepLog = shipper.openStep(step.jobId(), step.stepName());
         var output = new StepOutputScanner();
+        StepState stepState = state.forStep(step);
         StepOutcome outcome = execute(task, line -> {
             output.accept(line);
+            stepState.accept(line);
             stepLog.append(line);
-        });
+        }, stepState);
         task.processEnded.complete(null);
 
         ShipResult shipped;
@@ -368,7 +374,7 @@ public final class Worker {
         }
     }
 
-    private StepOutcome execute(Task task, Consumer<LogLine> sink)
+    private StepOutcome execute(Task task, Consumer<LogLine> sink, StepFolderHook hook)
             throws InterruptedException {
         ClaimedStep step = task.step;
         if (!"script".equals(step.actionType())) {
@@ -379,7 +385,7 @@ public final class Worker {
             if (checkout == null) {
                 return new StepOutcome(null, "Worker shut down", StopReason.SHUTDOWN);
             }
-            process = runner.start(step, checkout.files(), sink);
+            process = runner.start(step, checkout.files(), sink, hook);
         } catch (WorkspaceUnavailable e) {
             return new StepOutcome(null, e.getMessage(), null);
         } catch (IOException e) {
