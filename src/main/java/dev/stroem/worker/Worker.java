@@ -367,7 +367,10 @@ public final class Worker {
                     + "and its completion is not reported", capitalised(step.describe()), describe(outcome));
             return;
         }
-        var completion = new StepCompletion(outcome.exitCode(), outcome.error(), output.output());
+        // A script that never ran (its workspace or state could not be had) has no exit code; the
+        // server, as the original's, requires one: -1 with the reason.
+        var completion = new StepCompletion(outcome.exitCode() == null ? Integer.valueOf(-1) : outcome.exitCode(),
+                outcome.error(), output.output());
         if (callServer("report the completion of " + step.describe(),
                 () -> api.completeStep(step.jobId(), step.stepName(), completion))) {
             log.info("{} finished: {}", capitalised(step.describe()), describe(outcome));

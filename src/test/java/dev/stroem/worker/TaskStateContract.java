@@ -181,9 +181,14 @@ abstract class TaskStateContract {
     }
 
     /** Waits for the job's end; returns it. */
-    JsonNode finished(String jobId) {
-        eventually().until(() -> List.of("completed", "failed", "cancelled").contains(
-                api.get("/api/jobs/" + jobId).json().path("status").asText()));
+    JsonNode finished(String jobId) throws IOException {
+        try {
+            eventually().until(() -> List.of("completed", "failed", "cancelled").contains(
+                    api.get("/api/jobs/" + jobId).json().path("status").asText()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("job " + jobId + " did not end: " + api.get("/api/jobs/" + jobId).body()
+                    + "\nworker log:\n" + workerLog(), e);
+        }
         return api.get("/api/jobs/" + jobId).json();
     }
 

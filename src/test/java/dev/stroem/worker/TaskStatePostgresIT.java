@@ -9,12 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jclouds.blobstore.options.ListContainerOptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Task state on PostgreSQL, snapshots in a dedicated {@code state_storage.archive} on S3
  * (S3Proxy in-process, over HTTP with SigV4), and what an S3 outage does to a step that saves state.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TaskStatePostgresIT extends TaskStateContract {
     private S3ProxyServer s3;
     private String bucket;
@@ -57,14 +61,17 @@ class TaskStatePostgresIT extends TaskStateContract {
                 .count();
     }
 
+    /** First, so no snapshot exists yet: the step starts (nothing to read) and meets the outage when it saves. */
     @Test
+    @Order(1)
     void anS3OutageFailsTheStepThatSavesStateWithTheReasonAndARunAfterItSavesAgain() throws Exception {
         s3.stop();
         var failed = finished(execute("fresh", Map.of()));
         s3.start();
         assertThat(failed.path("status").asText()).isEqualTo("failed");
         String error = failed.path("steps").get(0).path("error_message").asText();
-        assertThat(error).contains("Cannot save the state of task 'fresh'", "503", "state store is unavailable");
+        assertThat(error).contains("Cannot save the state of task 'fresh'", "after 5 attempts", "503",
+                "state store is unavailable");
         assertThat(latest("fresh")).isNull();
 
         completed("fresh", Map.of());

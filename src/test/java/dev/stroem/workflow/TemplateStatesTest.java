@@ -63,7 +63,7 @@ class TemplateStatesTest {
                 Map.of("region", "eu")));
         assertThat(action.script()).isEqualTo("echo \"stroem.dev false\"\n");
         assertThat(action.env()).containsEntry("REGION", "eu");
-        assertThat(render("strict", new TemplateStates(Map.of("domain", "a.b"), null)).script()).isEqualTo("echo \"a.b\"\n");
+        assertThat(render("strict", new TemplateStates(Map.of("domain", "a.b"), null)).script()).isEqualTo("echo \"a.b\"");
     }
 
     @Test
