@@ -55,7 +55,7 @@ abstract class TaskStateContract {
                     script: |
                       prev=$(cat "$STATE_DIR/count.txt" 2>/dev/null || echo 0)
                       echo "previous count $prev, nested: $(cat "$STATE_DIR/nested/deeper/note.txt" 2>/dev/null || echo none)"
-                      echo "template: state {{ state.count | default(value='none') }}, first run {{ state is not defined }}, global {{ global_state.region | default(value='none') }}"
+                      echo "template: state {{ state.count | default(value='none') }}, first run {{ not state }}, global {{ global_state.region | default(value='none') }}"
                       next=$((prev + 1))
                       echo "$next" > "$STATE_OUT_DIR/count.txt"
                       mkdir -p "$STATE_OUT_DIR/nested/deeper"

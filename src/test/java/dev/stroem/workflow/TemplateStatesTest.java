@@ -9,11 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@code state.*} and {@code global_state.*} in a step's templates, with and without a previous
- * snapshot. (Tera's {@code not state} needs Tera's truthiness of {@code not}, which our Pebble
- * templates do not have yet; {@code state is not defined} is the guard that works.)
- */
+/** {@code state.*} and {@code global_state.*} in a step's templates, with and without a previous snapshot. */
 class TemplateStatesTest {
     @TempDir
     Path dir;
@@ -34,7 +30,7 @@ class TemplateStatesTest {
                         env:
                           REGION: "{{ global_state.region | default(value='none') }}"
                         script: |
-                          echo "{{ input.domain }} {{ state is not defined or state.days_remaining < 30 }}"
+                          echo "{{ input.domain }} {{ not state or state.days_remaining < 30 }} {{ state is not defined }}"
                       strict:
                         type: script
                         script: echo "{{ state.domain }}"
@@ -48,9 +44,9 @@ class TemplateStatesTest {
     }
 
     @Test
-    void withoutASnapshotStateIsNotDefinedAndDefaultsApply() {
+    void withoutASnapshotNotStateIsTrueAndDefaultsApply() {
         var action = render("renew", new TemplateStates(null, null));
-        assertThat(action.script()).isEqualTo("echo \"example.com true\"\n");
+        assertThat(action.script()).isEqualTo("echo \"example.com true true\"\n");
         assertThat(action.env()).containsEntry("REGION", "none");
         // A bare reference to an absent state is an error naming it, as an undefined variable is.
         assertThatThrownBy(() -> render("strict", new TemplateStates(null, null))).isInstanceOf(TemplateException.class)
@@ -61,14 +57,32 @@ class TemplateStatesTest {
     void theLatestValuesAreSeenInInputEnvAndScript() {
         var action = render("renew", new TemplateStates(Map.of("domain", "stroem.dev", "days_remaining", 90),
                 Map.of("region", "eu")));
-        assertThat(action.script()).isEqualTo("echo \"stroem.dev false\"\n");
+        assertThat(action.script()).isEqualTo("echo \"stroem.dev false false\"\n");
         assertThat(action.env()).containsEntry("REGION", "eu");
         assertThat(render("strict", new TemplateStates(Map.of("domain", "a.b"), null)).script()).isEqualTo("echo \"a.b\"");
     }
 
     @Test
+    void notFollowsTerasTruthiness() {
+        var engine = new TemplateEngine();
+        var context = new java.util.HashMap<String, Object>();
+        context.put("nothing", null);
+        context.put("empty", Map.of());
+        context.put("zero", 0);
+        context.put("text", "x");
+        context.put("list", java.util.List.of(1));
+        assertThat(engine.render("{{ not nothing }} {{ not empty }} {{ not zero }} {{ not '' }} {{ not false }}", context, "t"))
+                .isEqualTo("true true true true true");
+        assertThat(engine.render("{{ not text }} {{ not list }} {{ not true }} {{ not 2 }}", context, "t"))
+                .isEqualTo("false false false false");
+        assertThatThrownBy(() -> engine.render("{{ not missing }}", context, "t")).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("missing");
+    }
+
+    @Test
     void aConditionSeesTheState() {
-        String when = "{{ state is not defined or state.days_remaining < 30 }}";
+        // The original's own example of a guard.
+        String when = "{{ not state or state.days_remaining < 30 }}";
         assertThat(planner.condition(when, Map.of(), Map.of(), Map.of(), new TemplateStates(null, null), "w")).isTrue();
         assertThat(planner.condition(when, Map.of(), Map.of(), Map.of(),
                 new TemplateStates(Map.of("days_remaining", 10), null), "w")).isTrue();
