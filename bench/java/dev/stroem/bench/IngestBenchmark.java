@@ -38,15 +38,36 @@ import java.util.function.IntFunction;
  */
 public final class IngestBenchmark {
 
-    private record Settings(int seconds, int warmupSeconds, int rounds, int pushers, int batch, int lineBytes,
+    record Settings(int seconds, int warmupSeconds, int rounds, int pushers, int batch, int lineBytes,
             String mode, String client, int secrets) {}
 
-    /** Lines pushed in {@code seconds}, and the CPU time this whole process used meanwhile (server and pushers). */
-    private record Rate(long lines, long bytes, double seconds, double cpuSeconds) {
+    /**
+     * Where the pushers send: the servers' base URLs (pusher {@code p} sends batch {@code n} to
+     * {@code bases[(p + n) % size]}, as a load balancer spreading requests would), the worker
+     * token, and one job per pusher.
+     */
+    record Targets(List<String> bases, String token, List<String> jobs) {}
 
-        /** CPU cost per line: unlike the rate, hardly moved by other programs on the machine. */
+    /** The CPU time used so far by each measured part (name → nanoseconds), read at the start and end of a measurement. */
+    interface CpuClock {
+        Map<String, Long> nanos() throws IOException;
+
+        /** This JVM alone: with an in-process server, that is server and pushers. */
+        static CpuClock thisProcess() {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return () -> Map.of("process", os.getProcessCpuTime());
+        }
+    }
+
+    /**
+     * Lines pushed in {@code seconds}, and the CPU time each measured part used meanwhile (this
+     * process: server and pushers, unless the server runs elsewhere).
+     */
+    record Rate(long lines, long bytes, double seconds, Map<String, Double> cpuSeconds) {
+
+        /** CPU cost per line, all parts together: unlike the rate, hardly moved by other programs on the machine. */
         double cpuMicrosPerLine() {
-            return cpuSeconds * 1e6 / lines;
+            return cpuSeconds.values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / lines;
         }
 
         double linesPerSecond() {
@@ -100,15 +121,20 @@ public final class IngestBenchmark {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         var sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private static void print(String what, Rate r) {
-        System.out.printf(Locale.ROOT, "%-24s %,12.0f lines/s  %8.1f MiB/s  %6.2f µs CPU/line  (%,d lines in %.1fs)%n",
-                what, r.linesPerSecond(), r.mibPerSecond(), r.cpuMicrosPerLine(), r.lines(), r.seconds());
+    static void print(String what, Rate r) {
+        var parts = new StringBuilder();
+        if (r.cpuSeconds().size() > 1) {
+            r.cpuSeconds().forEach((part, cpu) -> parts.append(String.format(Locale.ROOT, " %s %.2f", part, cpu * 1e6 / r.lines())));
+            parts.insert(0, "  µs CPU/line by part:");
+        }
+        System.out.printf(Locale.ROOT, "%-24s %,12.0f lines/s  %8.1f MiB/s  %6.2f µs CPU/line  (%,d lines in %.1fs)%s%n",
+                what, r.linesPerSecond(), r.mibPerSecond(), r.cpuMicrosPerLine(), r.lines(), r.seconds(), parts);
     }
 
     /** The text of line {@code i} of pusher {@code p}: realistic build output of about {@code lineBytes}. */
@@ -139,59 +165,58 @@ public final class IngestBenchmark {
         }
         try (TestServer server = config.start()) {
             var json = new ObjectMapper();
-            String base = server.url();
             var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             var jobs = new ArrayList<String>();
             for (int p = 0; p < s.pushers(); p++) {
-                var created = client.send(HttpRequest.newBuilder(URI.create(base + "/api/workspaces/default/tasks/needs-token/execute"))
+                var created = client.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/workspaces/default/tasks/needs-token/execute"))
                         .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{\"token\":\"t\"}}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 jobs.add(json.readTree(created.body()).path("job_id").asText());
             }
-            IntFunction<Pusher> pushers = p -> {
-                if (s.client().equals("raw")) {
-                    return rawPusher(server, jobs.get(p), json, p, s);
-                }
-                // Each pusher is its own worker: its own connection.
-                var own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                String jobId = jobs.get(p);
-                URI uri = URI.create(base + "/worker/jobs/" + jobId + "/logs");
-                var bodies = new ArrayList<BatchBody>();
-                for (int k = 0; k < RING; k++) {
-                    bodies.add(batchBody(json, p, k, s));
-                }
-                return batchNo -> {
-                    byte[] body = bodies.get((int) (batchNo % RING)).withFreshBatchId();
-                    var response = own.send(HttpRequest.newBuilder(uri)
-                            .header("Authorization", "Bearer " + TestServer.WORKER_TOKEN)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
-                    }
-                };
-            };
-            return run(s, pushers);
+            return push(s, new Targets(List.of(server.url()), TestServer.WORKER_TOKEN, jobs), CpuClock.thisProcess());
         }
     }
 
-    private static Pusher rawPusher(TestServer server, String jobId, ObjectMapper json, int p, Settings s) {
-        var bodies = new ArrayList<BatchBody>();
-        for (int k = 0; k < RING; k++) {
-            bodies.add(batchBody(json, p, k, s));
-        }
-        URI base = URI.create(server.url());
-        String path = "/worker/jobs/" + jobId + "/logs";
-        RawHttpClient[] connection = {null};
-        return batchNo -> {
-            if (connection[0] == null) {
-                connection[0] = new RawHttpClient(base.getHost(), base.getPort());
+    /** Pushes batches of step {@code only} into the targets' jobs: warm-up, then the measured seconds. */
+    static Rate push(Settings s, Targets targets, CpuClock cpu) throws Exception {
+        var json = new ObjectMapper();
+        IntFunction<Pusher> pushers = p -> {
+            var bodies = new ArrayList<BatchBody>();
+            for (int k = 0; k < RING; k++) {
+                bodies.add(batchBody(json, p, k, s));
             }
-            int status = connection[0].post(path, TestServer.WORKER_TOKEN, bodies.get((int) (batchNo % RING)).withFreshBatchId());
-            if (status != 200) {
-                throw new IllegalStateException("ingest answered " + status);
+            String path = "/worker/jobs/" + targets.jobs().get(p) + "/logs";
+            int servers = targets.bases().size();
+            if (s.client().equals("raw")) {
+                // One keep-alive connection per server, opened by the pusher's own thread.
+                RawHttpClient[] connections = new RawHttpClient[servers];
+                return batchNo -> {
+                    int at = (int) ((p + batchNo) % servers);
+                    if (connections[at] == null) {
+                        URI base = URI.create(targets.bases().get(at));
+                        connections[at] = new RawHttpClient(base.getHost(), base.getPort());
+                    }
+                    int status = connections[at].post(path, targets.token(), bodies.get((int) (batchNo % RING)).withFreshBatchId());
+                    if (status != 200) {
+                        throw new IllegalStateException("ingest answered " + status);
+                    }
+                };
             }
+            // Each pusher is its own worker: its own connections.
+            var own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            return batchNo -> {
+                URI uri = URI.create(targets.bases().get((int) ((p + batchNo) % servers)) + path);
+                byte[] body = bodies.get((int) (batchNo % RING)).withFreshBatchId();
+                var response = own.send(HttpRequest.newBuilder(uri)
+                        .header("Authorization", "Bearer " + targets.token())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException("ingest answered " + response.statusCode() + ": " + response.body());
+                }
+            };
         };
+        return run(s, pushers, cpu);
     }
 
     /** A batch's JSON with a slot for its batch id, so every send can carry a new one without re-encoding. */
@@ -252,7 +277,7 @@ public final class IngestBenchmark {
                     store.append(jobId, UUID.randomUUID().toString(), batches.get((int) (batchNo % RING)));
                 };
             };
-            return run(s, pushers);
+            return run(s, pushers, CpuClock.thisProcess());
         }
     }
 
@@ -267,7 +292,7 @@ public final class IngestBenchmark {
     private static final int RING = 16;
 
     /** Runs the pushers for the warm-up, then counts what they push during the measured seconds. */
-    private static Rate run(Settings s, IntFunction<Pusher> factory) throws Exception {
+    private static Rate run(Settings s, IntFunction<Pusher> factory, CpuClock cpu) throws Exception {
         var measuring = new AtomicBoolean(false);
         var stop = new AtomicBoolean(false);
         var lines = new LongAdder();
@@ -297,23 +322,24 @@ public final class IngestBenchmark {
             t.start();
         }
         Thread.sleep(s.warmupSeconds() * 1000L);
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long cpuStart = os.getProcessCpuTime();
+        Map<String, Long> cpuStart = cpu.nanos();
         measuring.set(true);
         long start = System.nanoTime();
         Thread.sleep(s.seconds() * 1000L);
         measuring.set(false);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        Map<String, Long> cpuEnd = cpu.nanos();
         stop.set(true);
         done.await();
         if (!failures.isEmpty()) {
             throw new IllegalStateException("a pusher failed", failures.get(0));
         }
-        return new Rate(lines.sum(), lines.sum() * s.lineBytes(), elapsed, cpu);
+        var used = new LinkedHashMap<String, Double>();
+        cpuEnd.forEach((part, nanos) -> used.put(part, (nanos - cpuStart.getOrDefault(part, 0L)) / 1e9));
+        return new Rate(lines.sum(), lines.sum() * s.lineBytes(), elapsed, used);
     }
 
-    private static Settings parse(String[] args) {
+    static Settings parse(String[] args) {
         int seconds = 6;
         int warmup = 3;
         int rounds = 5;

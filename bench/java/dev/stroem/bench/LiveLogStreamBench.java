@@ -44,6 +44,7 @@ import org.HdrHistogram.ConcurrentHistogram;
  */
 public final class LiveLogStreamBench {
     private static final String TOKEN = "bench-worker-token";
+    private static final String TASK = "bench";
     private static final int INGEST_JOBS = 10;
     private static final int INGEST_LINES_PER_SEC = 100_000;
     private static final int INGEST_BATCH = 1_000;
@@ -54,7 +55,13 @@ public final class LiveLogStreamBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ObjectMapper json = new ObjectMapper();
     private ServerApp app;
-    private String base;
+    /** Where jobs are created and lines pushed. */
+    private String ingestBase;
+    /** Where the viewers watch (the same server, or another replica of it). */
+    private String viewBase;
+    private String token = TOKEN;
+    private String task = TASK;
+    private int ingestLinesPerSec = INGEST_LINES_PER_SEC;
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -70,19 +77,40 @@ public final class LiveLogStreamBench {
     private void latency(int seconds, List<String> scenarios) throws Exception {
         start();
         try {
-            List<String> ingestJobs = new ArrayList<>();
-            for (int i = 0; i < INGEST_JOBS; i++) {
-                ingestJobs.add(createJob());
-            }
-            // Warm-up (not reported): JIT, connection pools, the first files.
-            runScenario("1x10@50", 8, ingestJobs, false);
-            System.out.printf("%-36s %9s %8s %8s %8s %8s %10s %9s %5s%n", "scenario (probes/s per job)", "samples",
-                    "p50 ms", "p90 ms", "p99 ms", "max ms", "ingest/s", "frames", "cpu");
-            for (String scenario : scenarios) {
-                runScenario(scenario, seconds, ingestJobs, true);
-            }
+            measure(seconds, scenarios);
         } finally {
             app.close();
+        }
+    }
+
+    /**
+     * The latency scenarios against servers that run elsewhere: jobs of {@code task} (one step,
+     * {@code only}) are created and pushed to on {@code ingestBase} ({@code ingestLinesPerSec} in
+     * the background, plus the probes), viewers watch on {@code viewBase}, e.g. another replica.
+     * Pushers and viewers are in this JVM, so latency is one {@code System.nanoTime()} clock.
+     */
+    static void across(String ingestBase, String viewBase, String token, String task, int ingestLinesPerSec, int seconds,
+            List<String> scenarios) throws Exception {
+        var bench = new LiveLogStreamBench();
+        bench.ingestBase = ingestBase;
+        bench.viewBase = viewBase;
+        bench.token = token;
+        bench.task = task;
+        bench.ingestLinesPerSec = ingestLinesPerSec;
+        bench.measure(seconds, scenarios);
+    }
+
+    private void measure(int seconds, List<String> scenarios) throws Exception {
+        List<String> ingestJobs = new ArrayList<>();
+        for (int i = 0; i < INGEST_JOBS; i++) {
+            ingestJobs.add(createJob());
+        }
+        // Warm-up (not reported): JIT, connection pools, the first files.
+        runScenario("1x10@50", 8, ingestJobs, false);
+        System.out.printf("%-36s %9s %8s %8s %8s %8s %10s %9s %5s%n", "scenario (probes/s per job)", "samples",
+                "p50 ms", "p90 ms", "p99 ms", "max ms", "ingest/s", "frames", "cpu");
+        for (String scenario : scenarios) {
+            runScenario(scenario, seconds, ingestJobs, true);
         }
     }
 
@@ -110,7 +138,7 @@ public final class LiveLogStreamBench {
                 var wsClient = wsClients.get(sockets.size() % wsClients.size());
                 var listener = new ProbeListener(histogram, recording);
                 sockets.add(wsClient.newWebSocketBuilder()
-                        .buildAsync(URI.create(base.replace("http", "ws") + "/api/jobs/" + job + "/logs/stream?skip_backfill=true"), listener)
+                        .buildAsync(URI.create(viewBase.replace("http", "ws") + "/api/jobs/" + job + "/logs/stream?skip_backfill=true"), listener)
                         .get(30, TimeUnit.SECONDS));
             }
         }
@@ -151,9 +179,12 @@ public final class LiveLogStreamBench {
         return nanos / 1e6;
     }
 
-    /** 100,000 lines/s in batches of 1,000, round-robin over the ingest jobs, paced to the schedule. */
+    /** 100,000 lines/s (unless told otherwise) in batches of 1,000, round-robin over the ingest jobs, paced to the schedule. */
     private void ingest(List<String> jobs, AtomicBoolean stop, AtomicLong ingested) {
-        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * INGEST_BATCH / INGEST_LINES_PER_SEC;
+        if (ingestLinesPerSec <= 0) {
+            return;
+        }
+        long intervalNanos = TimeUnit.SECONDS.toNanos(1) * INGEST_BATCH / ingestLinesPerSec;
         var filler = "x".repeat(60);
         long next = System.nanoTime();
         for (int i = 0; !stop.get(); i++) {
@@ -230,7 +261,7 @@ public final class LiveLogStreamBench {
             post("/worker/jobs/" + job + "/logs", "{\"step_name\":\"only\",\"lines\":[{\"line\":\"hello\"}]}");
             // One viewer first, so classes and pools that any first viewer creates are not counted.
             String cp = System.getProperty("java.class.path");
-            String url = base.replace("http", "ws") + "/api/jobs/" + job + "/logs/stream";
+            String url = viewBase.replace("http", "ws") + "/api/jobs/" + job + "/logs/stream";
             Process warm = child(cp, url, 1);
             waitUntil(() -> metric("stroem_log_stream_viewers") == 1);
             long before = usedHeapAfterGc();
@@ -331,17 +362,18 @@ public final class LiveLogStreamBench {
                 + "log_storage:\n  local_dir: \"" + dir.resolve("logs") + "\"\n"
                 + "workspaces:\n  default:\n    type: folder\n    path: workspace\n");
         app = ServerApp.start(new ConfigLoader().loadServer(config, Map.of()), dir);
-        base = "http://127.0.0.1:" + app.port();
+        ingestBase = "http://127.0.0.1:" + app.port();
+        viewBase = ingestBase;
     }
 
     private String createJob() throws IOException {
-        var r = send(HttpRequest.newBuilder(URI.create(base + "/api/workspaces/default/tasks/bench/execute"))
+        var r = send(HttpRequest.newBuilder(URI.create(ingestBase + "/api/workspaces/default/tasks/" + task + "/execute"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"input\":{}}")).build());
         return json.readTree(r.body()).get("job_id").asText();
     }
 
     private void post(String path, String body) {
-        var r = send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN)
+        var r = send(HttpRequest.newBuilder(URI.create(ingestBase + path)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
@@ -349,7 +381,7 @@ public final class LiveLogStreamBench {
     }
 
     private double metric(String name) {
-        String text = send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build()).body();
+        String text = send(HttpRequest.newBuilder(URI.create(viewBase + "/metrics")).build()).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{[^}]*})? ([0-9.eE+-]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }

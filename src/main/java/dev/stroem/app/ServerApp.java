@@ -155,7 +155,7 @@ public final class ServerApp implements AutoCloseable {
         scheduler = new dev.stroem.triggers.CronScheduler(catalog, db, jobs, orchestrator, clock);
         var triggerListing = new dev.stroem.triggers.TriggerListing(scheduler, clock);
         var triggersApi = new dev.stroem.web.TriggersApi(catalog, triggerListing);
-        var webhookApi = new dev.stroem.web.WebhookApi(new dev.stroem.triggers.Webhooks(catalog, jobs, orchestrator), json);
+        var webhookApi = new dev.stroem.web.WebhookApi(new dev.stroem.triggers.Webhooks(catalog, jobs, orchestrator), masks, json);
 
         var statusCounts = new dev.stroem.jobs.JobStatusCounts(jobs::countByStatus, System::nanoTime,
                 Duration.ofSeconds(1).toNanos());
@@ -204,7 +204,7 @@ public final class ServerApp implements AutoCloseable {
                     new dev.stroem.web.WorkspaceDownloadApi(catalog).register(javalin.routes);
                     webhookApi.register(javalin.routes);
                     new dev.stroem.web.StatsApi(jobs, catalog).register(javalin.routes);
-                    new dev.stroem.web.WorkersApi(workers, jobs).register(javalin.routes);
+                    new dev.stroem.web.WorkersApi(workers, jobs, masks).register(javalin.routes);
                     new dev.stroem.web.ArtifactsApi(artifacts, jobs).register(javalin.routes);
                     new dev.stroem.web.StateApi(states, catalog, jobs, clock).register(javalin.routes);
                 }));

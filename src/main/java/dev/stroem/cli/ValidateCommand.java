@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code stroem validate DIR}: checks a workspace's workflow files without a server. Exit 0 when
  * valid, 1 when there are problems (each printed as {@code file: task/step: message}), 2 when DIR
- * cannot be validated at all.
+ * cannot be validated at all. Warnings are printed as {@code warning: …} and do not change the exit code.
  */
 @Command(
         name = "validate",
@@ -54,7 +54,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         String name = root.getFileName() == null ? "workspace" : root.getFileName().toString();
         Workspace workspace = new WorkspaceLoader().load(name, root);
-        return report(workspace, workspace.errors(), root, out);
+        return report(workspace, workspace.errors(), workspace.warnings(), root, out);
     }
 
     /**
@@ -72,7 +72,8 @@ public final class ValidateCommand implements Callable<Integer> {
             var own = workspace.errors().stream()
                     .filter(e -> e.file() == null || relative.equals(e.file()) || file.toString().endsWith(e.file()))
                     .toList();
-            return report(workspace, own, file, out);
+            var ownWarnings = workspace.warnings().stream().filter(w -> w.startsWith(relative + ":")).toList();
+            return report(workspace, own, ownWarnings, file, out);
         }
         try {
             Path temp = Files.createTempDirectory("stroem-validate-");
@@ -80,7 +81,7 @@ public final class ValidateCommand implements Callable<Integer> {
                 Files.createDirectories(temp.resolve(".workflows"));
                 Files.copy(file, temp.resolve(".workflows").resolve(file.getFileName()));
                 Workspace workspace = new WorkspaceLoader().load("workspace", temp);
-                return report(workspace, workspace.errors(), file, out);
+                return report(workspace, workspace.errors(), workspace.warnings(), file, out);
             } finally {
                 try (var files = Files.walk(temp)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -92,10 +93,15 @@ public final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    private int report(Workspace workspace, java.util.List<WorkflowError> errors, Path root, PrintWriter out) {
+    private int report(Workspace workspace, java.util.List<WorkflowError> errors, java.util.List<String> warnings, Path root,
+            PrintWriter out) {
 
         for (WorkflowError error : errors) {
             out.println(error.describe());
+        }
+        // Warnings (a template reading undeclared input, an action defined twice) never fail validation.
+        for (String warning : warnings) {
+            out.println("warning: " + warning);
         }
         int problems = errors.size();
         long badFiles = errors.stream().map(WorkflowError::file).filter(Objects::nonNull).distinct().count();

@@ -48,6 +48,7 @@ public final class WorkspacePath {
     Workspace loadReporting(java.io.PrintWriter err) {
         Workspace ws = load();
         ws.errors().forEach(e -> err.println("warning: " + e.describe()));
+        ws.warnings().forEach(w -> err.println("warning: " + w));
         err.flush();
         return ws;
     }

@@ -240,7 +240,8 @@ public final class JobFinalizer implements AutoCloseable {
                 .map(f -> "Step '" + f.stepName() + "' failed" + (f.errorMessage() == null ? "" : ": " + f.errorMessage()))
                 .collect(java.util.stream.Collectors.joining("; "));
         return new HookContext(job.workspace(), job.taskName(), job.jobId(), job.status().wireName(),
-                error, job.startedAt(), job.completedAt(), failed, files.hookView(job.jobId()));
+                error, job.startedAt(), job.completedAt(), failed, files.hookView(job.jobId()), job.sourceType(),
+                job.sourceId());
     }
 
     private static String hookKey(HookEvent event) {

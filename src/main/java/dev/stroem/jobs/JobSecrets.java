@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * What must never be shown of a job: its workspace's resolved {@code secrets:}, its connections'
- * {@code secret: true} fields, and the values of
+ * {@code secret: true} fields (and those of workspaces whose actions its steps run), and the values of
  * its task's {@code secret: true} inputs (for a hook job, those of the job that fired it). Kept
  * per job until the workspaces reload, so ingest asks the database once per job, not per batch.
  */
@@ -30,6 +30,8 @@ public final class JobSecrets implements MaskSource {
         }
     });
 
+    private final Map<String, Cached> workspaces = new java.util.concurrent.ConcurrentHashMap<>();
+
     private record Cached(CatalogSnapshot snapshot, Masker masker) {}
 
     public JobSecrets(JobStore jobs, WorkspaceCatalog catalog) {
@@ -44,27 +46,65 @@ public final class JobSecrets implements MaskSource {
         if (cached != null && cached.snapshot() == snapshot) {
             return cached.masker();
         }
-        var job = jobs.findJob(jobId).orElse(null);
-        if (job == null) {
+        return jobs.findJob(jobId).map(job -> compute(snapshot, job)).orElse(Masker.NONE);
+    }
+
+    /**
+     * {@link #forJob(String)} for a job already read (a page of the job list): the job's row is not
+     * read again, only a hook job's parent is.
+     */
+    public Masker forJob(Job job) {
+        var snapshot = catalog.snapshot();
+        var cached = cache.get(job.jobId());
+        if (cached != null && cached.snapshot() == snapshot) {
+            return cached.masker();
+        }
+        return compute(snapshot, job);
+    }
+
+    private Masker compute(CatalogSnapshot snapshot, Job job) {
+        var workspace = snapshot.workspace(job.workspace()).orElse(null);
+        if (workspace == null) {
             return Masker.NONE;
         }
-        var workspace = snapshot.workspace(job.workspace()).orElse(null);
-        var values = new ArrayList<String>();
-        if (workspace != null) {
-            values.addAll(workspace.secrets().values());
-            workspace.connections().values().forEach(c -> c.secretFields().forEach(f -> {
-                Object v = c.values().get(f);
-                if (v != null) {
-                    values.add(String.valueOf(v));
+        var inputs = new ArrayList<String>();
+        secretInputs(workspace, job, inputs);
+        if (Job.SOURCE_HOOK.equals(job.sourceType()) && job.sourceId() != null) {
+            jobs.findJob(job.sourceId()).ifPresent(parent -> secretInputs(workspace, parent, inputs));
+        }
+        var masker = workspaceMasker(snapshot, workspace);
+        var task = workspace.task(job.taskName()).orElse(null);
+        if (task != null) {
+            // Another workspace's action renders with that workspace's connections (and their secrets).
+            for (var step : task.flow().values()) {
+                if (step.action().crossWorkspace()) {
+                    var owner = snapshot.workspace(step.action().ownerWorkspace()).orElse(null);
+                    if (owner != null) {
+                        masker = masker.plus(workspaceMasker(snapshot, owner));
+                    }
                 }
-            }));
-            secretInputs(workspace, job, values);
-            if (Job.SOURCE_HOOK.equals(job.sourceType()) && job.sourceId() != null) {
-                jobs.findJob(job.sourceId()).ifPresent(parent -> secretInputs(workspace, parent, values));
             }
         }
-        var masker = values.isEmpty() ? Masker.NONE : Masker.of(values);
-        cache.put(jobId, new Cached(snapshot, masker));
+        masker = masker.plus(inputs);
+        cache.put(job.jobId(), new Cached(snapshot, masker));
+        return masker;
+    }
+
+    /** The workspace's secrets and secret connection fields, built once per loaded snapshot. */
+    private Masker workspaceMasker(CatalogSnapshot snapshot, Workspace workspace) {
+        var known = workspaces.get(workspace.name());
+        if (known != null && known.snapshot() == snapshot) {
+            return known.masker();
+        }
+        var values = new ArrayList<String>(workspace.secrets().values());
+        workspace.connections().values().forEach(c -> c.secretFields().forEach(f -> {
+            Object v = c.values().get(f);
+            if (v != null) {
+                values.add(String.valueOf(v));
+            }
+        }));
+        var masker = Masker.of(values);
+        workspaces.put(workspace.name(), new Cached(snapshot, masker));
         return masker;
     }
 

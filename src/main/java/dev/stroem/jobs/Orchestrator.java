@@ -294,6 +294,7 @@ public final class Orchestrator {
         }
         var stepOutputs = FlowTemplates.outputs(steps);
         dev.stroem.workflow.Action ownerAction = null;
+        var actionHome = workspace;
         if (step.owner() != null) {
             var owner = step.owner();
             var ownerWs = catalog.workspace(owner.workspace(), owner.revision())
@@ -302,9 +303,12 @@ public final class Orchestrator {
             String name = step.actionName().substring(step.actionName().indexOf('.') + 1);
             ownerAction = ownerWs.action(name).orElseThrow(() -> new IllegalStateException("workspace '"
                     + owner.workspace() + "' has no action '" + name + "' at revision " + owner.revision()));
+            // Its connection-typed inputs name the owner's connections, as the original resolves them.
+            actionHome = ownerWs;
         }
         return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
-                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction, templateStates(job));
+                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction, actionHome,
+                templateStates(job));
     }
 
     /**

@@ -12,8 +12,9 @@ import org.ahocorasick.trie.Trie;
 
 /**
  * Replaces every known secret value, in any of its {@link SecretForms common encodings}, by
- * {@link #MASK}. All forms of all secrets are found in one Aho–Corasick pass over the text, so the
- * cost hardly grows with the number of secrets; overlapping matches are merged into one mask (keeping
+ * {@link #MASK}. All forms of a set of secrets are found in one Aho–Corasick pass over the text, so
+ * the cost hardly grows with the number of secrets (a job's masker has at most two sets: its
+ * workspace's and its own secret inputs'); overlapping matches are merged into one mask (keeping
  * only the longest would leave the other's first characters visible). Immutable and thread-safe.
  *
  * <p>Most log lines hold no secret. Before the automaton runs, a bitmap of the first three
@@ -27,29 +28,58 @@ public final class Masker {
     public static final String MASK = "••••••";
 
     /** Masks nothing: a job or workspace without secrets. */
-    public static final Masker NONE = new Masker(Set.of());
+    public static final Masker NONE = new Masker(Set.of(), List.of());
 
-    private static final int FILTER_BITS = 1 << 20;
+    /** A bitmap bit per this many forms' trigrams, at least: few false "may contain" answers. */
+    private static final int BITS_PER_FORM = 2048;
+    private static final int MIN_FILTER_BITS = 1 << 12;
+    private static final int MAX_FILTER_BITS = 1 << 20;
 
     private final Set<String> values;
-    private final Trie trie;
-    private final long[] trigrams;
+    private final List<Part> parts;
 
-    private Masker(Set<String> values) {
-        this.values = values;
-        var forms = new LinkedHashSet<String>();
-        values.forEach(value -> forms.addAll(SecretForms.of(value)));
-        if (forms.isEmpty()) {
-            this.trie = null;
-            this.trigrams = null;
-        } else {
-            this.trie = Trie.builder().addKeywords(forms).build();
-            this.trigrams = new long[FILTER_BITS / 64];
+    /**
+     * One automaton with its trigram bitmap. A job's masker is its workspace's part (shared by every
+     * job of that workspace) plus a small part of the job's own secret inputs, so a page of jobs
+     * builds no workspace automaton twice and a cached job keeps kilobytes, not a megabit bitmap.
+     */
+    private record Part(Trie trie, long[] trigrams) {
+        static Part of(Set<String> forms) {
+            long wanted = Math.max(MIN_FILTER_BITS, (long) forms.size() * BITS_PER_FORM);
+            int bits = wanted >= MAX_FILTER_BITS ? MAX_FILTER_BITS : Integer.highestOneBit((int) wanted - 1) << 1;
+            var trigrams = new long[bits / 64];
             for (String form : forms) {
-                int bit = trigram(form.charAt(0), form.charAt(1), form.charAt(2));
+                int bit = trigram(form.charAt(0), form.charAt(1), form.charAt(2), bits - 1);
                 trigrams[bit >>> 6] |= 1L << bit;
             }
+            return new Part(Trie.builder().addKeywords(forms).build(), trigrams);
         }
+
+        /** Every match in the text; none without searching when no trigram of the text starts a form. */
+        Collection<Emit> find(String text) {
+            return mayContain(text) ? trie.parseText(text) : List.of();
+        }
+
+        private boolean mayContain(String text) {
+            int mask = trigrams.length * 64 - 1;
+            char a = text.charAt(0);
+            char b = text.charAt(1);
+            for (int i = 2; i < text.length(); i++) {
+                char c = text.charAt(i);
+                int bit = trigram(a, b, c, mask);
+                if ((trigrams[bit >>> 6] & (1L << bit)) != 0) {
+                    return true;
+                }
+                a = b;
+                b = c;
+            }
+            return false;
+        }
+    }
+
+    private Masker(Set<String> values, List<Part> parts) {
+        this.values = values;
+        this.parts = parts;
     }
 
     /** A masker of these secret values (nulls and values too short to mask are ignored). */
@@ -60,29 +90,42 @@ public final class Masker {
                 values.add(value);
             }
         }
-        return values.isEmpty() ? NONE : new Masker(Set.copyOf(values));
+        var forms = new LinkedHashSet<String>();
+        values.forEach(value -> forms.addAll(SecretForms.of(value)));
+        return forms.isEmpty() ? NONE : new Masker(Set.copyOf(values), List.of(Part.of(forms)));
     }
 
-    /** This masker and {@code other}'s secrets together. */
+    /**
+     * This masker and {@code other}'s secrets together. Their automatons are kept side by side, not
+     * rebuilt: a match of either is masked, and overlapping matches of both become one mask.
+     */
     public Masker plus(Masker other) {
-        if (other.isEmpty()) {
+        if (other.isEmpty() || values.containsAll(other.values)) {
             return this;
         }
-        if (isEmpty()) {
+        if (isEmpty() || other.values.containsAll(values)) {
             return other;
         }
         var all = new LinkedHashSet<>(values);
         all.addAll(other.values);
-        return of(all);
+        var joined = new ArrayList<>(parts);
+        joined.addAll(other.parts);
+        return new Masker(Set.copyOf(all), List.copyOf(joined));
     }
 
     /** This masker plus these secret values. */
     public Masker plus(Collection<String> more) {
-        return plus(of(more));
+        var added = new ArrayList<String>();
+        for (String value : more) {
+            if (value != null && !values.contains(value)) {
+                added.add(value);
+            }
+        }
+        return plus(of(added));
     }
 
     public boolean isEmpty() {
-        return trie == null;
+        return parts.isEmpty();
     }
 
     /** The secret values this masker hides (for combining; never shown). */
@@ -92,18 +135,27 @@ public final class Masker {
 
     /** The text with every secret form replaced by {@link #MASK}; the same instance when nothing matched. */
     public String mask(String text) {
-        if (trie == null || text == null || text.length() < SecretForms.MIN_LENGTH || !mayContain(text)) {
+        if (parts.isEmpty() || text == null || text.length() < SecretForms.MIN_LENGTH) {
             return text;
         }
-        Collection<Emit> emits = trie.parseText(text);
-        if (emits.isEmpty()) {
+        List<Emit> found = null;
+        for (Part part : parts) {
+            Collection<Emit> emits = part.find(text);
+            if (!emits.isEmpty()) {
+                if (found == null) {
+                    found = new ArrayList<>(emits);
+                } else {
+                    found.addAll(emits);
+                }
+            }
+        }
+        if (found == null) {
             return text;
         }
-        List<Emit> sorted = new ArrayList<>(emits);
-        sorted.sort((a, b) -> Integer.compare(a.getStart(), b.getStart()));
+        found.sort((a, b) -> Integer.compare(a.getStart(), b.getStart()));
         var out = new StringBuilder(text.length());
         int copied = 0;
-        for (Emit emit : sorted) {
+        for (Emit emit : found) {
             if (emit.getStart() < copied) {
                 // Overlaps the previous match: one mask covers both.
                 copied = Math.max(copied, emit.getEnd() + 1);
@@ -120,7 +172,7 @@ public final class Masker {
      * for job and step input and output. Map keys are kept. Unchanged values are returned as is.
      */
     public Object maskValue(Object value) {
-        if (trie == null) {
+        if (parts.isEmpty()) {
             return value;
         }
         if (value instanceof String s) {
@@ -142,28 +194,12 @@ public final class Masker {
     /** {@link #maskValue} for a map of input or output fields. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> maskMap(Map<String, Object> map) {
-        return map == null || trie == null ? map : (Map<String, Object>) maskValue(map);
+        return map == null || parts.isEmpty() ? map : (Map<String, Object>) maskValue(map);
     }
 
-    private boolean mayContain(String text) {
-        int last = text.length() - 2;
-        char a = text.charAt(0);
-        char b = text.charAt(1);
-        for (int i = 2; i <= last + 1; i++) {
-            char c = text.charAt(i);
-            int bit = trigram(a, b, c);
-            if ((trigrams[bit >>> 6] & (1L << bit)) != 0) {
-                return true;
-            }
-            a = b;
-            b = c;
-        }
-        return false;
-    }
-
-    private static int trigram(char a, char b, char c) {
+    private static int trigram(char a, char b, char c, int mask) {
         int h = a * 0x9E3779B1 ^ b * 0x85EBCA77 ^ c * 0xC2B2AE3D;
-        return (h ^ (h >>> 15)) & (FILTER_BITS - 1);
+        return (h ^ (h >>> 15)) & mask;
     }
 
     @Override

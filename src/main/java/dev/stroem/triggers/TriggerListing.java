@@ -27,12 +27,14 @@ public final class TriggerListing {
     public List<TriggerView> list(Workspace workspace) {
         var out = new ArrayList<TriggerView>();
         for (var trigger : workspace.triggers().values()) {
+            // A trigger may give a secret input its value: shown masked, as in the jobs it creates.
+            var input = workspace.task(trigger.task()).map(t -> t.hidingSecretInputs(trigger.input())).orElse(trigger.input());
             if (trigger instanceof ScheduleTrigger s) {
-                out.add(new TriggerView(s.name(), s.type(), s.task(), s.enabled(), s.input(), s.schedule().expression(),
+                out.add(new TriggerView(s.name(), s.type(), s.task(), s.enabled(), input, s.schedule().expression(),
                         s.schedule().zone().getId(), s.concurrency().wireName(),
                         s.enabled() ? nextRuns(workspace.name(), s) : List.of(), null, null, null, null));
             } else if (trigger instanceof WebhookTrigger w) {
-                out.add(new TriggerView(w.name(), w.type(), w.task(), w.enabled(), w.input(), null, null, null, null,
+                out.add(new TriggerView(w.name(), w.type(), w.task(), w.enabled(), input, null, null, null, null,
                         w.webhookName(), w.mode(), w.timeoutSecs(), w.secret() != null));
             }
         }

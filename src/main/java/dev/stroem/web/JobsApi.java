@@ -1,6 +1,7 @@
 package dev.stroem.web;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.stroem.jobs.JobSecrets;
 import dev.stroem.jobs.JobStatus;
 import dev.stroem.jobs.Orchestrator;
 import dev.stroem.jobs.store.JobFilter;
@@ -30,12 +31,12 @@ public final class JobsApi {
     private final LogStateStore archives;
     private final RequestBodies bodies;
     private final dev.stroem.triggers.TriggerListing triggers;
-    private final dev.stroem.secrets.MaskSource masks;
+    private final JobSecrets masks;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
 
     /** {@code archives} is null when no archive is configured (the job detail then has no {@code archive}). */
     public JobsApi(WorkspaceCatalog catalog, Orchestrator orchestrator, JobStore jobs, LogStateStore archives,
-            dev.stroem.triggers.TriggerListing triggers, dev.stroem.secrets.MaskSource masks,
+            dev.stroem.triggers.TriggerListing triggers, JobSecrets masks,
             com.fasterxml.jackson.databind.ObjectMapper json) {
         this.triggers = triggers;
         this.masks = masks;
@@ -159,7 +160,9 @@ public final class JobsApi {
         var visibility = Visibility.of(ctx);
         var page = visibility.unrestricted() ? jobs.listJobs(filter, limit, offset)
                 : jobs.listJobs(filter, visibility.visible(jobs.tasksWithJobs()), limit, offset);
-        ctx.json(Map.of("items", page.items().stream().map(JobView::summary).toList(), "total", page.total()));
+        // A failed job's error_message may quote its stderr: each item is masked with its own job's secrets.
+        ctx.json(Map.of("items", page.items().stream()
+                .map(job -> MaskedJson.of(json, JobView.summary(job), masks.forJob(job))).toList(), "total", page.total()));
     }
 
     private void jobDetail(Context ctx) {

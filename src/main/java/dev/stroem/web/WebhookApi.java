@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stroem.triggers.WebhookCall;
 import dev.stroem.triggers.WebhookJob;
 import dev.stroem.triggers.Webhooks;
+import dev.stroem.secrets.MaskSource;
 import dev.stroem.workflow.WebhookTrigger;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
@@ -42,10 +43,13 @@ public final class WebhookApi {
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
     private final Webhooks webhooks;
+    private final MaskSource masks;
     private final ObjectMapper json;
 
-    public WebhookApi(Webhooks webhooks, ObjectMapper json) {
+    /** {@code masks}: a job's output is answered with that job's secrets masked, as in the job API. */
+    public WebhookApi(Webhooks webhooks, MaskSource masks, ObjectMapper json) {
         this.webhooks = webhooks;
+        this.masks = masks;
         this.json = json;
     }
 
@@ -91,7 +95,7 @@ public final class WebhookApi {
         var out = head(webhook, job.jobId());
         out.put("status", waited.job().status().wireName());
         if (waited.ended()) {
-            out.put("output", waited.output());
+            out.put("output", MaskedJson.of(json, waited.output(), masks.forJob(job.jobId())));
         }
         ctx.status(waited.ended() ? 200 : 202).json(out);
     }
@@ -124,15 +128,18 @@ public final class WebhookApi {
         }
         var notFound = new NotFoundResponse("webhook \"" + webhook.trigger().webhookName() + "\" created no job " + jobId);
         var job = webhooks.job(webhook, jobId).orElseThrow(() -> notFound);
-        if ("true".equals(ctx.queryParam("wait")) && !job.ended()) {
-            job = webhooks.await(webhook, jobId, Duration.ofSeconds(timeout(ctx)));
+        boolean wait = "true".equals(ctx.queryParam("wait"));
+        // Checked even when the job has ended: a caller's bad parameter is named, not ignored by luck.
+        int timeoutSecs = wait ? timeout(ctx) : 0;
+        if (wait && !job.ended()) {
+            job = webhooks.await(webhook, jobId, Duration.ofSeconds(timeoutSecs));
         }
         var out = head(webhook, jobId);
         out.put("status", job.job().status().wireName());
-        out.put("output", job.output());
+        out.put("output", MaskedJson.of(json, job.output(), masks.forJob(jobId)));
         out.put("created_at", format(job.job().createdAt()));
         out.put("completed_at", format(job.job().completedAt()));
-        ctx.status(job.ended() || !"true".equals(ctx.queryParam("wait")) ? 200 : 202).json(out);
+        ctx.status(job.ended() || !wait ? 200 : 202).json(out);
     }
 
     private static int timeout(Context ctx) {

@@ -7,6 +7,8 @@ import dev.stroem.jobs.Worker;
 import dev.stroem.jobs.WorkerStep;
 import dev.stroem.jobs.store.JobStore;
 import dev.stroem.jobs.store.WorkerStore;
+import dev.stroem.secrets.MaskSource;
+import dev.stroem.secrets.Masker;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
@@ -23,10 +25,13 @@ public final class WorkersApi {
 
     private final WorkerStore workers;
     private final JobStore jobs;
+    private final MaskSource masks;
 
-    public WorkersApi(WorkerStore workers, JobStore jobs) {
+    /** {@code masks}: a step's error may quote its stderr, so it is shown with its job's secrets masked. */
+    public WorkersApi(WorkerStore workers, JobStore jobs, MaskSource masks) {
         this.workers = workers;
         this.jobs = jobs;
+        this.masks = masks;
     }
 
     /** Registers the routes. */
@@ -50,7 +55,7 @@ public final class WorkersApi {
         var worker = workers.find(id).orElseThrow(() -> new NotFoundResponse("no worker with id " + id));
         var steps = jobs.stepsOfWorker(id, RECENT_STEPS);
         ctx.json(new WorkerDetail(WorkerItem.of(worker),
-                Map.of("items", steps.items().stream().map(StepItem::of).toList(), "total", steps.total())));
+                Map.of("items", steps.items().stream().map(s -> StepItem.of(s, masks.forJob(s.jobId()))).toList(), "total", steps.total())));
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -84,9 +89,9 @@ public final class WorkersApi {
             @JsonProperty("started_at") Instant startedAt,
             @JsonProperty("completed_at") Instant completedAt,
             @JsonProperty("error_message") String errorMessage) {
-        static StepItem of(WorkerStep s) {
+        static StepItem of(WorkerStep s, Masker masker) {
             return new StepItem(s.jobId(), s.workspace(), s.taskName(), s.jobStatus().wireName(), s.stepName(),
-                    s.actionType(), s.status().wireName(), s.startedAt(), s.completedAt(), s.errorMessage());
+                    s.actionType(), s.status().wireName(), s.startedAt(), s.completedAt(), MaskedJson.text(s.errorMessage(), masker));
         }
     }
 }

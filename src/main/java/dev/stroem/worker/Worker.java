@@ -61,6 +61,7 @@ public final class Worker {
     private final ScriptRunner runner;
     private final WorkspaceCache workspaces;
     private final StateTransfer state;
+    private final ArtifactUploader artifacts;
     private final boolean exclusive;
     private final Semaphore slots;
     private final Duration claimWait;
@@ -95,6 +96,7 @@ public final class Worker {
         this.exclusive = Boolean.TRUE.equals(config.exclusive());
         this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
         this.state = new StateTransfer(api, options.initialBackoff(), options.maxBackoff(), STATE_ATTEMPTS);
+        this.artifacts = new ArtifactUploader(api, options.requestTimeout(), options.initialBackoff(), options.maxBackoff());
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
         var stepCount = new AtomicInteger();
@@ -349,11 +351,12 @@ public final class Worker {
         StepLog stepLog = shipper.openStep(step.jobId(), step.stepName());
         var output = new StepOutputScanner();
         StepState stepState = state.forStep(step);
+        // Artifacts first: a step whose artifacts could not be kept has failed, and a failed step saves no state.
         StepOutcome outcome = execute(task, line -> {
             output.accept(line);
             stepState.accept(line);
             stepLog.append(line);
-        }, stepState);
+        }, StepFolderHook.inOrder(artifacts.forStep(step), stepState));
         task.processEnded.complete(null);
 
         ShipResult shipped;

@@ -190,6 +190,32 @@ public final class WorkerApiClient {
         post(stepPath(jobId, stepName) + "/complete", body);
     }
 
+    /**
+     * {@code POST /worker/jobs/{id}/steps/{step}/artifacts/<name>}: the file streamed from disk as
+     * the body (never read into memory), with its length declared, so the server can refuse one
+     * over its limits before reading it. {@code name} keeps its slashes; each segment is encoded.
+     * Returns the size the server stored. Repeating it replaces the artifact (same name).
+     *
+     * @param timeout how long the whole upload may take until the server's answer
+     */
+    public long uploadArtifact(String jobId, String stepName, String name, Path file, String contentType,
+            Duration timeout) throws InterruptedException {
+        HttpRequest.BodyPublisher body;
+        try {
+            body = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (java.io.FileNotFoundException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String path = stepPath(jobId, stepName) + "/artifacts/" + namePath(name);
+        JsonNode answer = send(request(path, timeout).header("Content-Type", contentType).POST(body));
+        return answer.path("size_bytes").asLong(-1);
+    }
+
+    /** {@code DELETE /worker/jobs/{id}/steps/{step}/artifacts}: drops what the step uploaded (none is fine). */
+    public void deleteStepArtifacts(String jobId, String stepName) throws InterruptedException {
+        send(request(stepPath(jobId, stepName) + "/artifacts").DELETE());
+    }
+
     /** {@code GET /worker/jobs/{id}/cancelled}. */
     public boolean isCancelled(String jobId) throws InterruptedException {
         return send(request("/worker/jobs/" + segment(jobId) + "/cancelled").GET()).path("cancelled").asBoolean(false);
@@ -418,6 +444,12 @@ public final class WorkerApiClient {
 
     private static String stepPath(String jobId, String stepName) {
         return "/worker/jobs/" + segment(jobId) + "/steps/" + segment(stepName);
+    }
+
+    /** An artifact name as a URL path: each segment encoded, its slashes kept. */
+    static String namePath(String name) {
+        return java.util.Arrays.stream(name.split("/", -1)).map(WorkerApiClient::segment)
+                .collect(java.util.stream.Collectors.joining("/"));
     }
 
     /** Percent-encodes one path segment (URLEncoder speaks form encoding, where a space is '+'). */

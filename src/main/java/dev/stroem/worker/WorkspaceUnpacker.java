@@ -25,7 +25,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * through a link. Devices and FIFOs are skipped. A refused archive is an error as a whole: a
  * step never runs on half a workspace.
  */
-final class WorkspaceUnpacker {
+public final class WorkspaceUnpacker {
 
     /** Far above what a server serves (the original caps a workspace well below), against archive bombs. */
     static final long MAX_BYTES = 1L << 30;
@@ -33,7 +33,8 @@ final class WorkspaceUnpacker {
 
     private WorkspaceUnpacker() {}
 
-    static void unpack(Path tarGz, Path into) throws IOException {
+    /** Unpacks {@code tarGz} into {@code into} (created when missing). */
+    public static void unpack(Path tarGz, Path into) throws IOException {
         unpack(tarGz, into, "workspace");
     }
 

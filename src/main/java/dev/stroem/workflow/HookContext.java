@@ -12,6 +12,8 @@ import java.util.Map;
  * @param status {@code completed}, {@code failed} or {@code cancelled}
  * @param errorMessage all failed steps' errors combined, or null
  * @param startedAt null when the job never started
+ * @param sourceType what created the job that ended ({@code api}, {@code trigger}, {@code webhook}, …), or null
+ * @param sourceId the trigger, webhook or user behind it, or null
  */
 public record HookContext(
         String workspace,
@@ -22,11 +24,19 @@ public record HookContext(
         Instant startedAt,
         Instant completedAt,
         List<FailedStep> failedSteps,
-        List<Map<String, Object>> artifacts) {
+        List<Map<String, Object>> artifacts,
+        String sourceType,
+        String sourceId) {
 
     public HookContext {
         failedSteps = OrderedCopies.list(failedSteps);
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+    }
+
+    /** Of a job whose source is not known. */
+    public HookContext(String workspace, String taskName, String jobId, String status, String errorMessage,
+            Instant startedAt, Instant completedAt, List<FailedStep> failedSteps, List<Map<String, Object>> artifacts) {
+        this(workspace, taskName, jobId, status, errorMessage, startedAt, completedAt, failedSteps, artifacts, null, null);
     }
 
     /** Without artifacts (a job that produced none). */
@@ -56,6 +66,8 @@ public record HookContext(
         hook.put("status", status);
         hook.put("is_success", isSuccess());
         hook.put("error_message", errorMessage);
+        hook.put("source_type", sourceType);
+        hook.put("source_id", sourceId);
         hook.put("started_at", startedAt == null ? null : startedAt.toString());
         hook.put("completed_at", completedAt == null ? null : completedAt.toString());
         hook.put("duration_secs", durationSecs());

@@ -64,8 +64,8 @@ public final class JobPlanner {
             if (!workspace.connectionTypes().containsKey(field.type()) || !(input.get(name) instanceof String ref)) {
                 return;
             }
-            var connection = workspace.connections().get(ref);
-            if (connection == null || connection.type() != null && !connection.type().equals(field.type())) {
+            var connection = connection(workspace, field.type(), ref);
+            if (connection == null) {
                 fields.add(name);
                 problems.add("input." + name + ": no connection named '" + ref + "' of type " + field.type());
             } else {
@@ -76,6 +76,42 @@ public final class JobPlanner {
             throw new InputException(fields, String.join("; ", problems));
         }
         return input;
+    }
+
+    /** The connection {@code name} of {@code workspace} usable as {@code type} (an untyped one fits any), or null. */
+    private static Connection connection(Workspace workspace, String type, String name) {
+        var connection = workspace.connections().get(name);
+        return connection == null || connection.type() != null && !connection.type().equals(type) ? null : connection;
+    }
+
+    /**
+     * An action's input (its defaults applied) with each connection-typed field given a connection
+     * name turned into that connection's values, as the original does when a step is about to run;
+     * an object given instead is used as it is. {@code home} is the workspace owning the action.
+     *
+     * @throws IllegalArgumentException naming the field when there is no such connection of its type
+     */
+    private static Map<String, Object> withConnections(Action action, Map<String, Object> input, Workspace home, String what) {
+        if (home == null || home.connectionTypes().isEmpty()) {
+            return input;
+        }
+        Map<String, Object> out = input;
+        for (var entry : action.input().entrySet()) {
+            String type = entry.getValue().type();
+            if (!home.connectionTypes().containsKey(type) || !(input.get(entry.getKey()) instanceof String ref)) {
+                continue;
+            }
+            var connection = connection(home, type, ref);
+            if (connection == null) {
+                throw new IllegalArgumentException(what + " input '" + entry.getKey() + "' (action '" + action.name()
+                        + "'): no connection named '" + ref + "' of type " + type + " in workspace '" + home.name() + "'");
+            }
+            if (out == input) {
+                out = new LinkedHashMap<>(input);
+            }
+            out.put(entry.getKey(), connection.values());
+        }
+        return out;
     }
 
     /**
@@ -111,17 +147,27 @@ public final class JobPlanner {
      */
     public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
             Map<String, Object> stepOutputs, Map<String, Object> loop, Action action) {
-        return renderStep(workspace, task, stepName, jobInput, stepOutputs, loop, action, null);
+        return renderStep(workspace, task, stepName, jobInput, stepOutputs, loop, action, workspace);
     }
 
     /**
-     * As {@link #renderStep(Workspace, Task, String, Map, Map, Map, Action)}, with {@code state}
-     * and {@code global_state} in the step's templates (its input and its action's).
+     * As {@link #renderStep(Workspace, Task, String, Map, Map, Map, Action)}; {@code actionHome} is
+     * the workspace owning {@code action}, whose connections its connection-typed inputs name.
+     */
+    public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Action action, Workspace actionHome) {
+        return renderStep(workspace, task, stepName, jobInput, stepOutputs, loop, action, actionHome, null);
+    }
+
+    /**
+     * As {@link #renderStep(Workspace, Task, String, Map, Map, Map, Action, Workspace)}, with
+     * {@code state} and {@code global_state} in the step's templates (its input and its action's).
      *
      * @param states the latest state values; null: neither name is defined
      */
     public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
-            Map<String, Object> stepOutputs, Map<String, Object> loop, Action action, TemplateStates states) {
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Action action, Workspace actionHome,
+            TemplateStates states) {
         FlowStep declared = task.step(stepName).orElseThrow(() -> new IllegalArgumentException(
                 "task '" + task.name() + "' in workspace '" + workspace.name() + "' has no step '" + stepName + "'"));
         FlowStep step = action == null ? declared : declared.withAction(action);
@@ -130,7 +176,8 @@ public final class JobPlanner {
                     + "' of another workspace, which was not resolved");
         }
         Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop, workspace.secrets(), states);
-        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, workspace.secrets(), states);
+        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, workspace.secrets(),
+                action == null ? workspace : actionHome, states);
     }
 
     /** The template variable {@code each} of a loop instance: {@code each.item} and {@code each.index}. */
@@ -175,12 +222,14 @@ public final class JobPlanner {
      * @param what names the step or hook in error messages, e.g. "step 'deploy'"
      */
     public RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs, String what) {
-        return renderAction(action, input, stepOutputs, what, null, Map.of(), null);
+        return renderAction(action, input, stepOutputs, what, null, Map.of(), null, null);
     }
 
     private RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs,
-            String what, Map<String, Object> loop, Map<String, String> secrets, TemplateStates states) {
-        Map<String, Object> withDefaults = InputResolver.withDefaults(action.input(), input == null ? Map.of() : input);
+            String what, Map<String, Object> loop, Map<String, String> secrets, Workspace home, TemplateStates states) {
+        // Defaults first: a connection-typed field may default to a connection's name.
+        Map<String, Object> withDefaults = withConnections(action,
+                InputResolver.withDefaults(action.input(), input == null ? Map.of() : input), home, what);
         Map<String, Object> context = stepContext(stepOutputs, loop);
         if (states != null) {
             states.putInto(context);
@@ -245,7 +294,7 @@ public final class JobPlanner {
         var input = new LinkedHashMap<String, Object>();
         hook.input().forEach((key, value) ->
                 input.put(key, templates.renderValue(value, templateContext, "hook '" + hook.action() + "' input '" + key + "'")));
-        return renderAction(action, input, null, "hook '" + hook.action() + "'", null, workspace.secrets(), null);
+        return renderAction(action, input, null, "hook '" + hook.action() + "'", null, workspace.secrets(), workspace, null);
     }
 
     /**

@@ -50,4 +50,31 @@ public record Task(
     Task withFlow(Map<String, FlowStep> newFlow) {
         return new Task(name, displayName, description, folder, mode, input, newFlow, timeoutSeconds, hooks, file, retry);
     }
+
+    /**
+     * {@code values} (a trigger's input) with the value of each {@code secret: true} input replaced by
+     * the mask, for answers that show it; the same map when the task has no secret input among them.
+     */
+    public Map<String, Object> hidingSecretInputs(Map<String, Object> values) {
+        if (values == null || values.keySet().stream().noneMatch(k -> input.containsKey(k) && input.get(k).secret())) {
+            return values;
+        }
+        var out = new java.util.LinkedHashMap<String, Object>(values);
+        out.replaceAll((k, v) -> v != null && input.containsKey(k) && input.get(k).secret()
+                ? dev.stroem.secrets.Masker.MASK : v);
+        return out;
+    }
+
+    /** The input schema as answers show it: a {@code secret: true} field's default is masked. */
+    public Map<String, InputField> inputHidingSecretDefaults() {
+        if (input.values().stream().noneMatch(f -> f.secret() && f.defaultValue() != null)) {
+            return input;
+        }
+        var out = new java.util.LinkedHashMap<String, InputField>();
+        input.forEach((k, f) -> out.put(k, f.secret() && f.defaultValue() != null
+                ? new InputField(f.type(), f.name(), f.description(), f.required(), dev.stroem.secrets.Masker.MASK,
+                        f.options(), f.allowCustom(), f.multiple(), f.order(), true)
+                : f));
+        return out;
+    }
 }

@@ -47,6 +47,6 @@ public record TaskDetailView(
                 step.continueOnFailure(), step.timeoutSeconds())));
         Hooks hooks = task.hooks();
         return new TaskDetailView(task.name(), task.name(), task.displayName(), task.description(), task.mode(), workspace,
-                task.folder(), task.input(), flow, List.copyOf(triggers), task.timeoutSeconds(), hooks.onSuccess(), hooks.onError(), hooks.onCancel());
+                task.folder(), task.inputHidingSecretDefaults(), flow, List.copyOf(triggers), task.timeoutSeconds(), hooks.onSuccess(), hooks.onError(), hooks.onCancel());
     }
 }

@@ -14,8 +14,10 @@ import io.pebbletemplates.pebble.extension.core.DisallowExtensionCustomizerBuild
 import io.pebbletemplates.pebble.loader.StringLoader;
 import io.pebbletemplates.pebble.template.EvaluationContext;
 import io.pebbletemplates.pebble.template.PebbleTemplate;
+import io.pebbletemplates.pebble.tokenParser.TokenParser;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +48,11 @@ public final class TemplateEngine {
     private final PebbleEngine pebble;
 
     public TemplateEngine() {
+        this(Clock.systemDefaultZone());
+    }
+
+    /** @param clock what {@code now()} reads */
+    TemplateEngine(Clock clock) {
         this.pebble = new PebbleEngine.Builder()
                 .loader(new StringLoader())
                 .autoEscaping(false)
@@ -58,7 +65,7 @@ public final class TemplateEngine {
                 .registerExtensionCustomizer(new DisallowExtensionCustomizerBuilder()
                         .disallowedTokenParserTags(DISALLOWED_TAGS)
                         .build())
-                .extension(new TeraCompatibility())
+                .extension(new TeraCompatibility(clock))
                 .build();
     }
 
@@ -87,6 +94,24 @@ public final class TemplateEngine {
             if (pebble.getExtensionRegistry().getFilter(name) == null) {
                 throw new TemplateException("Template " + where + ": unknown filter '" + name + "'", null);
             }
+        }
+    }
+
+    /**
+     * The variables {@code template} reads, with the attribute path after each and whether a
+     * {@code default} filter or an {@code is defined} test guards it.
+     *
+     * @throws TemplateException on a syntax error
+     */
+    List<TemplateReferences.Reference> references(String template, String where) {
+        if (!isTemplate(template)) {
+            return List.of();
+        }
+        try {
+            var compiled = (io.pebbletemplates.pebble.template.PebbleTemplateImpl) pebble.getLiteralTemplate(template);
+            return TemplateReferences.of(compiled.getRootNode());
+        } catch (PebbleException e) {
+            throw failure(where, template, e);
         }
     }
 
@@ -271,9 +296,16 @@ public final class TemplateEngine {
     /**
      * Tera spells the fallback {@code default(value='x')}; Pebble {@code default('x')}. Accept both.
      * Also the original's {@code | vals} (resolves {@code ref+…} with the vals CLI; anything else
-     * passes through) and Tera's {@code get_env(name=…, default=…)}.
+     * passes through), Tera's functions ({@link TeraFunctions}) and Tera's {@code for} loops
+     * ({@code for k, v in map}, {@code loop.index} from 1, {@code break}/{@code continue}).
      */
     private static final class TeraCompatibility extends AbstractExtension {
+        private final Clock clock;
+
+        TeraCompatibility(Clock clock) {
+            this.clock = clock;
+        }
+
         @Override
         public Map<String, Filter> getFilters() {
             var filters = new HashMap<String, Filter>(TeraFilters.all());
@@ -284,7 +316,12 @@ public final class TemplateEngine {
 
         @Override
         public Map<String, io.pebbletemplates.pebble.extension.Function> getFunctions() {
-            return Map.of("get_env", new GetEnvFunction());
+            return TeraFunctions.all(clock);
+        }
+
+        @Override
+        public List<TokenParser> getTokenParsers() {
+            return List.of(new TeraForTokenParser(), TeraLoopJump.tag(true), TeraLoopJump.tag(false));
         }
 
         @Override
@@ -345,29 +382,6 @@ public final class TemplateEngine {
             } catch (dev.stroem.secrets.ExternalSecrets.ToolException e) {
                 throw new PebbleException(null, e.getMessage(), lineNumber, self.getName());
             }
-        }
-    }
-
-    private static final class GetEnvFunction implements io.pebbletemplates.pebble.extension.Function {
-        @Override
-        public List<String> getArgumentNames() {
-            return List.of("name", "default");
-        }
-
-        @Override
-        public Object execute(Map<String, Object> args, PebbleTemplate self, EvaluationContext context, int lineNumber) {
-            Object name = args.get("name");
-            if (!(name instanceof String variable) || variable.isEmpty()) {
-                throw new PebbleException(null, "get_env needs name=\"VARIABLE\"", lineNumber, self.getName());
-            }
-            String value = System.getenv(variable);
-            if (value != null) {
-                return value;
-            }
-            if (args.get("default") != null) {
-                return args.get("default");
-            }
-            throw new PebbleException(null, "environment variable " + variable + " is not set", lineNumber, self.getName());
         }
     }
 

@@ -192,14 +192,17 @@ public final class WorkspaceLoader {
             fileHooks.put(file, parsed.hooks());
         }
 
+        var scopes = new TemplateScopeCheck(templates, secretTemplates.keySet());
+        checkActionTemplates(scopes, drafts, actions, actionFiles, brokenActions, errors);
         Hooks workspaceHooks = Hooks.NONE;
         for (var entry : fileHooks.entrySet()) {
-            workspaceHooks = workspaceHooks.plus(knownActionsOnly(entry.getValue(), actions, brokenActions, entry.getKey(), errors));
+            workspaceHooks = workspaceHooks.plus(
+                    knownActionsOnly(entry.getValue(), actions, brokenActions, entry.getKey(), errors, scopes));
         }
         var tasks = new LinkedHashMap<String, Task>();
         for (var draft : drafts) {
             Task resolved = resolve(draft, actions, brokenActions, errors, files);
-            if (resolved != null) {
+            if (resolved != null && templatesFit(scopes, resolved, triggerDrafts, actions, errors, warnings)) {
                 tasks.put(resolved.name(), resolved);
             }
         }
@@ -353,19 +356,57 @@ public final class WorkspaceLoader {
         return kept;
     }
 
+    /**
+     * A named action whose templates read a name no action ever sees (a typo such as
+     * {@code inputs.x}) is not loaded; what depends on the task running it is checked per task.
+     */
+    private static void checkActionTemplates(TemplateScopeCheck scopes, List<WorkflowFileParser.TaskDraft> drafts,
+            Map<String, Action> actions, Map<String, String> actionFiles, Set<String> brokenActions,
+            List<WorkflowError> errors) {
+        var stepNames = new java.util.LinkedHashSet<String>();
+        drafts.forEach(d -> d.task().flow().keySet().forEach(step -> stepNames.add(FlowStep.templateName(step))));
+        for (Action action : List.copyOf(actions.values())) {
+            var problems = scopes.action(action, stepNames).stream().distinct().toList();
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> errors.add(WorkflowError.ofAction(actionFiles.get(action.name()), action.name(), p)));
+                actions.remove(action.name());
+                brokenActions.add(action.name());
+            }
+        }
+    }
+
+    /**
+     * Checks the names {@code task}'s templates read (see {@link TemplateScopeCheck}): errors are
+     * reported and the task is not loaded; warnings are kept with the workspace.
+     */
+    private static boolean templatesFit(TemplateScopeCheck scopes, Task task, List<Trigger> triggers,
+            Map<String, Action> actions, List<WorkflowError> errors, List<String> warnings) {
+        var findings = scopes.task(task, TemplateScopeCheck.callerInput(task, triggers), actions);
+        findings.warnings().forEach(w -> warnings.add(WorkflowError.ofTask(task.file(), task.name(), w.step(), w.message())
+                .describe()));
+        findings.errors().forEach(e -> errors.add(WorkflowError.ofTask(task.file(), task.name(), e.step(), e.message())));
+        return findings.errors().isEmpty();
+    }
+
     /** Workspace-level hooks may name an action of any file, so they are checked once all files are read. */
-    private static Hooks knownActionsOnly(
-            Hooks hooks, Map<String, Action> actions, Set<String> brokenActions, String file, List<WorkflowError> errors) {
+    private static Hooks knownActionsOnly(Hooks hooks, Map<String, Action> actions, Set<String> brokenActions, String file,
+            List<WorkflowError> errors, TemplateScopeCheck scopes) {
         var kept = new LinkedHashMap<HookEvent, List<Hook>>();
         for (HookEvent event : HookEvent.values()) {
             var list = new ArrayList<Hook>();
             List<Hook> declared = hooks.declaredFor(event);
             for (int i = 0; i < declared.size(); i++) {
                 String problem = hookProblem(declared.get(i), actions, brokenActions);
-                if (problem == null) {
+                if (problem != null) {
+                    errors.add(WorkflowError.ofFile(file, null, hookKey(event) + "[" + i + "] " + problem));
+                    continue;
+                }
+                var templateProblems = scopes.hook(declared.get(i), actions.get(declared.get(i).action()),
+                        hookKey(event) + "[" + i + "]").stream().distinct().toList();
+                if (templateProblems.isEmpty()) {
                     list.add(declared.get(i));
                 } else {
-                    errors.add(WorkflowError.ofFile(file, null, hookKey(event) + "[" + i + "] " + problem));
+                    templateProblems.forEach(p -> errors.add(WorkflowError.ofFile(file, null, p)));
                 }
             }
             kept.put(event, list);

@@ -34,15 +34,16 @@ export class LogView {
       this.scanned = s.length;
       return this.length !== before;
     }
-    const sid = this.stepName === null ? -1 : (s.stepIds.get(this.stepName) ?? -2);
-    if (sid === -2) { this.scanned = s.length; return false; } // that step has no lines yet
+    const ids = this.stepName === null ? null : this._stepIds();
+    if (ids !== null && ids.size === 0) { this.scanned = s.length; return false; } // that step has no lines yet
+    const sid = ids === null ? -1 : ids.size === 1 ? ids.values().next().value : -3;
     const want = this.stream ?? -1;
     let idx = this.idx;
     let n = this.length;
     const steps = s.step;
     const streams = s.stream;
     for (let i = this.scanned; i < s.length; i++) {
-      if ((sid < 0 || steps[i] === sid) && (want < 0 || streams[i] === want)) {
+      if ((sid === -1 || steps[i] === sid || (sid === -3 && ids.has(steps[i]))) && (want < 0 || streams[i] === want)) {
         if (n === idx.length) { const g = new Uint32Array(idx.length * 2); g.set(idx); idx = g; }
         idx[n++] = i;
       }
@@ -51,6 +52,24 @@ export class LogView {
     this.length = n;
     this.scanned = s.length;
     return n !== before;
+  }
+
+  /**
+   * Store step ids the filter shows: the step's own, and for a for_each step those of its
+   * iterations (`name[0]`, `name[1]`, …), whose lines keep their own names. Recomputed when a step
+   * name first appears in the store; lines already scanned cannot carry a name that is new.
+   */
+  _stepIds() {
+    const s = this.store;
+    if (this.idsStore === s && this.idsFor === this.stepName && this.idsSeen === s.steps.length) return this.ids;
+    const ids = new Set();
+    const iteration = this.stepName + '[';
+    for (const [name, id] of s.stepIds) if (name === this.stepName || name.startsWith(iteration)) ids.add(id);
+    this.ids = ids;
+    this.idsFor = this.stepName;
+    this.idsSeen = s.steps.length;
+    this.idsStore = s;
+    return ids;
   }
 
   /** Store index of view row v. */

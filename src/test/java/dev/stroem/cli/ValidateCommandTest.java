@@ -116,4 +116,38 @@ class ValidateCommandTest {
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(run.out()).startsWith("OK: 5 tasks and 4 actions in ");
     }
+
+    @Test
+    void undefinedTemplateNamesAreProblemsAndUndeclaredInputAWarning() throws IOException {
+        write(".workflows/a.yaml", """
+                tasks:
+                  deploy:
+                    input:
+                      env: { type: string }
+                    flow:
+                      build:
+                        type: script
+                        script: |
+                          echo 'OUTPUT: {"version": "1.2"}'
+                      ship:
+                        depends_on: [build]
+                        type: script
+                        script: echo {{ biuld.output.version }} {{ input.envv }}
+                        input:
+                          target: "{{ input.region }}"
+                """);
+
+        Run run = validate(dir.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out().lines()).containsExactly(
+                ".workflows/a.yaml: deploy/ship: Template step 'ship' script: no step 'biuld' in this task "
+                        + "(biuld.output.version)",
+                ".workflows/a.yaml: deploy/ship: Template step 'ship' script: input.envv is not in the step's input:, "
+                        + "which is what its script sees as input",
+                "warning: .workflows/a.yaml: deploy/ship: Template step 'ship' input 'target': input.region is not an "
+                        + "input of task 'deploy'; it renders only when the caller passes it",
+                "2 problems in 1 file; 0 tasks and 0 actions valid.");
+        assertThat(run.err()).isEmpty();
+    }
 }

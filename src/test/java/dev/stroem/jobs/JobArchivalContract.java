@@ -62,7 +62,7 @@ abstract class JobArchivalContract {
                 on_success:
                   - action: echo-hook
                     input:
-                      msg: "{{ hook.no_such_field }}"
+                      msg: "{{ throw(message='no_such_field') }}"
               plain:
                 flow:
                   hello:

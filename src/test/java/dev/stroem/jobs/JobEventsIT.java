@@ -32,6 +32,7 @@ class JobEventsIT {
                   completed_at: { type: string }
                   duration_secs: { type: string }
                   failed_steps: { type: string }
+                  source: { type: string }
                 script: |
                   echo "workspace={{ input.workspace }}"
                   echo "task_name={{ input.task_name }}"
@@ -43,6 +44,7 @@ class JobEventsIT {
                   echo "completed_at={{ input.completed_at }}"
                   echo "duration_secs={{ input.duration_secs }}"
                   echo "failed_steps={{ input.failed_steps }}"
+                  echo "source={{ input.source }}"
 
               always-fails:
                 type: script
@@ -78,6 +80,7 @@ class JobEventsIT {
                       completed_at: "{{ hook.completed_at }}"
                       duration_secs: "{{ hook.duration_secs }}"
                       failed_steps: "{% for s in hook.failed_steps %}{{ s.step_name }}/{{ s.action_name }}/{{ s.continue_on_failure }} {% endfor %}"
+                      source: "{{ hook.source_type }}/{{ hook.source_id | default(value='') }}"
               uses-missing-output:
                 flow:
                   produce:
@@ -132,7 +135,8 @@ class JobEventsIT {
                 "error_message=Step 'first' failed: Exit code: 1; Step 'second' failed: Exit code: 2",
                 "started_at=" + job.path("started_at").asText(),
                 "completed_at=" + job.path("completed_at").asText(),
-                "failed_steps=first/_inline:two-failures:first/false second/_inline:two-failures:second/true ");
+                "failed_steps=first/_inline:two-failures:first/false second/_inline:two-failures:second/true ",
+                "source=" + job.path("source_type").asText() + "/" + job.path("source_id").asText(""));
         String duration = printed.stream().filter(l -> l.startsWith("duration_secs=")).findFirst().orElseThrow();
         assertThat(Double.parseDouble(duration.substring("duration_secs=".length())))
                 .isEqualTo(job.path("duration_secs").asDouble());

@@ -59,6 +59,7 @@ final class ServerFixture implements AutoCloseable {
     private RecoveryConfig recovery = new RecoveryConfig(null, 3600L, null);
     private RetentionConfig retention;
     private ServerApp app;
+    private final Map<String, Path> otherWorkspaces = new java.util.LinkedHashMap<>();
 
     /** A server on SQLite under {@code dir}; nothing runs until {@link #start()}. */
     ServerFixture(Path dir) {
@@ -105,6 +106,19 @@ final class ServerFixture implements AutoCloseable {
         return dir.resolve("workspace");
     }
 
+    /** A further workspace, configured after {@code default} in this order, with one workflow file. */
+    ServerFixture withWorkspace(String name, String file, String yaml) {
+        Path root = dir.resolve("workspace-" + name);
+        try {
+            Files.createDirectories(root.resolve(".workflows"));
+            Files.writeString(root.resolve(".workflows").resolve(file), yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        otherWorkspaces.put(name, root);
+        return this;
+    }
+
     Path logDir() {
         return dir.resolve("logs");
     }
@@ -119,9 +133,12 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture start() {
+        var workspaces = new java.util.LinkedHashMap<String, WorkspaceConfig>();
+        workspaces.put("default", new WorkspaceConfig(WorkspaceConfig.TYPE_FOLDER, workspace().toString()));
+        otherWorkspaces.forEach((name, root) -> workspaces.put(name, new WorkspaceConfig(WorkspaceConfig.TYPE_FOLDER,
+                root.toString())));
         var config = new ServerConfig("127.0.0.1:0", new DbConfig(dbUrl), WORKER_TOKEN,
-                new LogStorageConfig(logDir().toString(), archive, null, null),
-                Map.of("default", new WorkspaceConfig(WorkspaceConfig.TYPE_FOLDER, workspace().toString())),
+                new LogStorageConfig(logDir().toString(), archive, null, null), workspaces,
                 recovery, retention, null).withDefaults();
         app = ServerApp.start(config, dir, clock);
         return this;

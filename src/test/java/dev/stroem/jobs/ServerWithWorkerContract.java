@@ -25,12 +25,16 @@ abstract class ServerWithWorkerContract {
     /** The workflow file's YAML. */
     abstract String workflow();
 
+    /** Anything a contract adds before the server starts (another workspace); nothing by default. */
+    void configure(ServerFixture fixture) {}
+
     @BeforeEach
     void startServerAndWorker() {
         server = new ServerFixture(dir).workflow(workflowFile(), workflow());
         if (databaseUrl() != null) {
             server.withDatabase(databaseUrl());
         }
+        configure(server);
         server.start();
         server.startWorker("w1");
     }

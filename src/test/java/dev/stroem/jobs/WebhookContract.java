@@ -64,6 +64,13 @@ abstract class WebhookContract extends ServerWithWorkerContract {
                   run:
                     type: script
                     script: echo never
+              breaks:
+                flow:
+                  fail:
+                    type: script
+                    script: |
+                      echo "cannot deploy" >&2
+                      exit 2
               untriggered:
                 flow:
                   run:
@@ -100,6 +107,12 @@ abstract class WebhookContract extends ServerWithWorkerContract {
                 task: strict
                 input:
                   count: not-a-number
+              breaks-sync:
+                type: webhook
+                name: breaks
+                task: breaks
+                mode: sync
+                timeout_secs: 60
               switched-off:
                 type: webhook
                 name: off
@@ -108,6 +121,33 @@ abstract class WebhookContract extends ServerWithWorkerContract {
             """;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * A workspace configured after {@code default} (and named to sort before it) that defines a
+     * webhook of the same name as one of {@code default}'s, and one of its own.
+     */
+    static final String OTHER_WORKSPACE = """
+            tasks:
+              shadowed:
+                flow:
+                  run:
+                    type: script
+                    script: echo "the second workspace ran"
+            triggers:
+              same-name:
+                type: webhook
+                name: deploy
+                task: shadowed
+              own:
+                type: webhook
+                name: only-in-aaa
+                task: shadowed
+            """;
+
+    @Override
+    void configure(ServerFixture fixture) {
+        fixture.withWorkspace("aaa", "hooks.yaml", OTHER_WORKSPACE);
+    }
 
     @Override
     String workflowFile() {
@@ -189,6 +229,43 @@ abstract class WebhookContract extends ServerWithWorkerContract {
         assertThat(waited.statusCode()).as(waited.body()).isEqualTo(200);
         assertThat(json(waited).path("status").asText()).isEqualTo("completed");
         assertThat(json(waited).path("output").toString()).isEqualTo("{\"opened\":true}");
+    }
+
+    @Test
+    void aSyncCallOfAJobThatFailsAnswersItsFailureWithoutOutput() {
+        var answer = call("POST", "/hooks/breaks", null, null, Map.of());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode body = json(answer);
+        assertThat(fieldNames(body)).containsExactly("job_id", "trigger", "task", "status", "output");
+        assertThat(body.path("status").asText()).isEqualTo("failed");
+        assertThat(body.path("output").isNull()).isTrue();
+        String jobId = body.path("job_id").asText();
+        assertThat(server.job(jobId).path("error_message").asText()).contains("cannot deploy");
+
+        // The status endpoint's wait parameters are checked: a clear 400 for a timeout out of range.
+        var status = call("GET", "/hooks/breaks/jobs/" + jobId, null, null, Map.of());
+        assertThat(json(status).path("status").asText()).isEqualTo("failed");
+        assertThat(json(status).path("output").isNull()).isTrue();
+        assertError(call("GET", "/hooks/breaks/jobs/" + jobId + "?wait=true&timeout=301", null, null, Map.of()), 400,
+                "timeout must be a number of seconds from 1 to 300");
+        assertError(call("GET", "/hooks/breaks/jobs/" + jobId + "?wait=true&timeout=soon", null, null, Map.of()), 400,
+                "got \"soon\"");
+    }
+
+    @Test
+    void aWebhookNameInTwoWorkspacesIsAnsweredByTheFirstConfiguredOne() {
+        var answer = call("GET", "/hooks/deploy", null, null, Map.of());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json(answer).path("task").asText()).isEqualTo("ci");
+        assertThat(server.job(json(answer).path("job_id").asText()).path("workspace").asText()).isEqualTo("default");
+
+        var own = call("POST", "/hooks/only-in-aaa", null, null, Map.of());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        String jobId = json(own).path("job_id").asText();
+        var job = server.awaitStatus(jobId, "completed");
+        assertThat(job.path("workspace").asText()).isEqualTo("aaa");
+        assertThat(job.path("source_id").asText()).isEqualTo("aaa/own");
     }
 
     @Test

@@ -112,6 +112,16 @@ class MaskerTest {
     }
 
     @Test
+    void aJobsOwnSecretOverlappingAWorkspaceSecretIsMaskedWhole() {
+        // A job's masker is its workspace's automaton plus one of its own inputs: matches of both merge.
+        Masker workspace = Masker.of(List.of("SECRET"));
+        Masker job = workspace.plus(List.of("abcSECRETdef", "defghi"));
+        assertThat(job.mask("x abcSECRETdefghi y")).isEqualTo("x " + Masker.MASK + " y");
+        assertThat(job.mask("only SECRET here")).isEqualTo("only " + Masker.MASK + " here");
+        assertThat(workspace.plus(List.of("SECRET"))).isSameAs(workspace);
+    }
+
+    @Test
     void randomLinesAroundSecretsNeverKeepAFullSecret() {
         var random = new java.util.Random(42);
         var secrets = new ArrayList<String>();

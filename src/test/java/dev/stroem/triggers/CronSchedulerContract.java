@@ -26,6 +26,8 @@ abstract class CronSchedulerContract {
                 flow:
                   run:
                     type: script
+                    input:
+                      retention_days: "{{ input.retention_days }}"
                     script: echo backup {{ input.retention_days }}
             """;
 

@@ -141,7 +141,7 @@ final class LiveLogTestServer implements AutoCloseable {
                     on_cancel:
                       - action: notify
                         input:
-                          msg: "{{ nothing.here }}"
+                          msg: "{{ throw(message='this hook cannot render') }}"
                   single:
                     flow:
                       only:

@@ -42,6 +42,27 @@ abstract class OidcLoginContract extends ServerContract {
         provider.start();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        warmUp(provider);
+    }
+
+    /**
+     * The mock provider's first answers load and compile its whole stack; on a busy machine that took longer than
+     * the server's 10 s discovery timeout. Asking once here keeps the mock's cold start out of what the tests measure.
+     */
+    static void warmUp(MockOAuth2Server mock) {
+        var client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (var url : List.of(mock.wellKnownUrl("default"), mock.jwksUrl("default"))) {
+            try {
+                var answer = client.send(HttpRequest.newBuilder(url.uri()).timeout(Duration.ofMinutes(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(answer.statusCode()).as("mock provider %s", url).isEqualTo(200);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @AfterAll

@@ -32,6 +32,7 @@ class WebUiOidcBrowserIT {
         browser = Browser.start(Files.createDirectories(dir.resolve("downloads")));
         provider = new MockOAuth2Server();
         provider.start();
+        OidcLoginContract.warmUp(provider);
         int port;
         try (var probe = new ServerSocket(0)) {
             port = probe.getLocalPort();

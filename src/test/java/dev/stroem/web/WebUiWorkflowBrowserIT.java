@@ -69,6 +69,22 @@ class WebUiWorkflowBrowserIT {
                         script: |
                           echo "going down" >&2
                           exit 4
+                  fan-out:
+                    flow:
+                      list:
+                        type: script
+                        script: |
+                          echo 'OUTPUT: {"items": ["red", "green", "blue"]}'
+                      paint:
+                        depends_on: [list]
+                        for_each: "{{ list.output.items }}"
+                        type: script
+                        input:
+                          colour: "{{ each.item }}"
+                          index: "{{ each.index }}"
+                        script: |
+                          echo "painting {{ input.colour }} as item {{ input.index }}"
+                          echo "{{ input.colour }} dry" >&2
                   gated:
                     description: Prepares, then waits for its gate file
                     input:
@@ -180,6 +196,43 @@ class WebUiWorkflowBrowserIT {
         assertThat(api.get("/api/jobs/" + rerunId).json().path("input").path("label").asText()).isEqualTo("alpha");
     }
 
+    /**
+     * A for_each step is one node ("3/3 items"); its iterations' lines keep their own step names
+     * ({@code paint[0]}…) in the log, so selecting the loop shows every iteration's lines, each
+     * attributable, and the step filter narrows to one iteration.
+     */
+    @Test
+    void aLoopsIterationsLinesAreEachAttributedToTheirIteration() {
+        String jobId = execute("fan-out", Map.of());
+        awaitTerminal(jobId);
+        browser.open(base + "/jobs/" + jobId);
+        browser.until(() -> "completed".equals(browser.find("job-status").getAttribute("data-status")));
+        assertThat(browser.findAll("graph-node")).extracting(e -> e.getAttribute("data-step")).containsExactly("list", "paint");
+        browser.until(() -> node("paint").getText().contains("3/3 items"));
+
+        node("paint").click();
+        browser.until(() -> browser.cssAll("[data-testid='log-line']").size() == 6);
+        var byIteration = new java.util.TreeMap<String, java.util.List<String>>();
+        for (WebElement line : browser.cssAll("[data-testid='log-line']")) {
+            byIteration.computeIfAbsent(line.getAttribute("data-step"), k -> new java.util.ArrayList<>())
+                    .add(line.findElement(Browser.byTestId("log-text")).getText());
+            // The gutter names the iteration too, for a reader who filters nothing.
+            assertThat(line.getText()).contains(line.getAttribute("data-step"));
+        }
+        // stdout and stderr of one iteration may interleave either way: compared sorted.
+        byIteration.values().forEach(java.util.Collections::sort);
+        assertThat(byIteration).containsExactly(
+                Map.entry("paint[0]", java.util.List.of("painting red as item 0", "red dry")),
+                Map.entry("paint[1]", java.util.List.of("green dry", "painting green as item 1")),
+                Map.entry("paint[2]", java.util.List.of("blue dry", "painting blue as item 2")));
+        browser.screenshot("loop-iterations");
+
+        new org.openqa.selenium.support.ui.Select(browser.find("step-filter")).selectByValue("paint[1]");
+        browser.until(() -> browser.cssAll("[data-testid='log-line']").size() == 2);
+        assertThat(browser.cssAll("[data-testid='log-line']")).allSatisfy(l ->
+                assertThat(l.getAttribute("data-step")).isEqualTo("paint[1]"));
+    }
+
     @Test
     void dashboardCountsRunningProgressFailuresAndDurationTrendsThenJobsListSearch() throws IOException {
         String quick1 = execute("quick", Map.of());
@@ -289,7 +342,7 @@ class WebUiWorkflowBrowserIT {
         // Workspaces: counts, no errors, refresh on demand.
         browser.find("nav-workspaces").click();
         browser.until(() -> browser.css("[data-testid='workspace-card'][data-workspace='default']").isDisplayed());
-        assertThat(browser.find("workspace-counts").getText()).contains("4 tasks");
+        assertThat(browser.find("workspace-counts").getText()).contains("5 tasks");
         assertThat(browser.find("workspace-ok").isDisplayed()).isTrue();
         browser.find("workspace-refresh").click();
         browser.until(() -> browser.find("workspaces-status").getText().startsWith("Refreshed default"));

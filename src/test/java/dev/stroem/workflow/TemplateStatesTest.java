@@ -40,7 +40,7 @@ class TemplateStatesTest {
 
     private RenderedAction render(String step, TemplateStates states) {
         var task = workspace.tasks().get("renew");
-        return planner.renderStep(workspace, task, step, Map.of(), Map.of(), null, null, states);
+        return planner.renderStep(workspace, task, step, Map.of(), Map.of(), null, null, workspace, states);
     }
 
     @Test

@@ -96,11 +96,21 @@ public final class LogChunkStore {
      * start before it), in order: what a copy holding {@code line} lines lacks.
      */
     public List<Chunk> endingAfter(String jobId, long line, int limit) {
+        return endingAfter(jobId, line, Long.MAX_VALUE, limit);
+    }
+
+    /**
+     * {@link #endingAfter(String, long, int)}, only the chunks that start before line {@code until}:
+     * what a copy holding {@code line} lines lacks before a chunk starting at {@code until}, which
+     * the caller has at hand (a replica writing the chunk it just stored need not read it back).
+     */
+    public List<Chunk> endingAfter(String jobId, long line, long until, int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM log_chunks "
-                        + "WHERE job_id = :job AND first_line + line_count > :line "
+                        + "WHERE job_id = :job AND first_line + line_count > :line AND first_line < :until "
                         + "ORDER BY first_line + line_count LIMIT :limit")
                 .bind("job", jobId)
                 .bind("line", line)
+                .bind("until", until)
                 .bind("limit", limit)
                 .map((rs, ctx) -> chunk(rs))
                 .list());

@@ -3,6 +3,7 @@ package dev.stroem.logs.replica;
 import dev.stroem.cluster.ClusterHints;
 import dev.stroem.jobs.store.LogChunkStore;
 import dev.stroem.logs.JobLogRef;
+import dev.stroem.logs.JsonlLines;
 import dev.stroem.logs.LocalLogStore;
 import dev.stroem.logs.LocalLogSync;
 import dev.stroem.logs.LogLine;
@@ -135,9 +136,17 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
 
     @Override
     public void catchUp(String jobId) {
+        catchUpTo(jobId, Long.MAX_VALUE);
+    }
+
+    /**
+     * Copies the job's chunks that start before line {@code line} into the local log: what must
+     * be there before the caller writes lines from {@code line} on (the chunk it just stored).
+     */
+    public void catchUpTo(String jobId, long line) {
         synchronized (stripes[Math.floorMod(jobId.hashCode(), stripes.length)]) {
             try {
-                copyMissing(jobId);
+                copyMissing(jobId, line);
             } catch (RuntimeException e) {
                 failures.increment();
                 // Reads serve what the local copy holds; the next catch-up tries again.
@@ -146,10 +155,13 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
         }
     }
 
-    private void copyMissing(String jobId) {
+    private void copyMissing(String jobId, long until) {
         while (true) {
             long have = store.lineCount(jobId);
-            List<LogChunkStore.Chunk> page = chunks.endingAfter(jobId, have, PAGE);
+            if (have >= until) {
+                return;
+            }
+            List<LogChunkStore.Chunk> page = chunks.endingAfter(jobId, have, until, PAGE);
             if (page.isEmpty()) {
                 return;
             }
@@ -161,7 +173,9 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
                     break; // re-read where the copy stands
                 }
                 long before = have;
-                have = store.appendAt(jobId, chunk.firstLine(), decode(chunk), chunk.jsonl().getBytes(StandardCharsets.UTF_8));
+                byte[] jsonl = chunk.jsonl().getBytes(StandardCharsets.UTF_8);
+                // Decoded only if someone watches the job here: most copies just write the bytes.
+                have = store.appendAt(jobId, chunk.firstLine(), new JsonlLines(store.codec(), jsonl), jsonl);
                 copiedFromChunks.increment(Math.max(0, have - before));
                 if (have < chunk.endLine()) {
                     log.warn("job {}: local log holds {} lines, could not copy chunk {} (lines {}..{})", jobId, have,
@@ -238,18 +252,6 @@ public final class ChunkFollower implements LocalLogSync, AutoCloseable {
         }
         copiedFromArchive.increment(Math.max(0, have - before));
         return have > before;
-    }
-
-    private List<LogLine> decode(LogChunkStore.Chunk chunk) {
-        String text = chunk.jsonl();
-        List<LogLine> lines = new ArrayList<>(chunk.lineCount());
-        int from = 0;
-        while (from < text.length()) {
-            int end = text.indexOf('\n', from);
-            lines.add(store.codec().decode(text.substring(from, end)));
-            from = end + 1;
-        }
-        return lines;
     }
 
     private void run() {

@@ -48,10 +48,17 @@ public final class ChunkedAppender implements LogAppender {
                 new String(prepared.jsonl(), StandardCharsets.UTF_8), store.lineCount(jobId));
         var chunk = appended.chunk();
         try {
-            long have = appended.duplicate() ? 0
-                    : store.appendAt(jobId, chunk.firstLine(), prepared.lines(), prepared.jsonl());
+            long have = 0;
+            if (!appended.duplicate()) {
+                // Chunks other replicas stored before this one come first: copy those, then write this
+                // one's lines as prepared here, rather than read it back from the database.
+                if (store.lineCount(jobId) < chunk.firstLine()) {
+                    follower.catchUpTo(jobId, chunk.firstLine());
+                }
+                have = store.appendAt(jobId, chunk.firstLine(), prepared.lines(), prepared.jsonl());
+            }
             if (have < chunk.endLine()) {
-                // Another replica's chunks come first (or this is a retry): copy them in order.
+                // A retry, or the copy above could not finish: copy in order from the shared log.
                 follower.catchUp(jobId);
             }
         } catch (RuntimeException e) {

@@ -154,6 +154,9 @@ abstract class LogChunkStoreContract {
         assertThat(chunks.endingAfter("j1", 4, 10)).extracting(LogChunkStore.Chunk::seq).containsExactly(2L, 3L);
         assertThat(chunks.endingAfter("j1", 3, 1)).extracting(LogChunkStore.Chunk::seq).containsExactly(2L);
         assertThat(chunks.endingAfter("j1", 6, 10)).isEmpty();
+        // What a copy of 1 line lacks before the chunk starting at line 5 (its writer has that one at hand).
+        assertThat(chunks.endingAfter("j1", 1, 5, 10)).extracting(LogChunkStore.Chunk::seq).containsExactly(1L, 2L);
+        assertThat(chunks.endingAfter("j1", 3, 3, 10)).isEmpty();
 
         // An archive of the first 6 lines: every chunk it holds goes but the last, which numbers later lines.
         assertThat(chunks.deleteArchived("j1", 6)).isEqualTo(2);
