@@ -6,7 +6,8 @@
 #   1. HTTP ingest, same generator for all: SQLite server; a and b in turn per batch; a alone.
 #   2. Push (to a) -> receive (WebSocket viewers on b) latency, one clock (generator and viewers in one JVM).
 # Usage: bench/run-replicas.sh [--rounds 3] [--seconds 6] [--warmup 3] [--pushers 8] [--batch 500] [--line-bytes 100]
-#                              [--client raw|jdk] [--viewers 100] [--probes 20] [--latency-seconds 30] [--latency-ingest 100000]
+#                              [--client raw|jdk] [--warmup-rounds 1] [--setups sqlite,replicas,single]
+#                              [--viewers 100] [--probes 20] [--latency-seconds 30 (0: no latency run)] [--latency-ingest 100000]
 # STROEM_BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr) goes to the servers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

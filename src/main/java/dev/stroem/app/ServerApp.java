@@ -143,7 +143,7 @@ public final class ServerApp implements AutoCloseable {
         var masks = new dev.stroem.jobs.JobSecrets(jobs, catalog);
         var logWriter = new JobLogWriter(appender, JobLogWriter.UploadRequests.of(logStates, archive != null), clock,
                 wakeUploader, masks);
-        var liveLogEnding = own(new LiveLogEnding(jobs, logStates, hub));
+        var liveLogEnding = own(new LiveLogEnding(logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
                 wakeUploader, liveLogEnding, clock, jobFiles(config, artifacts)));
         // Templates see the latest state values at claim time (state.*, global_state.*).

@@ -53,8 +53,11 @@ public final class JobFinalizer implements AutoCloseable {
      */
     @FunctionalInterface
     public interface FinalisedListener {
-        /** Called on the finaliser's thread once the job's hooks fired and its log was closed; must be quick. */
-        void finalised(String jobId, JobStatus status);
+        /**
+         * Called on the finaliser's thread once the job's hooks fired and its log was closed; must
+         * be quick. {@code job} is its row as the finaliser read it (terminal).
+         */
+        void finalised(Job job);
     }
 
     /**
@@ -131,12 +134,13 @@ public final class JobFinalizer implements AutoCloseable {
             fireHooks(job);
         }
         store.close(jobId);
-        jobs.useJob(jobId, tx -> tx.markFinalised(archiveConfigured, now()));
+        // The job's row was read above; marking it finalised needs only its lock (the job is terminal).
+        jobs.useLockedJob(jobId, tx -> tx.markFinalised(archiveConfigured, now()));
         if (archiveConfigured) {
             archivalQueued.run();
         }
         try {
-            finalised.finalised(jobId, job.status());
+            finalised.finalised(job);
         } catch (RuntimeException e) {
             log.warn("job {}: finalisation listener failed: {}", jobId, e.toString(), e);
         }

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * What must never be shown of a job: its workspace's resolved {@code secrets:}, its connections'
- * {@code secret: true} fields (and those of workspaces whose actions its steps run), and the values of
+ * {@code secret: true} fields (and those of workspaces whose actions its steps run), its webhooks'
+ * secrets, and the values of
  * its task's {@code secret: true} inputs (for a hook job, those of the job that fired it). Kept
  * per job until the workspaces reload, so ingest asks the database once per job, not per batch.
  */
@@ -103,6 +104,12 @@ public final class JobSecrets implements MaskSource {
                 values.add(String.valueOf(v));
             }
         }));
+        // A webhook's secret may come in a header of the call (GitLab's X-Gitlab-Token), which the job's input keeps.
+        workspace.triggers().values().forEach(t -> {
+            if (t instanceof dev.stroem.workflow.WebhookTrigger w && w.secret() != null) {
+                values.add(w.secret());
+            }
+        });
         var masker = Masker.of(values);
         workspaces.put(workspace.name(), new Cached(snapshot, masker));
         return masker;

@@ -1,6 +1,5 @@
 package dev.stroem.jobs;
 
-import dev.stroem.jobs.store.JobStore;
 import dev.stroem.jobs.store.LogStateStore;
 import dev.stroem.logs.LiveLogHub;
 import java.time.Duration;
@@ -17,13 +16,11 @@ import java.time.Duration;
  * just after the commit, another server finalised the job), the sweep still ends the streams.
  */
 public final class LiveLogEnding implements JobFinalizer.FinalisedListener, AutoCloseable {
-    private final JobStore jobs;
     private final LogStateStore logStates;
     private final LiveLogHub hub;
     private final FixedDelaySchedule schedule = new FixedDelaySchedule("live-log-ending");
 
-    public LiveLogEnding(JobStore jobs, LogStateStore logStates, LiveLogHub hub) {
-        this.jobs = jobs;
+    public LiveLogEnding(LogStateStore logStates, LiveLogHub hub) {
         this.logStates = logStates;
         this.hub = hub;
     }
@@ -46,11 +43,11 @@ public final class LiveLogEnding implements JobFinalizer.FinalisedListener, Auto
     }
 
     @Override
-    public void finalised(String jobId, JobStatus status) {
-        endIfComplete(jobId);
-        jobs.findJob(jobId)
-                .filter(job -> Job.SOURCE_HOOK.equals(job.sourceType()) && job.sourceId() != null)
-                .ifPresent(hook -> endIfComplete(hook.sourceId()));
+    public void finalised(Job job) {
+        endIfComplete(job.jobId());
+        if (Job.SOURCE_HOOK.equals(job.sourceType()) && job.sourceId() != null) {
+            endIfComplete(job.sourceId());
+        }
     }
 
     private void endIfComplete(String jobId) {

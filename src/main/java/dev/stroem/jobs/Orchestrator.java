@@ -240,7 +240,9 @@ public final class Orchestrator {
     }
 
     private ClaimAttempt claimInJob(JobStore.JobTransaction tx, String stepName, String workerId) {
-        var step = tx.step(stepName).orElse(null);
+        // One read of the job's steps serves both: the step to claim, and the outputs it renders from.
+        var steps = tx.steps();
+        var step = steps.stream().filter(s -> s.stepName().equals(stepName)).findFirst().orElse(null);
         if (step == null || step.status() != StepStatus.READY) {
             return ClaimAttempt.TAKEN; // another claim (or a cancellation) was first
         }
@@ -249,10 +251,11 @@ public final class Orchestrator {
             return ClaimAttempt.TAKEN; // its next attempt is not due yet
         }
         var job = tx.job();
-        var stored = tx.renderedAction(stepName);
+        // Only hook jobs are created with their action rendered in advance (JobFinalizer).
+        var stored = Job.SOURCE_HOOK.equals(job.sourceType()) ? tx.renderedAction(stepName) : Optional.<String>empty();
         RenderedAction action;
         try {
-            action = stored.isPresent() ? readRendered(stored.get()) : renderFromWorkflow(job, step, tx.steps());
+            action = stored.isPresent() ? readRendered(stored.get()) : renderFromWorkflow(job, step, steps);
         } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
             return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e.getMessage());
         } catch (RuntimeException e) {
@@ -260,10 +263,9 @@ public final class Orchestrator {
             return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e);
         }
         Instant claimedAt = now();
-        if (!tx.claimStep(stepName, workerId, claimedAt)) {
+        if (!tx.claimStep(stepName, workerId, claimedAt, action.input())) {
             return ClaimAttempt.TAKEN;
         }
-        tx.recordStepInput(stepName, action.input());
         if (job.status() == JobStatus.PENDING) {
             tx.markJobRunning(claimedAt);
         }
@@ -361,8 +363,8 @@ public final class Orchestrator {
      *     started already, was cancelled meanwhile, or its claim time is unknown)
      */
     public Optional<Duration> startStep(String jobId, String stepName, String workerId) {
-        return jobs.inJob(jobId, tx -> {
-            var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
+        // The step's row decides; the job's row is not read (markJobRunning is conditional in its SQL).
+        return jobs.inStep(jobId, stepName, (tx, step) -> {
             if (step.status().isTerminal()) {
                 return Optional.<Duration>empty(); // cancelled meanwhile: the worker learns it from /cancelled
             }
@@ -372,12 +374,17 @@ public final class Orchestrator {
             }
             Instant now = now();
             tx.markStepStarted(stepName, now);
-            if (tx.job().status() == JobStatus.PENDING) {
+            if (step.startedAt() == null) {
                 tx.markJobRunning(now); // the claim marks it running; only a job claimed before it did needs this
             }
             return step.startedAt() != null || step.claimedAt() == null ? Optional.<Duration>empty()
                     : Optional.of(Duration.between(step.claimedAt(), now));
-        }).orElseThrow(() -> unknownJob(jobId));
+        }).orElseThrow(() -> unknownJobOrStep(jobId, stepName));
+    }
+
+    /** The error for a step that was not found: its job is unknown, or the job has no such step. */
+    private JobNotFoundException unknownJobOrStep(String jobId, String stepName) {
+        return jobs.findJob(jobId).isEmpty() ? unknownJob(jobId) : unknownStep(jobId, stepName);
     }
 
     /**
@@ -386,8 +393,10 @@ public final class Orchestrator {
      */
     public void completeStep(String jobId, String stepName, int exitCode, String error,
             Map<String, Object> reportedOutput) {
-        if (jobs.findJob(jobId).isEmpty()) {
-            throw unknownJob(jobId);
+        // Before its log is read: an unknown job or step (or a name no log file may have) is a 404.
+        // Ingest has remembered the job's step names, so this usually asks the database nothing.
+        if (!jobs.hasStep(jobId, stepName)) {
+            throw unknownJobOrStep(jobId, stepName);
         }
         boolean success = exitCode == 0 && (error == null || error.isBlank());
         Map<String, Object> output = success
@@ -395,8 +404,8 @@ public final class Orchestrator {
                 : null;
         String message = success ? null
                 : (error == null || error.isBlank()) ? "Command exited with code " + exitCode : error;
-        var result = jobs.inJob(jobId, tx -> {
-            var step = tx.step(stepName).orElseThrow(() -> unknownStep(jobId, stepName));
+        // The step's row first: a repeated report ends there without reading the job's row.
+        var result = jobs.inStep(jobId, stepName, (tx, step) -> {
             if (step.status().isTerminal()) {
                 return Advance.NOTHING;
             }
@@ -416,7 +425,7 @@ public final class Orchestrator {
                 exhausted(step, message, events);
             }
             return new Advance(advance(tx, events), events);
-        }).orElseThrow(() -> unknownJob(jobId));
+        }).orElseThrow(() -> unknownJobOrStep(jobId, stepName));
         log.info("job {} step {} {} (exit code {})", jobId, stepName, success ? "completed" : "failed", exitCode);
         finish(jobId, result);
     }

@@ -42,27 +42,7 @@ final class LogBatchParser {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new BadRequestResponse("request body: expected an object");
             }
-            String stepName = null;
-            String batchId = null;
-            List<RawLine> raw = null;
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "step_name" -> stepName = string(p, value, "step_name");
-                    case "batch_id" -> batchId = string(p, value, "batch_id");
-                    case "lines" -> raw = lines(p, value);
-                    default -> throw new BadRequestResponse(field + ": unknown field");
-                }
-            }
-            if (stepName == null || stepName.isBlank()) {
-                throw RequestBodies.required("step_name");
-            }
-            if (raw == null) {
-                throw RequestBodies.required("lines");
-            }
-            return toBatch(stepName, batchId, raw, now);
+            return batch(p, "", null, now);
         } catch (JsonProcessingException e) {
             throw RequestBodies.notJson(e);
         } catch (IOException e) {
@@ -70,22 +50,67 @@ final class LogBatchParser {
         }
     }
 
+    /**
+     * The {@code logs} of a completion ({@code {"batch_id","lines"}}, the step being the one that
+     * completes; a {@code step_name} given must name it): the step's last batch, sent with its
+     * completion. Fields in errors are named {@code logs.…}.
+     */
+    Batch parseCompletionLogs(com.fasterxml.jackson.databind.JsonNode logs, String stepName, Instant now) {
+        if (!logs.isObject()) {
+            throw new BadRequestResponse("logs: expected an object");
+        }
+        try (JsonParser p = logs.traverse()) {
+            p.nextToken();
+            var batch = batch(p, "logs.", stepName, now);
+            if (!batch.stepName().equals(stepName)) {
+                throw new BadRequestResponse("logs.step_name: must be the completing step \"" + stepName + "\"");
+            }
+            return batch;
+        } catch (IOException e) {
+            throw new BadRequestResponse("logs could not be read: " + e.getMessage());
+        }
+    }
+
+    /** The fields of a batch object, the parser on its START_OBJECT; {@code prefix} goes before field names in errors. */
+    private static Batch batch(JsonParser p, String prefix, String defaultStep, Instant now) throws IOException {
+        String stepName = defaultStep;
+        String batchId = null;
+        List<RawLine> raw = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (field) {
+                case "step_name" -> stepName = string(p, value, prefix + "step_name");
+                case "batch_id" -> batchId = string(p, value, prefix + "batch_id");
+                case "lines" -> raw = lines(p, value, prefix);
+                default -> throw new BadRequestResponse(prefix + field + ": unknown field");
+            }
+        }
+        if (stepName == null || stepName.isBlank()) {
+            throw RequestBodies.required(prefix + "step_name");
+        }
+        if (raw == null) {
+            throw RequestBodies.required(prefix + "lines");
+        }
+        return toBatch(stepName, batchId, raw, now, prefix);
+    }
+
     /** One element of {@code lines} as sent; checked and converted once the whole body parsed. */
     private record RawLine(String ts, String stream, String line) {}
 
-    private static List<RawLine> lines(JsonParser p, JsonToken value) throws IOException {
+    private static List<RawLine> lines(JsonParser p, JsonToken value, String prefix) throws IOException {
         if (value == JsonToken.VALUE_NULL) {
             return null;
         }
         if (value != JsonToken.START_ARRAY) {
-            throw new BadRequestResponse("lines: expected a list");
+            throw new BadRequestResponse(prefix + "lines: expected a list");
         }
         var out = new ArrayList<RawLine>();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             int i = out.size();
             if (t != JsonToken.START_OBJECT) {
-                throw new BadRequestResponse("lines[" + i + "]: expected an object");
+                throw new BadRequestResponse(prefix + "lines[" + i + "]: expected an object");
             }
             String ts = null;
             String stream = null;
@@ -95,20 +120,20 @@ final class LogBatchParser {
                 JsonToken v = p.nextToken();
                 switch (field) {
                     case "ts" -> ts = timestamp(p, v);
-                    case "stream" -> stream = string(p, v, "lines[" + i + "].stream");
-                    case "line" -> line = string(p, v, "lines[" + i + "].line");
-                    default -> throw new BadRequestResponse("lines[" + i + "]." + field + ": unknown field");
+                    case "stream" -> stream = string(p, v, prefix + "lines[" + i + "].stream");
+                    case "line" -> line = string(p, v, prefix + "lines[" + i + "].line");
+                    default -> throw new BadRequestResponse(prefix + "lines[" + i + "]." + field + ": unknown field");
                 }
             }
             if (line == null) {
-                throw RequestBodies.required("lines[" + i + "].line");
+                throw RequestBodies.required(prefix + "lines[" + i + "].line");
             }
             out.add(new RawLine(ts, stream, line));
         }
         return out;
     }
 
-    private static Batch toBatch(String stepName, String batchId, List<RawLine> raw, Instant now) {
+    private static Batch toBatch(String stepName, String batchId, List<RawLine> raw, Instant now, String prefix) {
         var lines = new ArrayList<LogLine>(raw.size());
         long bytes = 0;
         String previousTs = null;
@@ -121,7 +146,7 @@ final class LogBatchParser {
             } else if (in.stream().equals("stderr")) {
                 stream = LogStream.STDERR;
             } else {
-                throw new BadRequestResponse("lines[" + i + "].stream: must be \"stdout\" or \"stderr\", got \""
+                throw new BadRequestResponse(prefix + "lines[" + i + "].stream: must be \"stdout\" or \"stderr\", got \""
                         + in.stream() + "\"");
             }
             // Lines of a batch often share their timestamp: parse each distinct one once.

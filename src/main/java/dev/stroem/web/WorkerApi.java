@@ -38,6 +38,8 @@ public final class WorkerApi {
      * timeout and the common proxies' read timeouts (docs/worker-api.md).
      */
     public static final long MAX_WAIT_SECS = 25;
+    /** Answer header of {@code /worker/register}: the server takes {@code logs} with a completion (docs/worker-api.md). */
+    public static final String COMPLETE_LOGS_HEADER = "X-Stroem-Complete-Logs";
     /** Most steps one claim takes ({@code max_steps} is capped to it); documented in docs/worker-api.md. */
     public static final int MAX_STEPS_PER_CLAIM = 64;
     /**
@@ -120,8 +122,10 @@ public final class WorkerApi {
             @JsonProperty("wait_secs") Long waitSecs, @JsonProperty("max_steps") Integer maxSteps,
             @JsonProperty("exclusive") Boolean exclusive) {}
 
+    /** {@code logs} is our extension: the step's last log batch, written before the completion is recorded. */
     record CompleteRequest(@JsonProperty("exit_code") Integer exitCode, @JsonProperty("error") String error,
-            @JsonProperty("output") Map<String, Object> output) {}
+            @JsonProperty("output") Map<String, Object> output,
+            @JsonProperty("logs") com.fasterxml.jackson.databind.JsonNode logs) {}
 
     private void registerWorker(Context ctx) {
         var req = bodies.read(ctx, RegisterRequest.class, null);
@@ -134,6 +138,9 @@ public final class WorkerApi {
         var id = UUID.randomUUID().toString();
         workers.register(new Worker(id, req.name(), caps, tags, req.version(), Worker.ACTIVE, now, now,
                 Boolean.TRUE.equals(req.exclusive())));
+        // Our extension, in a header so that the body keeps the original's exact shape: this server
+        // takes a step's last log batch with its completion.
+        ctx.header(COMPLETE_LOGS_HEADER, "true");
         ctx.json(Map.of("worker_id", id));
     }
 
@@ -263,8 +270,25 @@ public final class WorkerApi {
         if (req.exitCode() == null) {
             throw RequestBodies.required("exit_code");
         }
-        orchestrator.completeStep(ctx.pathParam("job_id"), ctx.pathParam("step"), req.exitCode(), req.error(), req.output());
-        ctx.json(Map.of());
+        String jobId = ctx.pathParam("job_id");
+        String step = ctx.pathParam("step");
+        if (req.logs() == null || req.logs().isNull()) {
+            orchestrator.completeStep(jobId, step, req.exitCode(), req.error(), req.output());
+            ctx.json(Map.of());
+            return;
+        }
+        // The step's last batch, one round trip with its completion: written first (exactly once, by
+        // its batch id, as through /logs), so the completion reads the step's output with it and a
+        // completion repeated after a lost answer writes nothing twice.
+        long started = System.nanoTime();
+        var batch = batches.parseCompletionLogs(req.logs(), step, clock.instant());
+        if (batch.batchId() == null) {
+            throw RequestBodies.required("logs.batch_id"); // what makes a repeated completion write its lines once
+        }
+        var result = append(jobId, batch, "logs.");
+        ingestLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        orchestrator.completeStep(jobId, step, req.exitCode(), req.error(), req.output());
+        ctx.json(Map.of("logs", Map.of("accepted", batch.lines().size(), "duplicate", result.duplicate())));
     }
 
     private void cancelled(Context ctx) {
@@ -275,8 +299,15 @@ public final class WorkerApi {
         long started = System.nanoTime();
         String jobId = ctx.pathParam("job_id");
         var batch = batches.parse(ctx.bodyAsBytes(), clock.instant());
+        var result = append(jobId, batch, "");
+        ingestLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        ctx.json(Map.of("accepted", batch.lines().size(), "duplicate", result.duplicate()));
+    }
+
+    /** Checks a parsed batch against the job and writes it (once per batch id). */
+    private dev.stroem.logs.AppendResult append(String jobId, LogBatchParser.Batch batch, String fieldPrefix) {
         if (batch.batchId() != null && (batch.batchId().isBlank() || batch.batchId().length() > MAX_BATCH_ID_LENGTH)) {
-            throw new BadRequestResponse("batch_id: must be 1 to " + MAX_BATCH_ID_LENGTH + " characters");
+            throw new BadRequestResponse(fieldPrefix + "batch_id: must be 1 to " + MAX_BATCH_ID_LENGTH + " characters");
         }
         // Validation happens before anything is written: a bad request changes nothing.
         if (!jobs.hasStep(jobId, batch.stepName())) {
@@ -296,8 +327,7 @@ public final class WorkerApi {
             linesIngested.increment(result.count());
             bytesIngested.increment(batch.textBytes());
         }
-        ingestLatency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-        ctx.json(Map.of("accepted", batch.lines().size(), "duplicate", result.duplicate()));
+        return result;
     }
 
     private static String requireWorkerId(String workerId) {

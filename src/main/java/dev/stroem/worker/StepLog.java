@@ -138,6 +138,51 @@ public final class StepLog {
         return done;
     }
 
+    /**
+     * The last lines of a step, taken to go with its completion (one round trip instead of two);
+     * {@code batchId} stays the same for every retry, so the server writes them once.
+     */
+    public record Tail(long seq, String batchId, List<ShippedLine> lines, long weight) {}
+
+    /**
+     * As {@link #close()}, but when every earlier batch of the step was acknowledged already, the
+     * lines not sent yet are handed to the caller, to send with the step's completion, instead of
+     * going out as a batch of their own. Null when there is nothing to take: no open lines, or
+     * earlier batches still on their way (the open lines then follow them as {@link #close()} sends them,
+     * keeping the order). A caller that cannot deliver the tail must {@link #spool} it.
+     */
+    public Tail closeTakingTail() {
+        lock.lock();
+        try {
+            Tail tail = null;
+            if (!closed && !aborted && queue.isEmpty() && !open.isEmpty()) {
+                tail = new Tail(shipper.nextSeq(), UUID.randomUUID().toString(), List.copyOf(open), openWeight);
+                open = new ArrayList<>();
+                openWeight = 0;
+            }
+            closed = true;
+            changed.signalAll();
+            return tail;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Keeps a tail that could not be delivered with the completion (the worker shuts down) in the
+     * spool, after the step's earlier batches: the next start sends it under the same batch id.
+     */
+    public void spool(Tail tail) {
+        try {
+            shipper.spool(this, new Batch(tail.seq(), tail.batchId(), tail.weight(), tail.lines(), null));
+            log.warn("The last log lines of step '{}' of job {} wait in the spool for the next worker start",
+                    stepName, jobId);
+        } catch (IOException e) {
+            log.error("Cannot spool the last log lines of step '{}' of job {} at shutdown; its {} lines are lost: {}",
+                    stepName, jobId, tail.lines().size(), e.getMessage());
+        }
+    }
+
     /** Restores a batch a previous worker run left in the spool; the step is closed already. */
     void restore(Batch batch) {
         lock.lock();

@@ -76,6 +76,8 @@ public final class Worker {
     private volatile boolean killing;
     private volatile boolean heartbeatFailing;
     private volatile String workerId;
+    /** The server takes a step's last log batch with its completion (it said so when this worker registered). */
+    private volatile boolean completeTakesLogs;
     /** True while the poller waits at the server for a step: shutdown abandons that wait at once. */
     private volatile boolean claimWaiting;
     private LogShipper shipper;
@@ -262,7 +264,9 @@ public final class Worker {
         int failures = 0;
         while (!stopping()) {
             try {
-                workerId = api.register(config.workerName(), config.capabilities(), config.tags(), exclusive);
+                var registration = api.registration(config.workerName(), config.capabilities(), config.tags(), exclusive);
+                completeTakesLogs = registration.completeTakesLogs();
+                workerId = registration.workerId();
                 log.info("Registered with {} as worker '{}' ({}), running up to {} steps at once",
                         config.serverUrl(), config.workerName(), workerId, config.maxConcurrent());
                 return true;
@@ -283,7 +287,9 @@ public final class Worker {
         }
         log.info("The server does not know worker {} (any more); registering again", staleId);
         try {
-            workerId = api.register(config.workerName(), config.capabilities(), config.tags(), exclusive);
+            var registration = api.registration(config.workerName(), config.capabilities(), config.tags(), exclusive);
+            completeTakesLogs = registration.completeTakesLogs();
+            workerId = registration.workerId();
             log.info("Registered again as worker '{}' ({})", config.workerName(), workerId);
             return true;
         } catch (WorkerApiException e) {
@@ -359,13 +365,20 @@ public final class Worker {
         }, StepFolderHook.inOrder(artifacts.forStep(step), stepState));
         task.processEnded.complete(null);
 
+        // With a server that takes them, the lines not sent yet go with the completion: one round
+        // trip per step less, and the server still writes them (once, by batch id) before it
+        // records the completion and reads the step's output from its log.
+        StepLog.Tail tail = completeTakesLogs ? stepLog.closeTakingTail() : null;
         ShipResult shipped;
         try {
-            shipped = stepLog.close().get();
+            shipped = stepLog.close().get(); // closed already when a tail was taken: this only waits
         } catch (ExecutionException e) {
             shipped = ShipResult.INCOMPLETE;
         }
         if (shipped == ShipResult.SPOOLED) {
+            if (tail != null) {
+                stepLog.spool(tail);
+            }
             log.warn("{} ended ({}), but the server has not taken all its log lines; they wait in the spool "
                     + "and its completion is not reported", capitalised(step.describe()), describe(outcome));
             return;
@@ -374,9 +387,25 @@ public final class Worker {
         // server, as the original's, requires one: -1 with the reason.
         var completion = new StepCompletion(outcome.exitCode() == null ? Integer.valueOf(-1) : outcome.exitCode(),
                 outcome.error(), output.output());
-        if (callServer("report the completion of " + step.describe(),
-                () -> api.completeStep(step.jobId(), step.stepName(), completion))) {
+        var refused = new AtomicBoolean();
+        boolean reported = callServer("report the completion of " + step.describe(), () -> {
+            try {
+                if (tail == null) {
+                    api.completeStep(step.jobId(), step.stepName(), completion);
+                } else {
+                    api.completeStep(step.jobId(), step.stepName(), completion, tail.batchId(), tail.lines());
+                }
+            } catch (WorkerApiException e) {
+                refused.set(!e.retryable());
+                throw e;
+            }
+        });
+        if (reported) {
             log.info("{} finished: {}", capitalised(step.describe()), describe(outcome));
+        } else if (tail != null && !refused.get()) {
+            // Given up at shutdown: the lines wait in the spool as any unsent batch does (a refusal
+            // is final for them as it is for a refused batch).
+            stepLog.spool(tail);
         }
     }
 

@@ -33,6 +33,8 @@ public final class WorkerApiClient {
     public static final String VERSION = "0.1.0";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Register answer header of a server that takes a step's last log batch with its completion. */
+    static final String COMPLETE_LOGS_HEADER = "X-Stroem-Complete-Logs";
 
     private final ObjectMapper json = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -82,6 +84,19 @@ public final class WorkerApiClient {
      */
     public String register(String name, List<String> capabilities, List<String> tags, boolean exclusive)
             throws InterruptedException {
+        return registration(name, capabilities, tags, exclusive).workerId();
+    }
+
+    /**
+     * What registering tells: the worker's id, and whether the server takes a step's last log
+     * batch with its completion (extension: header {@code X-Stroem-Complete-Logs: true}; false for a
+     * server that does not say so).
+     */
+    public record Registration(String workerId, boolean completeTakesLogs) {}
+
+    /** As {@link #register(String, List, List, boolean)}, with what the server said it supports. */
+    public Registration registration(String name, List<String> capabilities, List<String> tags, boolean exclusive)
+            throws InterruptedException {
         var body = new LinkedHashMap<String, Object>();
         body.put("name", name);
         body.put("capabilities", capabilities);
@@ -90,12 +105,16 @@ public final class WorkerApiClient {
             body.put("exclusive", true);
         }
         body.put("version", VERSION);
-        JsonNode answer = post("/worker/register", body);
-        String id = answer.path("worker_id").asText(null);
+        Answer answer = exchange(request("/worker/register")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encode("/worker/register", body))));
+        String id = answer.body().path("worker_id").asText(null);
         if (id == null || id.isEmpty()) {
-            throw new WorkerApiException(200, "The server's answer to register has no worker_id: " + answer);
+            throw new WorkerApiException(200, "The server's answer to register has no worker_id: " + answer.body());
         }
-        return id;
+        // A header, so that the body keeps the original's shape (docs/worker-api.md).
+        return new Registration(id, answer.headers().firstValue(COMPLETE_LOGS_HEADER).map("true"::equalsIgnoreCase)
+                .orElse(false));
     }
 
     /** {@code POST /worker/heartbeat}; a 404 means the server does not know this worker (any more). */
@@ -183,10 +202,26 @@ public final class WorkerApiClient {
 
     /** {@code POST /worker/jobs/{id}/steps/{step}/complete}; repeating a recorded completion is harmless. */
     public void completeStep(String jobId, String stepName, StepCompletion completion) throws InterruptedException {
+        completeStep(jobId, stepName, completion, null, List.of());
+    }
+
+    /**
+     * {@code POST …/complete} carrying the step's last log batch (extension {@code logs}, only for a
+     * server that registered this worker with header {@code X-Stroem-Complete-Logs}): the server writes it, once
+     * per {@code batchId}, before it records the completion. Without lines it is a plain completion.
+     */
+    public void completeStep(String jobId, String stepName, StepCompletion completion, String batchId,
+            List<ShippedLine> lines) throws InterruptedException {
         var body = new LinkedHashMap<String, Object>();
         body.put("exit_code", completion.exitCode());
         body.put("error", completion.error());
         body.put("output", completion.output());
+        if (!lines.isEmpty()) {
+            var logs = new LinkedHashMap<String, Object>();
+            logs.put("batch_id", batchId);
+            logs.put("lines", lines);
+            body.put("logs", logs);
+        }
         post(stepPath(jobId, stepName) + "/complete", body);
     }
 
@@ -384,6 +419,13 @@ public final class WorkerApiClient {
      * in turn (the request's path stays, its base changes).
      */
     private JsonNode send(HttpRequest.Builder builder) throws InterruptedException {
+        return exchange(builder).body();
+    }
+
+    /** A 2xx answer: its body and headers. */
+    private record Answer(JsonNode body, java.net.http.HttpHeaders headers) {}
+
+    private Answer exchange(HttpRequest.Builder builder) throws InterruptedException {
         int start = current;
         if (baseUrls.size() == 1) {
             return sendOnce(builder.build());
@@ -393,7 +435,7 @@ public final class WorkerApiClient {
         for (int i = 0; i < baseUrls.size(); i++) {
             int index = (start + i) % baseUrls.size();
             try {
-                JsonNode answer = sendOnce(builder.copy().uri(URI.create(baseUrls.get(index) + pathAndQuery)).build());
+                Answer answer = sendOnce(builder.copy().uri(URI.create(baseUrls.get(index) + pathAndQuery)).build());
                 current = index;
                 return answer;
             } catch (WorkerApiException e) {
@@ -407,7 +449,7 @@ public final class WorkerApiClient {
         throw last;
     }
 
-    private JsonNode sendOnce(HttpRequest request) throws InterruptedException {
+    private Answer sendOnce(HttpRequest request) throws InterruptedException {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -422,7 +464,7 @@ public final class WorkerApiClient {
             throw new WorkerApiException(status, request.method() + " " + request.uri().getPath()
                     + " answered " + status + (sentence.isEmpty() ? "" : ": " + sentence));
         }
-        return body;
+        return new Answer(body, response.headers());
     }
 
     private JsonNode parse(byte[] body) {

@@ -84,15 +84,21 @@ public final class TemplateEngine {
         if (!isTemplate(template)) {
             return;
         }
+        io.pebbletemplates.pebble.template.PebbleTemplateImpl compiled;
         try {
-            pebble.getLiteralTemplate(template);
+            compiled = (io.pebbletemplates.pebble.template.PebbleTemplateImpl) pebble.getLiteralTemplate(template);
         } catch (PebbleException e) {
             throw failure(where, template, e);
         }
-        // Pebble finds an unknown filter only when it runs; the author should hear of it at load.
+        // Pebble finds an unknown filter or function only when it runs; the author should hear of it at load.
         for (String name : filterNames(template)) {
             if (pebble.getExtensionRegistry().getFilter(name) == null) {
                 throw new TemplateException("Template " + where + ": unknown filter '" + name + "'", null);
+            }
+        }
+        for (String name : TemplateReferences.calls(compiled.getRootNode())) {
+            if (pebble.getExtensionRegistry().getFunction(name) == null) {
+                throw new TemplateException("Template " + where + ": unknown function '" + name + "()'", null);
             }
         }
     }

@@ -65,6 +65,9 @@ final class TemplateReferences {
     }
 
     private final List<Reference> found = new ArrayList<>();
+    /** Functions called, in order; a macro the template defines is not one. */
+    private final Set<String> calls = new java.util.LinkedHashSet<>();
+    private final Set<String> macros = new HashSet<>();
     private final Deque<Set<String>> bound = new ArrayDeque<>();
     /** Paths ({@code root.a}) an enclosing condition tested with {@code is defined}. */
     private final Deque<List<String>> definedGuards = new ArrayDeque<>();
@@ -78,6 +81,14 @@ final class TemplateReferences {
         var walker = new TemplateReferences();
         walker.node(root);
         return Collections.unmodifiableList(walker.found);
+    }
+
+    /** The functions {@code root} calls ({@code now} of {@code {{ now() }}}), macros it defines left out. */
+    static Set<String> calls(Node root) {
+        var walker = new TemplateReferences();
+        walker.node(root);
+        walker.calls.removeAll(walker.macros);
+        return Collections.unmodifiableSet(walker.calls);
     }
 
     private void node(Node node) {
@@ -111,6 +122,8 @@ final class TemplateReferences {
         } else if (node instanceof SetNode set) {
             expression(set.getValue());
             bound.peek().add(set.getName());
+        } else if (node instanceof io.pebbletemplates.pebble.node.MacroNode macro) {
+            macros.add(macro.getName());
         } else if (node instanceof AutoEscapeNode escape) {
             node(escape.getBody());
         } else if (node instanceof ArgumentsNode args) {
@@ -168,6 +181,7 @@ final class TemplateReferences {
         } else if (e instanceof UnaryExpression unary) {
             expression(unary.getChildExpression());
         } else if (e instanceof FunctionOrMacroInvocationExpression call) {
+            calls.add(call.getFunctionName());
             node(call.getArguments());
         } else if (e instanceof FilterInvocationExpression filter) {
             node(filter.getArgs());

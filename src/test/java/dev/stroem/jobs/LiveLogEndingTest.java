@@ -75,7 +75,7 @@ class LiveLogEndingTest {
 
     @Test
     void defect3_whenTheFinalisedCallbackIsLost_theSweepStillEndsTheViewersStream() {
-        var ending = new LiveLogEnding(jobs, states, hub);
+        var ending = new LiveLogEnding(states, hub);
         var viewer = new EndWatchingSink();
         hub.follow(new StreamRequest("j1", 0, null, false), viewer);
         assertThat(ending.sweepOnce()).as("the job still runs: nothing to end").isZero();
@@ -96,7 +96,7 @@ class LiveLogEndingTest {
 
     @Test
     void defect3_theScheduledSweepEndsTheStreamWithoutAnyCallback() {
-        var ending = new LiveLogEnding(jobs, states, hub).start(Duration.ofMillis(50));
+        var ending = new LiveLogEnding(states, hub).start(Duration.ofMillis(50));
         try {
             var viewer = new EndWatchingSink();
             hub.follow(new StreamRequest("j1", 0, null, false), viewer);

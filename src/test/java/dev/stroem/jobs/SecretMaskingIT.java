@@ -31,6 +31,7 @@ class SecretMaskingIT {
     static final String DB_PASSWORD = "conn-pw-s3cret";
     static final String DEFAULT_PASSWORD = "default-pw-s3cret";
     static final String TRIGGER_PASSWORD = "trigger-pw-s3cret";
+    static final String WEBHOOK_SECRET = "whsec-m4sk-me";
 
     static final String WORKFLOW = """
             connection_types:
@@ -64,6 +65,7 @@ class SecretMaskingIT {
                 type: webhook
                 name: leak-sync
                 task: leak
+                secret: whsec-m4sk-me
                 mode: sync
                 timeout_secs: 120
                 input: { password: %s, db: prod_db }
@@ -214,7 +216,9 @@ class SecretMaskingIT {
         String workerId = server.worker("/worker/register", Map.of("name", "original", "capabilities", List.of("script")))
                 .path("worker_id").asText();
         var http = java.net.http.HttpClient.newHttpClient();
+        // GitLab sends its webhook token in a header of its own, which the job's input keeps.
         var syncCall = http.sendAsync(java.net.http.HttpRequest.newBuilder(URI.create(server.url() + "/hooks/leak-sync"))
+                .header("Authorization", "Bearer " + WEBHOOK_SECRET).header("X-Gitlab-Token", WEBHOOK_SECRET)
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         String syncJob = completeNextStepReporting(workerId);
@@ -230,7 +234,9 @@ class SecretMaskingIT {
         assertThat(status.path("output").path("token").asText()).isEqualTo(Masker.MASK);
         assertNoSecret("webhook status answer", bytes(status));
         assertNoSecretHeld("webhook jobs in the list", bytes(server.get("/api/jobs?source_type=webhook")));
-        assertNoSecret("job detail", bytes(server.get("/api/jobs/" + syncJob)));
+        var syncDetail = server.get("/api/jobs/" + syncJob);
+        assertThat(syncDetail.path("input").path("headers").path("x-gitlab-token").asText()).isEqualTo(Masker.MASK);
+        assertNoSecret("job detail", bytes(syncDetail));
 
         var triggers = server.get("/api/workspaces/default/triggers");
         assertThat(triggers.toString()).doesNotContain(TRIGGER_PASSWORD).contains(Masker.MASK);
@@ -281,7 +287,7 @@ class SecretMaskingIT {
     /** No form of any secret in {@code bytes} (an answer that may have had nothing to mask). */
     private static void assertNoSecretHeld(String where, byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
-        for (String secret : List.of(TOKEN, PASSWORD, DB_PASSWORD, DEFAULT_PASSWORD, TRIGGER_PASSWORD)) {
+        for (String secret : List.of(TOKEN, PASSWORD, DB_PASSWORD, DEFAULT_PASSWORD, TRIGGER_PASSWORD, WEBHOOK_SECRET)) {
             for (String form : List.of(secret, Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8)),
                     secret.replace("\"", "\\\""), secret.replace("\"", "\\\\\\\""))) {
                 assertThat(text).as("%s holds %s", where, form).doesNotContain(form);

@@ -320,6 +320,43 @@ abstract class WorkerApiContract extends ServerContract {
     }
 
     @Test
+    void theLastBatchSentWithTheCompletionIsWrittenOnceBeforeTheOutputIsRead() {
+        String jobId = execute("chain", Map.of());
+        var http = worker.http();
+        assertThat(http.post("/worker/register", Map.of("name", "w")).header("X-Stroem-Complete-Logs"))
+                .as("the server says it takes logs with a completion").contains("true");
+        String w = worker.register("w");
+        worker.claimAndStart(w, jobId, "first");
+        worker.stdout(jobId, "first", "early line");
+        String complete = "/worker/jobs/" + jobId + "/steps/first/complete";
+        var logs = Map.of("batch_id", "last-of-first", "lines",
+                WorkerCalls.lines("late line", "OUTPUT: {\"from_tail\": 7}"));
+
+        // Bad logs are refused before anything is written: no line, no completion.
+        assertError(http.post(complete, Map.of("exit_code", 0, "logs", Map.of("lines", WorkerCalls.lines("x")))),
+                400, "logs.batch_id");
+        assertError(http.post(complete, Map.of("exit_code", 0, "logs", Map.of("batch_id", "b",
+                "lines", List.of(Map.of("stream", "stdlog", "line", "x"))))), 400, "logs.lines[0].stream");
+        assertError(http.post(complete, Map.of("exit_code", 0, "logs", Map.of("batch_id", "b", "step_name", "second",
+                "lines", WorkerCalls.lines("x")))), 400, "logs.step_name");
+        assertThat(stepStatus(jobId, "first")).isEqualTo("running");
+
+        var first = http.post(complete, Map.of("exit_code", 0, "logs", logs));
+        var repeated = http.post(complete, Map.of("exit_code", 0, "logs", logs)); // its answer was lost, say
+
+        WorkerCalls.ok(first);
+        assertThat(first.json().path("logs").path("accepted").asInt()).isEqualTo(2);
+        assertThat(repeated.status()).isEqualTo(200);
+        assertThat(repeated.json().path("logs").path("duplicate").asBoolean()).isTrue();
+        assertThat(lineTexts(logs("/api/jobs/" + jobId + "/logs?step=first")))
+                .containsExactly("early line", "late line", "OUTPUT: {\"from_tail\": 7}");
+        var job = job(jobId);
+        assertThat(step(job, "first").path("status").asText()).isEqualTo("completed");
+        assertThat(step(job, "first").path("output").path("from_tail").asInt()).isEqualTo(7);
+        assertThat(metric("stroem_log_lines_ingested_total")).isEqualTo(3);
+    }
+
+    @Test
     void aRetriedBatchIsStoredOnceAndBatchesWithoutIdAlwaysAppend() {
         String jobId = execute("needs-token", Map.of("token", "t"));
         var batch = WorkerCalls.lines("one", "two");

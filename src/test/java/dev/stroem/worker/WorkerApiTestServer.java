@@ -68,6 +68,10 @@ final class WorkerApiTestServer implements AutoCloseable {
     private final List<Integer> claimSizes = new CopyOnWriteArrayList<>();
     /** Answers {@code max_steps} with {@code steps}, as our server does; off: as the original does. */
     private volatile boolean batchClaims;
+    /** Says {@code X-Stroem-Complete-Logs} at registration and stores a completion's {@code logs}, as our server does. */
+    private volatile boolean logsWithCompletion;
+    private volatile int completionFailureStatus;
+    private final List<Completion> completionAttempts = new CopyOnWriteArrayList<>();
     private volatile int logFailureStatus;
     private volatile boolean storeThenFailOnce;
     private int port;
@@ -230,6 +234,25 @@ final class WorkerApiTestServer implements AutoCloseable {
         return List.copyOf(registrations);
     }
 
+    /** From now on tells registering workers that it takes a step's last log batch with its completion. */
+    void takeLogsWithCompletions() {
+        logsWithCompletion = true;
+    }
+
+    /** Fault: completions are answered with this status (e.g. 503) until {@link #healCompletions()}. */
+    void failCompletionsWith(int status) {
+        completionFailureStatus = status;
+    }
+
+    void healCompletions() {
+        completionFailureStatus = 0;
+    }
+
+    /** Every completion as it arrived, also when it was refused. */
+    List<Completion> completionAttempts() {
+        return List.copyOf(completionAttempts);
+    }
+
     /** From now on answers claims for several steps with several steps, as our server does. */
     void answerBatchClaims() {
         batchClaims = true;
@@ -270,6 +293,9 @@ final class WorkerApiTestServer implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         workers.add(id);
         registrations.add(id);
+        if (logsWithCompletion) {
+            ctx.header("X-Stroem-Complete-Logs", "true");
+        }
         answer(ctx, Map.of("worker_id", id));
     }
 
@@ -321,9 +347,27 @@ final class WorkerApiTestServer implements AutoCloseable {
     private void complete(Context ctx) throws IOException {
         String jobId = ctx.pathParam("job");
         String step = ctx.pathParam("step");
+        JsonNode request = json.readTree(ctx.body());
+        completionAttempts.add(new Completion(jobId, step, request));
+        if (completionFailureStatus != 0) {
+            error(ctx, completionFailureStatus, "Injected failure.");
+            return;
+        }
+        JsonNode logs = request.path("logs");
+        if (logsWithCompletion && logs.isObject()) {
+            // Written before the completion is recorded, once per batch id, as our server does.
+            String batchId = logs.path("batch_id").asText(null);
+            synchronized (lock) {
+                if (batchId != null && storedBatchIds.add(batchId)) {
+                    var stored = storedLines.computeIfAbsent(jobId + "/" + step, k -> new ArrayList<>());
+                    logs.path("lines").forEach(stored::add);
+                    events.add("logs " + jobId + "/" + step + " " + batchId + " (with the completion)");
+                }
+            }
+        }
         synchronized (lock) {
             if (completions.stream().noneMatch(c -> c.jobId().equals(jobId) && c.stepName().equals(step))) {
-                completions.add(new Completion(jobId, step, json.readTree(ctx.body())));
+                completions.add(new Completion(jobId, step, request));
                 events.add("complete " + jobId + "/" + step);
             }
         }

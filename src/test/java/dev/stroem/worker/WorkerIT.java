@@ -113,6 +113,47 @@ class WorkerIT {
         assertThat(logs.said("INFO", "Step 'say-hello' of job " + jobId + " finished: exit code 0")).isTrue();
     }
 
+    @Test
+    void withAServerThatTakesThemTheLastLinesGoWithTheCompletionInOrderAndOnce() throws Exception {
+        server.takeLogsWithCompletions();
+        String script = "for i in $(seq 1 250); do echo \"line $i\"; done; echo 'OUTPUT: {\"answer\":42}'";
+        String longJob = server.offerStep("long", script, null);
+        String shortJob = server.offerStep("short", "echo only line", null);
+
+        worker(1, OPTIONS);
+
+        eventually().until(() -> server.completion(longJob) != null && server.completion(shortJob) != null);
+        List<String> expected = new ArrayList<>();
+        IntStream.rangeClosed(1, 250).mapToObj(i -> "line " + i).forEach(expected::add);
+        expected.add("OUTPUT: {\"answer\":42}");
+        assertThat(server.lines(longJob, "long")).containsExactlyElementsOf(expected);
+        assertCompletedAfterItsLastBatch(longJob, "long");
+        assertThat(server.completion(longJob).body().path("output").path("answer").asInt()).isEqualTo(42);
+        // A step whose lines fit in one batch needs no request of its own for them.
+        assertThat(server.lines(shortJob, "short")).containsExactly("only line");
+        assertThat(server.attempts()).noneMatch(a -> a.jobId().equals(shortJob));
+        assertThat(server.completion(shortJob).body().path("logs").path("lines")).hasSize(1);
+    }
+
+    @Test
+    void shutdownWhileTheCompletionCannotBeSentSpoolsItsLastLinesForTheNextWorker() throws Exception {
+        server.takeLogsWithCompletions();
+        server.failCompletionsWith(503);
+        String jobId = server.offerStep("cut-off", "echo the last words", null);
+        Worker first = worker(1, OPTIONS.withShutdownShipTimeout(Duration.ofSeconds(1)));
+        eventually().until(() -> server.completionAttempts().stream().anyMatch(c -> c.jobId().equals(jobId)));
+
+        first.shutdown();
+
+        assertThat(server.lines(jobId, "cut-off")).isEmpty();
+        assertThat(spoolFiles()).hasSize(1);
+        server.healCompletions();
+        worker(1, OPTIONS);
+        eventually().until(() -> server.lines(jobId, "cut-off").size() == 1);
+        eventually().until(() -> spoolFiles().isEmpty());
+        assertThat(server.lines(jobId, "cut-off")).containsExactly("the last words");
+    }
+
     private List<String> offerEchoSteps(int count) {
         var jobIds = new ArrayList<String>();
         for (int i = 0; i < count; i++) {

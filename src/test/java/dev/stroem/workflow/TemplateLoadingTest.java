@@ -41,6 +41,22 @@ class TemplateLoadingTest {
     }
 
     @Test
+    void unknownFunctionsAreLoadErrorsAndTerasFunctionsLoad() {
+        var ws = new WorkflowFixture(dir).file("a.yaml", """
+                tasks:
+                  t:
+                    flow:
+                      s:
+                        type: script
+                        script: |
+                          echo {{ now(utc=true) }} {{ range(end=3) | join(sep=',') }} {{ get_random(start=0, end=9) }}
+                          echo {{ nwo() }}
+                """);
+
+        assertThat(ws.problems()).containsExactly(".workflows/a.yaml: t/s: Template step 's' script: unknown function 'nwo()'");
+    }
+
+    @Test
     void webhookTasksReadUndeclaredInputAndGuardedNamesLoad() {
         String task = """
                 tasks:

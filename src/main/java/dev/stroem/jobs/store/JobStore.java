@@ -480,8 +480,26 @@ public final class JobStore {
             if (job.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(Objects.requireNonNull(work.apply(new JobTransaction(h, job.get())),
+            return Optional.of(Objects.requireNonNull(work.apply(new JobTransaction(h, jobId, job.get())),
                     "a job transaction must return a value"));
+        });
+    }
+
+    /**
+     * As {@link #inJob}, for work on one step: the step's row is read first (under the job's lock)
+     * and the job's row only when the work asks for it ({@link JobTransaction#job()}), so a change
+     * that needs only the step reads one row, not two. Empty when the job has no such step (or
+     * does not exist: ask {@link #findJob} to tell which).
+     */
+    public <T> Optional<T> inStep(String jobId, String stepName, java.util.function.BiFunction<JobTransaction, JobStep, T> work) {
+        return db.jdbi().inTransaction(h -> {
+            db.dialect().lockJob(h, jobId);
+            var tx = new JobTransaction(h, jobId, null);
+            var step = tx.step(stepName);
+            if (step.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(Objects.requireNonNull(work.apply(tx, step.get()), "a job transaction must return a value"));
         });
     }
 
@@ -491,6 +509,18 @@ public final class JobStore {
             work.accept(tx);
             return Boolean.TRUE;
         }).isPresent();
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding the job's lock without reading the job's row
+     * first ({@link JobTransaction#job()} reads it when asked): for changes that are conditional
+     * in their own SQL and right (doing nothing) for a job that is gone.
+     */
+    public void useLockedJob(String jobId, Consumer<JobTransaction> work) {
+        db.jdbi().useTransaction(h -> {
+            db.dialect().lockJob(h, jobId);
+            work.accept(new JobTransaction(h, jobId, null));
+        });
     }
 
     /** Hook jobs fired for a job. */
@@ -571,24 +601,34 @@ public final class JobStore {
     /** The changes a transaction of {@link #inJob} may make to its job. */
     public final class JobTransaction {
         private final Handle h;
-        private final Job job;
+        private final String jobId;
+        /** The job's row as read in this transaction (under its lock); read on first use when null. */
+        private Job job;
 
-        private JobTransaction(Handle h, Job job) {
+        private JobTransaction(Handle h, String jobId, Job job) {
             this.h = h;
+            this.jobId = jobId;
             this.job = job;
         }
 
+        /**
+         * The job's row as this transaction found it (read once, under the job's lock; the
+         * transaction's own changes are not in it).
+         */
         public Job job() {
+            if (job == null) {
+                job = findJob(h, jobId).orElseThrow(() -> new IllegalStateException("job " + jobId + " is gone"));
+            }
             return job;
         }
 
         public List<JobStep> steps() {
-            return JobStore.this.steps(h, job.jobId());
+            return JobStore.this.steps(h, jobId);
         }
 
         public Optional<JobStep> step(String stepName) {
             return h.createQuery("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = :job AND step_name = :step")
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .map(rows.step())
                     .findOne();
@@ -598,7 +638,7 @@ public final class JobStore {
             int changed = h.createUpdate("UPDATE job_steps SET status = 'ready', ready_at = :now "
                             + "WHERE job_id = :job AND step_name = :step AND status = 'pending'")
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .execute();
             if (changed > 0) {
@@ -615,7 +655,22 @@ public final class JobStore {
                             + "WHERE job_id = :job AND step_name = :step AND status = 'ready'")
                     .bind("worker", workerId)
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
+                    .bind("step", stepName)
+                    .execute() == 1;
+        }
+
+        /**
+         * As {@link #claimStep(String, String, Instant)}, recording the step's input as rendered for
+         * that worker (the API shows it) in the same statement.
+         */
+        public boolean claimStep(String stepName, String workerId, Instant now, Map<String, Object> input) {
+            return h.createUpdate("UPDATE job_steps SET status = 'running', worker_id = :worker, claimed_at = :now, "
+                            + "input = :input WHERE job_id = :job AND step_name = :step AND status = 'ready'")
+                    .bind("worker", workerId)
+                    .bind("now", now.toEpochMilli())
+                    .bind("input", columns.write(input == null ? Map.of() : input))
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .execute() == 1;
         }
@@ -624,7 +679,7 @@ public final class JobStore {
             h.createUpdate("UPDATE job_steps SET started_at = :now WHERE job_id = :job AND step_name = :step "
                             + "AND started_at IS NULL")
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .execute();
         }
@@ -643,7 +698,7 @@ public final class JobStore {
                     .bind("error", error)
                     .bind("output", columns.write(output))
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .execute() == 1;
         }
@@ -657,14 +712,14 @@ public final class JobStore {
             h.createUpdate("UPDATE job_steps SET status = 'running', started_at = :now "
                             + "WHERE job_id = :job AND step_name = :step AND status = 'pending'")
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", placeholder)
                     .execute();
             var batch = stepInserts(h);
             int index = 0;
             for (var step : instances) {
                 boolean ready = !sequential || index++ == 0;
-                addStep(batch, job.jobId(), step, row.position(), ready, ready ? now.toEpochMilli() : null, null);
+                addStep(batch, jobId, step, row.position(), ready, ready ? now.toEpochMilli() : null, null);
             }
             if (!instances.isEmpty()) {
                 batch.execute();
@@ -685,7 +740,7 @@ public final class JobStore {
                     .bind("attempt", attempt)
                     .bind("history", columns.write(history))
                     .bind("at", retryAt.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .execute();
             if (changed > 0) {
@@ -698,7 +753,7 @@ public final class JobStore {
         public void scheduleJobRetry(Instant dueAt) {
             h.createUpdate("UPDATE jobs SET retry_due_at = :due WHERE job_id = :job")
                     .bind("due", dueAt.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .execute();
         }
 
@@ -707,7 +762,7 @@ public final class JobStore {
             int changed = h.createUpdate("UPDATE job_steps SET status = 'ready', worker_id = NULL, claimed_at = NULL, "
                             + "ready_at = :now WHERE job_id = :job AND step_name = :step AND status = 'running'")
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .execute();
             if (changed > 0) {
@@ -719,7 +774,7 @@ public final class JobStore {
             h.createUpdate("UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, :now) "
                             + "WHERE job_id = :job AND status = 'pending'")
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .execute();
         }
 
@@ -738,10 +793,10 @@ public final class JobStore {
                     .bind("error", error)
                     .bind("by", cancelledBy)
                     .bind("now", now.toEpochMilli())
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .execute() == 1;
             if (ended) {
-                LogStateStore.finalising(h, job.jobId());
+                LogStateStore.finalising(h, jobId);
             }
             return ended;
         }
@@ -749,24 +804,15 @@ public final class JobStore {
         /** Records that hooks fired and, when an archive is configured, queues the job's log for archival. */
         public void markFinalised(boolean queueArchival, Instant now) {
             h.createUpdate("UPDATE jobs SET finalize_state = 'done' WHERE job_id = :job")
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .execute();
-            LogStateStore.finalised(h, job.jobId(), queueArchival, now);
-        }
-
-        /** Records a step's input as rendered for the worker that claimed it (the API shows it). */
-        public void recordStepInput(String stepName, Map<String, Object> input) {
-            h.createUpdate("UPDATE job_steps SET input = :input WHERE job_id = :job AND step_name = :step")
-                    .bind("input", columns.write(input == null ? Map.of() : input))
-                    .bind("job", job.jobId())
-                    .bind("step", stepName)
-                    .execute();
+            LogStateStore.finalised(h, jobId, queueArchival, now);
         }
 
         /** The rendered action stored with a hook job's step, if any. */
         public Optional<String> renderedAction(String stepName) {
             return h.createQuery("SELECT rendered_action FROM job_steps WHERE job_id = :job AND step_name = :step")
-                    .bind("job", job.jobId())
+                    .bind("job", jobId)
                     .bind("step", stepName)
                     .mapTo(String.class)
                     .findOne();

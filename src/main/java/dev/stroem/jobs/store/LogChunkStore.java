@@ -1,8 +1,9 @@
 package dev.stroem.jobs.store;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * A job's acknowledged log batches as chunks in the shared database ({@code log_chunks}), the
@@ -12,11 +13,16 @@ import org.jdbi.v3.core.Handle;
  * acknowledged only once its chunk is committed, and a retried batch id (a worker that did not
  * hear the answer, possibly from another replica) gets the chunk stored the first time instead of
  * a second one. A job's chunks are numbered {@code 1, 2, 3, …} without gaps and their line ranges
- * are contiguous from line 0: appenders of one job are serialised by a row lock on the job's
- * {@code job_logs} row on PostgreSQL (SQLite serialises every writer anyway). Readers catch up by
- * sequence ({@link #after}); a missed wake-up hint costs latency, never lines.
+ * are contiguous from line 0: a chunk's number is part of the primary key, so of two replicas
+ * appending to one job at once one stores its chunk and the other numbers its own again after it
+ * (SQLite serialises every writer anyway). Readers catch up by sequence ({@link #after}); a missed
+ * wake-up hint costs latency, never lines.
  */
 public final class LogChunkStore {
+    /** An insert that keeps losing the race for the job's next sequence gives up after this many tries. */
+    private static final int MAX_ATTEMPTS = 1_000;
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private final Database db;
 
     public LogChunkStore(Database db) {
@@ -53,10 +59,24 @@ public final class LogChunkStore {
         if (lineCount <= 0 || jsonl.isEmpty() || jsonl.charAt(jsonl.length() - 1) != '\n') {
             throw new IllegalArgumentException("a chunk holds at least one whole JSONL line");
         }
-        return db.jdbi().inTransaction(h -> {
-            lockJobLog(h, jobId);
-            // One statement numbers and stores the chunk, or stores nothing for a known batch id: the
-            // common case is two round trips (lock, insert), and a retry costs one read more.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return insertOrFind(jobId, batchId, lineCount, jsonl, firstLineOfFirstChunk);
+            } catch (UnableToExecuteStatementException e) {
+                if (!sequenceTaken(e) || attempt >= MAX_ATTEMPTS) {
+                    throw e;
+                }
+                // Another replica stored the job's next chunk meanwhile: number this one after it.
+            }
+        }
+    }
+
+    private Appended insertOrFind(String jobId, String batchId, int lineCount, String jsonl, long firstLineOfFirstChunk) {
+        return db.jdbi().withHandle(h -> {
+            // One statement, committed on its own: it numbers the chunk after the last one it sees and
+            // stores it, or stores nothing for a known batch id. Two replicas appending to one job at
+            // once may number their chunks alike; the primary key (job_id, seq) lets one win and the
+            // other fails and tries again, so a batch costs one round trip and one commit.
             Optional<long[]> stored = h.createQuery("INSERT INTO log_chunks (job_id, seq, first_line, line_count, batch_id, jsonl) "
                             + "SELECT :job, COALESCE(MAX(seq), 0) + 1, COALESCE(MAX(first_line + line_count), :floor), "
                             + ":count, :batch, :jsonl FROM log_chunks WHERE job_id = :job "
@@ -78,6 +98,17 @@ public final class LogChunkStore {
                     .one();
             return new Appended(earlier, true);
         });
+    }
+
+    /** Whether the insert lost the race for its sequence number (a unique violation other than the batch id's). */
+    private static boolean sequenceTaken(UnableToExecuteStatementException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                // 23505: PostgreSQL's unique_violation; SQLite serialises writers and never gets here.
+                return UNIQUE_VIOLATION.equals(sql.getSQLState());
+            }
+        }
+        return false;
     }
 
     /** Up to {@code limit} of the job's chunks after sequence {@code afterSeq}, in order. */
@@ -163,15 +194,5 @@ public final class LogChunkStore {
     private static Chunk chunk(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Chunk(rs.getString("job_id"), rs.getLong("seq"), rs.getLong("first_line"), rs.getInt("line_count"),
                 rs.getString("batch_id"), rs.getString("jsonl"));
-    }
-
-    /** Serialises the appenders of one job across replicas (a no-op on SQLite, whose writers are serial). */
-    private void lockJobLog(Handle h, String jobId) {
-        if (db.kind() == DatabaseUrl.Kind.POSTGRES) {
-            h.createQuery("SELECT job_id FROM job_logs WHERE job_id = :job FOR UPDATE")
-                    .bind("job", jobId)
-                    .mapTo(String.class)
-                    .findOne();
-        }
     }
 }
