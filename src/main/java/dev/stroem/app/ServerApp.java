@@ -146,8 +146,11 @@ public final class ServerApp implements AutoCloseable {
         var liveLogEnding = own(new LiveLogEnding(logStates, hub));
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
                 wakeUploader, liveLogEnding, clock, jobFiles(config, artifacts)));
+        // Templates see the latest state values at claim time (state.*, global_state.*).
+        dev.stroem.jobs.StateValues stateValues = (ws, task) -> states.latestValues(ws,
+                task == null ? dev.stroem.state.TaskStates.GLOBAL : task);
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json, sync), logWriter, finalizer,
-                json, clock);
+                json, clock, stateValues);
 
         scheduler = new dev.stroem.triggers.CronScheduler(catalog, db, jobs, orchestrator, clock);
         var triggerListing = new dev.stroem.triggers.TriggerListing(scheduler, clock);

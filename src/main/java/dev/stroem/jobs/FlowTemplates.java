@@ -3,6 +3,7 @@ package dev.stroem.jobs;
 import dev.stroem.workflow.FlowControl;
 import dev.stroem.workflow.JobPlanner;
 import dev.stroem.workflow.TemplateException;
+import dev.stroem.workflow.TemplateStates;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,11 +17,18 @@ import java.util.Map;
 final class FlowTemplates {
     private final JobPlanner planner;
     private final java.util.function.Function<String, Map<String, String>> secrets;
+    private final java.util.function.Function<Job, TemplateStates> states;
 
-    /** @param secrets a workspace's resolved {@code secrets:} by its name (empty when it has none) */
-    FlowTemplates(JobPlanner planner, java.util.function.Function<String, Map<String, String>> secrets) {
+    /**
+     * @param secrets a workspace's resolved {@code secrets:} by its name (empty when it has none)
+     * @param states a job's {@code state} and {@code global_state} values now (asked only when a
+     *     condition is evaluated)
+     */
+    FlowTemplates(JobPlanner planner, java.util.function.Function<String, Map<String, String>> secrets,
+            java.util.function.Function<Job, TemplateStates> states) {
         this.planner = planner;
         this.secrets = secrets;
+        this.states = states;
     }
 
     /**
@@ -38,10 +46,14 @@ final class FlowTemplates {
     }
 
     DagEvaluation.Conditions conditions(Job job, Map<String, Object> outputs) {
+        var jobStates = new TemplateStates[1]; // looked up once per evaluation, and only when a condition needs it
         return step -> {
             try {
+                if (jobStates[0] == null) {
+                    jobStates[0] = states.apply(job);
+                }
                 return planner.condition(step.control().whenCondition(), job.input(), outputs, secrets.apply(job.workspace()),
-                        "step '" + step.stepName() + "' when")
+                        jobStates[0], "step '" + step.stepName() + "' when")
                         ? DagEvaluation.Verdict.RUN : DagEvaluation.Verdict.SKIP;
             } catch (TemplateException e) {
                 return DagEvaluation.Verdict.fail("when condition error: " + e.getMessage());

@@ -37,6 +37,7 @@ public final class Orchestrator {
     private final JobLogWriter logs;
     private final JobFinalizer finalizer;
     private final FlowTemplates templates;
+    private final StateValues stateValues;
     private final ObjectMapper json;
     private final Clock clock;
     /** Jitter of retry delays; not a secret, so a plain generator. */
@@ -44,6 +45,13 @@ public final class Orchestrator {
 
     public Orchestrator(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, StepOutputReader outputs,
             JobLogWriter logs, JobFinalizer finalizer, ObjectMapper json, Clock clock) {
+        this(jobs, catalog, planner, outputs, logs, finalizer, json, clock, StateValues.NONE);
+    }
+
+    /** @param stateValues the task and global state values a step's templates see when it is claimed */
+    public Orchestrator(JobStore jobs, WorkspaceCatalog catalog, JobPlanner planner, StepOutputReader outputs,
+            JobLogWriter logs, JobFinalizer finalizer, ObjectMapper json, Clock clock, StateValues stateValues) {
+        this.stateValues = stateValues;
         this.jobs = jobs;
         this.catalog = catalog;
         this.planner = planner;
@@ -51,7 +59,7 @@ public final class Orchestrator {
         this.logs = logs;
         this.finalizer = finalizer;
         this.templates = new FlowTemplates(planner, ws -> catalog.snapshot().workspace(ws)
-                .map(dev.stroem.workflow.Workspace::secrets).orElse(Map.of()));
+                .map(dev.stroem.workflow.Workspace::secrets).orElse(Map.of()), this::templateStates);
         this.json = json;
         this.clock = clock;
     }
@@ -301,7 +309,17 @@ public final class Orchestrator {
             actionHome = ownerWs;
         }
         return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
-                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction, actionHome);
+                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction, actionHome,
+                templateStates(job));
+    }
+
+    /**
+     * The state values as the job's templates see them now: resolved at claim time, so a step sees
+     * what an earlier step of the same job saved, as in the original.
+     */
+    private dev.stroem.workflow.TemplateStates templateStates(Job job) {
+        return new dev.stroem.workflow.TemplateStates(stateValues.latest(job.workspace(), job.taskName()).orElse(null),
+                stateValues.latest(job.workspace(), null).orElse(null));
     }
 
     private RenderedAction readRendered(String stored) {

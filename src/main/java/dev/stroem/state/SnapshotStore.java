@@ -57,6 +57,13 @@ public final class SnapshotStore {
                 .list());
     }
 
+    public Optional<Snapshot> find(String snapshotId) {
+        return db.jdbi().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM state_snapshots WHERE snapshot_id = :id")
+                .bind("id", snapshotId)
+                .map(ROW)
+                .findOne());
+    }
+
     public Optional<Snapshot> latest(String workspace, String taskName) {
         return newestFirst(workspace, taskName, 1).stream().findFirst();
     }

@@ -69,6 +69,15 @@ public final class TaskStates {
         return rows.latest(workspace, task);
     }
 
+    /**
+     * The latest snapshot's structured state, as templates see it ({@code state.*}); empty when
+     * the scope has no snapshot or its snapshot has no values.
+     */
+    public Optional<Map<String, Object>> latestValues(String workspace, String task) {
+        return rows.latest(workspace, task).map(Snapshot::stateJson).filter(j -> j != null && !j.isBlank())
+                .map(this::readObject);
+    }
+
     /** The latest snapshot of a scope with its tarball open; the caller closes the stream. */
     public record Opened(Snapshot snapshot, InputStream tarGz) {}
 
@@ -110,8 +119,29 @@ public final class TaskStates {
      * or empty), {@code stateJson} (a JSON object, or null) beside it. Returns the recorded snapshot.
      */
     public Snapshot write(String workspace, String task, String jobId, InputStream tarGz, String stateJson) {
+        return write(workspace, task, jobId, null, tarGz, stateJson).snapshot();
+    }
+
+    /** A written snapshot; {@code created} false: one with the same id was written before (a retry). */
+    public record Written(Snapshot snapshot, boolean created) {}
+
+    /**
+     * As {@link #write(String, String, String, InputStream, String)}, under the id the writer chose
+     * ({@code snapshotId}; null: a new one): writing the same id again (a retry whose answer was
+     * lost) stores nothing and answers the snapshot written first, so a retry never makes two.
+     */
+    public Written write(String workspace, String task, String jobId, String snapshotId, InputStream tarGz,
+            String stateJson) {
+        if (snapshotId != null) {
+            var earlier = rows.find(snapshotId);
+            if (earlier.isPresent()) {
+                return new Written(sameScope(earlier.get(), workspace, task), false);
+            }
+        }
         String state = stateJson == null || stateJson.isBlank() ? null : objectJson(stateJson);
-        return record(workspace, task, jobId, state, out -> {
+        String id = snapshotId != null ? snapshotId : UUID.randomUUID().toString();
+        try {
+            return new Written(record(id, workspace, task, jobId, state, out -> {
             var in = new PushbackInputStream(limited(tarGz), 2);
             byte[] magic = in.readNBytes(2);
             if (magic.length > 0 && (magic.length < 2 || (magic[0] & 0xff) != 0x1f || (magic[1] & 0xff) != 0x8b)) {
@@ -119,7 +149,23 @@ public final class TaskStates {
             }
             in.unread(magic);
             in.transferTo(out);
-        });
+        }), true);
+        } catch (RuntimeException e) {
+            // Two tries of one id at once: the second insert fails on the key; the first one stands.
+            var first = snapshotId == null ? Optional.<Snapshot>empty() : rows.find(snapshotId);
+            if (first.isPresent()) {
+                return new Written(sameScope(first.get(), workspace, task), false);
+            }
+            throw e;
+        }
+    }
+
+    private static Snapshot sameScope(Snapshot s, String workspace, String task) {
+        if (!s.workspace().equals(workspace) || !s.taskName().equals(task)) {
+            throw new StateException(StateException.Kind.BAD_REQUEST, "snapshot id " + s.snapshotId()
+                    + " belongs to another task's state");
+        }
+        return s;
     }
 
     /**
@@ -135,7 +181,7 @@ public final class TaskStates {
         previous.map(Snapshot::stateJson).filter(s -> s != null).ifPresent(s -> state.putAll(readObject(s)));
         state.putAll(values);
         String stateJson = write(state);
-        return record(workspace, task, jobId, stateJson, out -> {
+        return record(UUID.randomUUID().toString(), workspace, task, jobId, stateJson, out -> {
             var gz = new GzipCompressorOutputStream(out);
             var tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -221,8 +267,7 @@ public final class TaskStates {
     }
 
     /** Writes the object whole, then records the row, then prunes the scope. */
-    private Snapshot record(String workspace, String task, String jobId, String stateJson, Content content) {
-        String id = UUID.randomUUID().toString();
+    private Snapshot record(String id, String workspace, String task, String jobId, String stateJson, Content content) {
         String key = settings.keyPrefix() + workspace + "/" + (task.isEmpty() ? "_global" : task) + "/" + id + ".tar.gz";
         MessageDigest sha;
         try {
@@ -312,7 +357,7 @@ public final class TaskStates {
 
     private ObjectStore store() {
         if (settings.store() == null) {
-            throw new StateException(StateException.Kind.UNAVAILABLE, "this server keeps no state: configure "
+            throw new StateException(StateException.Kind.DISABLED, "this server keeps no state: configure "
                     + "state_storage.archive or log_storage.archive");
         }
         return settings.store();

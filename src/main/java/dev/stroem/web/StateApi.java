@@ -50,6 +50,7 @@ public final class StateApi {
             case BAD_REQUEST -> 400;
             case TOO_LARGE -> 413;
             case UNAVAILABLE -> 503;
+            case DISABLED -> 501;
         }, e.getMessage()));
         routes.get("/worker/state/{ws}/tasks/{name}", ctx -> read(ctx, task(ctx)));
         routes.get("/worker/state/{ws}/global", ctx -> read(ctx, TaskStates.GLOBAL));
@@ -103,10 +104,14 @@ public final class StateApi {
             IdParams.require("job id", jobId);
             jobs.findJob(jobId).orElseThrow(() -> new NotFoundResponse("no job with id " + jobId));
         }
+        String snapshotId = ctx.header(SNAPSHOT_HEADER);
+        if (snapshotId != null) {
+            IdParams.require("snapshot id (" + SNAPSHOT_HEADER + ")", snapshotId);
+        }
         refuseOversize(ctx);
         try (InputStream body = ctx.req().getInputStream()) {
-            var snapshot = states.write(ws, task, jobId, body, ctx.header(STATE_HEADER));
-            ctx.status(201).json(view(snapshot));
+            var written = states.write(ws, task, jobId, snapshotId, body, ctx.header(STATE_HEADER));
+            ctx.status(written.created() ? 201 : 200).json(view(written.snapshot()));
         }
     }
 

@@ -23,4 +23,24 @@ interface StepFolderHook {
         return outcome;
     }
 
+
+    /**
+     * {@code first}, then {@code second}: both prepare the folders in that order, and
+     * {@code second}'s end gets the outcome {@code first}'s end returned.
+     */
+    static StepFolderHook inOrder(StepFolderHook first, StepFolderHook second) {
+        return new StepFolderHook() {
+            @Override
+            public void beforeStart(StepDirectory dir, Consumer<LogLine> log) throws IOException, InterruptedException {
+                first.beforeStart(dir, log);
+                second.beforeStart(dir, log);
+            }
+
+            @Override
+            public StepOutcome afterEnd(StepDirectory dir, StepOutcome outcome, Consumer<LogLine> log)
+                    throws InterruptedException {
+                return second.afterEnd(dir, first.afterEnd(dir, outcome, log), log);
+            }
+        };
+    }
 }

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Worker {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** Tries of a state download or upload before the step fails (a few seconds of backoff in all). */
+    private static final int STATE_ATTEMPTS = 5;
 
     /** A claimed step from dispatch to the end of its reporting. */
     private static final class Task {
@@ -58,6 +60,7 @@ public final class Worker {
     private final WorkerOptions options;
     private final ScriptRunner runner;
     private final WorkspaceCache workspaces;
+    private final StateTransfer state;
     private final ArtifactUploader artifacts;
     private final boolean exclusive;
     private final Semaphore slots;
@@ -94,6 +97,7 @@ public final class Worker {
                 : WorkerConfig.DEFAULT_MAX_RETAINED_REVISIONS;
         this.exclusive = Boolean.TRUE.equals(config.exclusive());
         this.workspaces = new WorkspaceCache(Path.of(cacheDir), retained, api::downloadWorkspace);
+        this.state = new StateTransfer(api, options.initialBackoff(), options.maxBackoff(), STATE_ATTEMPTS);
         this.artifacts = new ArtifactUploader(api, options.requestTimeout(), options.initialBackoff(), options.maxBackoff());
         this.slots = new Semaphore(config.maxConcurrent());
         this.claimWait = Duration.ofSeconds(config.claimWaitSecs());
@@ -352,10 +356,13 @@ public final class Worker {
         }
         StepLog stepLog = shipper.openStep(step.jobId(), step.stepName());
         var output = new StepOutputScanner();
+        StepState stepState = state.forStep(step);
+        // Artifacts first: a step whose artifacts could not be kept has failed, and a failed step saves no state.
         StepOutcome outcome = execute(task, line -> {
             output.accept(line);
+            stepState.accept(line);
             stepLog.append(line);
-        }, artifacts.forStep(step));
+        }, StepFolderHook.inOrder(artifacts.forStep(step), stepState));
         task.processEnded.complete(null);
 
         // With a server that takes them, the lines not sent yet go with the completion: one round
@@ -376,7 +383,10 @@ public final class Worker {
                     + "and its completion is not reported", capitalised(step.describe()), describe(outcome));
             return;
         }
-        var completion = new StepCompletion(outcome.exitCode(), outcome.error(), output.output());
+        // A script that never ran (its workspace or state could not be had) has no exit code; the
+        // server, as the original's, requires one: -1 with the reason.
+        var completion = new StepCompletion(outcome.exitCode() == null ? Integer.valueOf(-1) : outcome.exitCode(),
+                outcome.error(), output.output());
         var refused = new AtomicBoolean();
         boolean reported = callServer("report the completion of " + step.describe(), () -> {
             try {

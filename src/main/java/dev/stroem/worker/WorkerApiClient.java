@@ -307,6 +307,59 @@ public final class WorkerApiClient {
                 + (sentence.isEmpty() ? "" : ": " + sentence));
     }
 
+    /**
+     * {@code GET /worker/state/{ws}/tasks/{task}} ({@code task} null: {@code /worker/state/{ws}/global}):
+     * the latest snapshot streamed into {@code into} (200), or none (204). 404 (an unknown task, or
+     * a server without state endpoints such as the original) is an answer too: no state to read.
+     */
+    public StateDownload downloadState(String workspace, String task, Path into) throws InterruptedException {
+        HttpRequest request = request(statePath(workspace, task)).setHeader("Accept", "application/gzip").GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, info -> info.statusCode() == 200
+                    ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(into), file -> new byte[0])
+                    : HttpResponse.BodySubscribers.ofByteArray());
+        } catch (IOException e) {
+            throw new WorkerApiException(0, "GET " + request.uri().getPath() + " got no answer: " + describe(e), e);
+        }
+        int status = response.statusCode();
+        if (status == 200) {
+            return new StateDownload(response.headers().firstValue("X-Stroem-Snapshot-Id").orElse(null), into);
+        }
+        if (status == 204 || status == 404) {
+            return StateDownload.NONE;
+        }
+        String sentence = parse(response.body()).path("error").asText("");
+        throw new WorkerApiException(status, "GET " + request.uri().getPath() + " answered " + status
+                + (sentence.isEmpty() ? "" : ": " + sentence));
+    }
+
+    /**
+     * {@code POST /worker/state/{ws}/tasks/{task}?job_id=…} ({@code task} null: global state): the
+     * tarball streamed from {@code tarGz}, the structured state ({@code stateJson}, or null) in
+     * {@code X-Stroem-State}, and the snapshot id the worker chose in {@code X-Stroem-Snapshot-Id}:
+     * sending the same id again (a retry after a lost answer) stores nothing twice.
+     */
+    public void uploadState(String workspace, String task, String jobId, String snapshotId, String stateJson, Path tarGz)
+            throws InterruptedException {
+        var builder = request(statePath(workspace, task) + "?job_id=" + URLEncoder.encode(jobId, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/gzip")
+                .header("X-Stroem-Snapshot-Id", snapshotId);
+        if (stateJson != null) {
+            builder.header("X-Stroem-State", stateJson);
+        }
+        try {
+            builder.POST(HttpRequest.BodyPublishers.ofFile(tarGz));
+        } catch (java.io.FileNotFoundException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        send(builder);
+    }
+
+    private static String statePath(String workspace, String task) {
+        return "/worker/state/" + segment(workspace) + (task == null ? "/global" : "/tasks/" + segment(task));
+    }
+
     private static String unquote(String etag) {
         String t = etag.strip();
         if (t.startsWith("W/")) {

@@ -35,6 +35,14 @@ public final class WorkspaceUnpacker {
 
     /** Unpacks {@code tarGz} into {@code into} (created when missing). */
     public static void unpack(Path tarGz, Path into) throws IOException {
+        unpack(tarGz, into, "workspace");
+    }
+
+    /**
+     * As {@link #unpack(Path, Path)}, with {@code kind} naming the archive in errors (a state
+     * snapshot is unpacked by the same rules).
+     */
+    static void unpack(Path tarGz, Path into, String kind) throws IOException {
         Files.createDirectories(into);
         Path root = into.toRealPath();
         long total = 0;
@@ -45,10 +53,10 @@ public final class WorkspaceUnpacker {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {
-                    throw new IOException("the workspace archive has more than " + MAX_ENTRIES + " entries");
+                    throw new IOException("the " + kind + " archive has more than " + MAX_ENTRIES + " entries");
                 }
                 String name = entry.getName();
-                Path relative = relativeName(name);
+                Path relative = relativeName(name, kind);
                 if (relative == null) {
                     continue; // "./" itself
                 }
@@ -56,35 +64,35 @@ public final class WorkspaceUnpacker {
                 Path parent = target.getParent();
                 Files.createDirectories(parent);
                 if (!parent.toRealPath().startsWith(root)) {
-                    throw new IOException("workspace archive entry '" + name + "' is written through a link that "
-                            + "leaves the workspace");
+                    throw new IOException(kind + " archive entry '" + name + "' is written through a link that "
+                            + "leaves the " + kind);
                 }
                 if (entry.isDirectory()) {
                     if (Files.isSymbolicLink(target)) {
-                        throw new IOException("workspace archive entry '" + name + "' is a folder in place of a link");
+                        throw new IOException(kind + " archive entry '" + name + "' is a folder in place of a link");
                     }
                     Files.createDirectories(target);
                 } else if (entry.isSymbolicLink()) {
                     String linkTarget = entry.getLinkName();
                     Path resolved = parent.toRealPath().resolve(linkTarget).normalize();
                     if (Path.of(linkTarget).isAbsolute() || !resolved.startsWith(root)) {
-                        throw new IOException("workspace archive entry '" + name + "' links to '" + linkTarget
-                                + "', outside the workspace");
+                        throw new IOException(kind + " archive entry '" + name + "' links to '" + linkTarget
+                                + "', outside the " + kind);
                     }
                     Files.deleteIfExists(target);
                     Files.createSymbolicLink(target, Path.of(linkTarget));
                 } else if (entry.isLink()) {
-                    Path relativeSource = relativeName(entry.getLinkName());
+                    Path relativeSource = relativeName(entry.getLinkName(), kind);
                     Path source = relativeSource == null ? null : root.resolve(relativeSource);
                     if (source == null || !Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
-                        throw new IOException("workspace archive entry '" + name + "' is a hard link to '"
-                                + entry.getLinkName() + "', which is not a file of the workspace");
+                        throw new IOException(kind + " archive entry '" + name + "' is a hard link to '"
+                                + entry.getLinkName() + "', which is not a file of the " + kind);
                     }
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
                 } else if (entry.isFile()) {
                     total += entry.getSize();
                     if (total > MAX_BYTES) {
-                        throw new IOException("the workspace archive unpacks to more than " + (MAX_BYTES >> 20) + " MiB");
+                        throw new IOException("the " + kind + " archive unpacks to more than " + (MAX_BYTES >> 20) + " MiB");
                     }
                     Files.deleteIfExists(target);
                     try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
@@ -98,14 +106,14 @@ public final class WorkspaceUnpacker {
                 // Anything else (devices, FIFOs) has no place in a workspace: skipped.
             }
         }
-        checkLinks(root);
+        checkLinks(root, kind);
     }
 
     /**
      * Every link must lead to something inside the workspace once all of it is there: a link
      * through another link can go further up than its own text says.
      */
-    private static void checkLinks(Path root) throws IOException {
+    private static void checkLinks(Path root, String kind) throws IOException {
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 if (!Files.isSymbolicLink(path)) {
@@ -115,19 +123,19 @@ public final class WorkspaceUnpacker {
                 try {
                     real = path.toRealPath();
                 } catch (IOException e) {
-                    throw new IOException("workspace archive entry '" + root.relativize(path)
-                            + "' is a link to nothing in the workspace");
+                    throw new IOException(kind + " archive entry '" + root.relativize(path)
+                            + "' is a link to nothing in the " + kind);
                 }
                 if (!real.startsWith(root)) {
-                    throw new IOException("workspace archive entry '" + root.relativize(path)
-                            + "' links outside the workspace");
+                    throw new IOException(kind + " archive entry '" + root.relativize(path)
+                            + "' links outside the " + kind);
                 }
             }
         }
     }
 
     /** The entry's path below the root; null for the root itself. Absolute names and {@code ..} are refused. */
-    private static Path relativeName(String name) throws IOException {
+    private static Path relativeName(String name, String kind) throws IOException {
         String trimmed = name;
         while (trimmed.startsWith("./")) {
             trimmed = trimmed.substring(2);
@@ -136,17 +144,17 @@ public final class WorkspaceUnpacker {
             return null;
         }
         if (trimmed.startsWith("/")) {
-            throw new IOException("workspace archive entry '" + name + "' has an absolute name");
+            throw new IOException(kind + " archive entry '" + name + "' has an absolute name");
         }
         for (String part : trimmed.split("/")) {
             if (part.equals("..")) {
-                throw new IOException("workspace archive entry '" + name + "' leaves the workspace");
+                throw new IOException(kind + " archive entry '" + name + "' leaves the " + kind);
             }
         }
         try {
             return Path.of(trimmed).normalize();
         } catch (InvalidPathException e) {
-            throw new IOException("workspace archive entry '" + name + "' is not a valid path");
+            throw new IOException(kind + " archive entry '" + name + "' is not a valid path");
         }
     }
 

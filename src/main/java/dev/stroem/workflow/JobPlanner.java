@@ -156,6 +156,18 @@ public final class JobPlanner {
      */
     public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
             Map<String, Object> stepOutputs, Map<String, Object> loop, Action action, Workspace actionHome) {
+        return renderStep(workspace, task, stepName, jobInput, stepOutputs, loop, action, actionHome, null);
+    }
+
+    /**
+     * As {@link #renderStep(Workspace, Task, String, Map, Map, Map, Action, Workspace)}, with
+     * {@code state} and {@code global_state} in the step's templates (its input and its action's).
+     *
+     * @param states the latest state values; null: neither name is defined
+     */
+    public RenderedAction renderStep(Workspace workspace, Task task, String stepName, Map<String, Object> jobInput,
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Action action, Workspace actionHome,
+            TemplateStates states) {
         FlowStep declared = task.step(stepName).orElseThrow(() -> new IllegalArgumentException(
                 "task '" + task.name() + "' in workspace '" + workspace.name() + "' has no step '" + stepName + "'"));
         FlowStep step = action == null ? declared : declared.withAction(action);
@@ -163,9 +175,9 @@ public final class JobPlanner {
             throw new IllegalStateException("step '" + stepName + "' references action '" + step.action().name()
                     + "' of another workspace, which was not resolved");
         }
-        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop, workspace.secrets());
+        Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop, workspace.secrets(), states);
         return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, workspace.secrets(),
-                action == null ? workspace : actionHome);
+                action == null ? workspace : actionHome, states);
     }
 
     /** The template variable {@code each} of a loop instance: {@code each.item} and {@code each.index}. */
@@ -178,12 +190,15 @@ public final class JobPlanner {
 
     /** The step's rendered input, before the action's schema is applied. */
     public Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput, Map<String, Object> stepOutputs) {
-        return renderStepInput(task, step, jobInput, stepOutputs, null, Map.of());
+        return renderStepInput(task, step, jobInput, stepOutputs, null, Map.of(), null);
     }
 
     private Map<String, Object> renderStepInput(Task task, FlowStep step, Map<String, Object> jobInput,
-            Map<String, Object> stepOutputs, Map<String, Object> loop, Map<String, String> secrets) {
+            Map<String, Object> stepOutputs, Map<String, Object> loop, Map<String, String> secrets, TemplateStates states) {
         Map<String, Object> context = stepContext(stepOutputs, loop);
+        if (states != null) {
+            states.putInto(context);
+        }
         context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         var rendered = new LinkedHashMap<String, Object>();
@@ -207,15 +222,18 @@ public final class JobPlanner {
      * @param what names the step or hook in error messages, e.g. "step 'deploy'"
      */
     public RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs, String what) {
-        return renderAction(action, input, stepOutputs, what, null, Map.of(), null);
+        return renderAction(action, input, stepOutputs, what, null, Map.of(), null, null);
     }
 
     private RenderedAction renderAction(Action action, Map<String, Object> input, Map<String, Object> stepOutputs,
-            String what, Map<String, Object> loop, Map<String, String> secrets, Workspace home) {
+            String what, Map<String, Object> loop, Map<String, String> secrets, Workspace home, TemplateStates states) {
         // Defaults first: a connection-typed field may default to a connection's name.
         Map<String, Object> withDefaults = withConnections(action,
                 InputResolver.withDefaults(action.input(), input == null ? Map.of() : input), home, what);
         Map<String, Object> context = stepContext(stepOutputs, loop);
+        if (states != null) {
+            states.putInto(context);
+        }
         context.put("secret", secrets);
         context.put("input", withDefaults);
         String script = action.script() == null ? null
@@ -245,7 +263,16 @@ public final class JobPlanner {
     /** As {@link #condition(String, Map, Map, String)}, with the workspace's {@code secret.*}. */
     public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
             Map<String, String> secrets, String where) {
+        return condition(expression, jobInput, stepOutputs, secrets, null, where);
+    }
+
+    /** As {@link #condition(String, Map, Map, Map, String)}, with {@code state.*} and {@code global_state.*}. */
+    public boolean condition(String expression, Map<String, Object> jobInput, Map<String, Object> stepOutputs,
+            Map<String, String> secrets, TemplateStates states, String where) {
         Map<String, Object> context = stepContext(stepOutputs);
+        if (states != null) {
+            states.putInto(context);
+        }
         context.put("secret", secrets);
         context.put("input", jobInput == null ? Map.of() : jobInput);
         return FlowControl.truthy(templates.render(expression, context, where));
@@ -267,7 +294,7 @@ public final class JobPlanner {
         var input = new LinkedHashMap<String, Object>();
         hook.input().forEach((key, value) ->
                 input.put(key, templates.renderValue(value, templateContext, "hook '" + hook.action() + "' input '" + key + "'")));
-        return renderAction(action, input, null, "hook '" + hook.action() + "'", null, workspace.secrets(), workspace);
+        return renderAction(action, input, null, "hook '" + hook.action() + "'", null, workspace.secrets(), workspace, null);
     }
 
     /**

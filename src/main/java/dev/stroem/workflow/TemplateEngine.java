@@ -58,6 +58,8 @@ public final class TemplateEngine {
                 .autoEscaping(false)
                 .newLineTrimming(false)
                 .strictVariables(true)
+                // Tera's `not` (truthiness of any value) in place of Pebble's (booleans only).
+                .allowOverrideCoreOperators(true)
                 .cacheActive(false)
                 .maxRenderedSize(MAX_RENDERED_CHARS)
                 .registerExtensionCustomizer(new DisallowExtensionCustomizerBuilder()
@@ -327,6 +329,47 @@ public final class TemplateEngine {
         public List<TokenParser> getTokenParsers() {
             return List.of(new TeraForTokenParser(), TeraLoopJump.tag(true), TeraLoopJump.tag(false));
         }
+
+        @Override
+        public List<io.pebbletemplates.pebble.operator.UnaryOperator> getUnaryOperators() {
+            // Same symbol and precedence as Pebble's own `not`.
+            return List.of(new io.pebbletemplates.pebble.operator.UnaryOperatorImpl("not", 500, TeraNot.class));
+        }
+    }
+
+    /**
+     * Tera's {@code not}: true for a value Tera counts as false (null, {@code false}, zero, an empty
+     * string, list or map), so the original's guard {@code not state} works on a task without state
+     * and on one with it, where Pebble's {@code not} takes booleans only. Public: Pebble makes it.
+     */
+    public static final class TeraNot extends io.pebbletemplates.pebble.node.expression.UnaryExpression {
+        @Override
+        public Boolean evaluate(io.pebbletemplates.pebble.template.PebbleTemplateImpl self,
+                io.pebbletemplates.pebble.template.EvaluationContextImpl context) {
+            return !teraTruthy(getChildExpression().evaluate(self, context));
+        }
+    }
+
+    static boolean teraTruthy(Object value) {
+        if (value == null) {
+            return false;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue() != 0;
+        }
+        if (value instanceof CharSequence text) {
+            return text.length() > 0;
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return !c.isEmpty();
+        }
+        if (value instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        return true;
     }
 
     private static final class ValsFilter implements Filter {

@@ -135,6 +135,32 @@ abstract class StateContract extends ServerContract {
         assertThat(snapshotObjects("hello-world")).isEqualTo(MAX_SNAPSHOTS);
     }
 
+    HttpTestClient.Answer postWithId(String snapshotId, byte[] body) {
+        return worker.http().send(worker.http().request(TASK_STATE + "?job_id=" + execute("hello-world", Map.of()))
+                .header("Content-Type", "application/gzip").header("X-Stroem-Snapshot-Id", snapshotId)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    @Test
+    void aRetriedWriteUnderTheSameSnapshotIdStoresOneSnapshot() throws Exception {
+        String id = java.util.UUID.randomUUID().toString();
+        byte[] body = tarGz(Map.of("cursor.txt", "7"));
+        var first = postWithId(id, body);
+        assertThat(first.status()).as("%s", first).isEqualTo(201);
+        assertThat(first.json().path("snapshot_id").asText()).isEqualTo(id);
+        // The answer was lost, say: the worker sends the same snapshot again.
+        var retry = postWithId(id, body);
+        assertThat(retry.status()).as("%s", retry).isEqualTo(200);
+        for (String field : new String[] {"snapshot_id", "size_bytes", "sha256"}) {
+            assertThat(retry.json().path(field)).isEqualTo(first.json().path(field));
+        }
+        assertThat(snapshotObjects("hello-world")).isEqualTo(1);
+        assertThat(latest(TASK_STATE).headers().firstValue("X-Stroem-Snapshot-Id")).hasValue(id);
+
+        assertError(postWithId("not-a-uuid", body), 400, "snapshot id");
+        assertThat(snapshotObjects("hello-world")).isEqualTo(1);
+    }
+
     @Test
     void concurrentWritersNeverLeaveAHalfSnapshot() throws Exception {
         var pool = Executors.newFixedThreadPool(4);
