@@ -119,7 +119,7 @@ public final class ServerApp implements AutoCloseable {
         dev.stroem.logs.LogAppender appender = store;
         if (replicated) {
             var chunkHints = own(new dev.stroem.logs.replica.ChunkHintPublisher(hints).start());
-            appender = new dev.stroem.logs.replica.ChunkedAppender(store, chunks, follower, chunkHints);
+            appender = new dev.stroem.logs.replica.ChunkedAppender(store, chunks, follower, chunkHints, hub::isFollowed);
             follower.start(hints, hub::followedJobs);
         }
 

@@ -185,6 +185,11 @@ public final class LiveLogHub implements LogAppendListener, AutoCloseable {
         return java.util.Set.copyOf(feeds.keySet());
     }
 
+    /** Whether viewers follow the job live here now. */
+    public boolean isFollowed(String jobId) {
+        return feeds.containsKey(jobId);
+    }
+
     @Override
     public void close() {
         executor.shutdownNow();

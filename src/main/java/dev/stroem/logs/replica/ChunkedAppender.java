@@ -8,6 +8,7 @@ import dev.stroem.logs.LogLine;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * and encoded as the local store would write it, then stored as the job's next chunk in the shared
  * database, together with its batch id, in one transaction. That commit is the acknowledgement:
  * from then on every replica can read the lines, and a retry of the batch id, sent to any replica,
- * gets the first chunk's position back. Afterwards the lines are copied to this replica's local
- * file (a failure there is logged; the local copy catches up at the next read) and the other
- * replicas are told.
+ * gets the first chunk's position back. Afterwards the lines go to this replica's local file when
+ * it ends where the chunk starts, or when viewers follow the job here (after copying what other
+ * replicas stored before it); otherwise the local file, a cache of the shared log, is caught up
+ * at its next read. A failure there is logged: the local copy catches up at the next read. Then
+ * the other replicas are told.
  */
 public final class ChunkedAppender implements LogAppender {
     private static final Logger log = LoggerFactory.getLogger(ChunkedAppender.class);
@@ -27,8 +30,15 @@ public final class ChunkedAppender implements LogAppender {
     private final LogChunkStore chunks;
     private final ChunkFollower follower;
     private final ChunkHintPublisher hints;
+    private final Predicate<String> watchedHere;
 
-    public ChunkedAppender(LocalLogStore store, LogChunkStore chunks, ChunkFollower follower, ChunkHintPublisher hints) {
+    /**
+     * @param watchedHere whether viewers follow a job live on this replica (their lines must not
+     *                    wait for the next read)
+     */
+    public ChunkedAppender(LocalLogStore store, LogChunkStore chunks, ChunkFollower follower, ChunkHintPublisher hints,
+            Predicate<String> watchedHere) {
+        this.watchedHere = watchedHere;
         this.store = store;
         this.chunks = chunks;
         this.follower = follower;
@@ -48,19 +58,27 @@ public final class ChunkedAppender implements LogAppender {
                 new String(prepared.jsonl(), StandardCharsets.UTF_8), store.lineCount(jobId));
         var chunk = appended.chunk();
         try {
-            long have = 0;
-            if (!appended.duplicate()) {
-                // Chunks other replicas stored before this one come first: copy those, then write this
-                // one's lines as prepared here, rather than read it back from the database.
-                if (store.lineCount(jobId) < chunk.firstLine()) {
-                    follower.catchUpTo(jobId, chunk.firstLine());
+            if (appended.duplicate()) {
+                // A retry: its first attempt may have stopped before the local write.
+                if (watchedHere.test(jobId)) {
+                    follower.catchUp(jobId);
                 }
-                have = store.appendAt(jobId, chunk.firstLine(), prepared.lines(), prepared.jsonl());
+            } else if (store.lineCount(jobId) == chunk.firstLine()) {
+                // The local copy ends where this chunk starts (a job whose batches come here): write
+                // its lines as prepared here rather than read them back from the database.
+                store.appendAt(jobId, chunk.firstLine(), prepared.lines(), prepared.jsonl());
+            } else if (watchedHere.test(jobId)) {
+                // Viewers here want every line now: copy the chunks other replicas stored before this
+                // one, then write this one.
+                follower.catchUpTo(jobId, chunk.firstLine());
+                if (store.appendAt(jobId, chunk.firstLine(), prepared.lines(), prepared.jsonl()) < chunk.endLine()) {
+                    follower.catchUp(jobId);
+                }
             }
-            if (have < chunk.endLine()) {
-                // A retry, or the copy above could not finish: copy in order from the shared log.
-                follower.catchUp(jobId);
-            }
+            // Otherwise the local copy lags behind lines another replica stored and nobody watches the
+            // job here: it stays a shorter prefix, which the next read here (or the archive upload)
+            // catches up from the shared log. Copying on every batch would make each replica write
+            // every line of every job, whoever reads it.
         } catch (RuntimeException e) {
             log.warn("job {}: chunk {} is stored, but the local log could not be written yet: {}", jobId, chunk.seq(),
                     e.toString());

@@ -41,7 +41,8 @@ class ChunkedAppenderTest {
     private final List<AutoCloseable> open = new ArrayList<>();
 
     /** One replica's log side: its files, its follower and its appender. */
-    private record Replica(LocalLogStore store, ChunkedAppender appender, SimpleMeterRegistry metrics, Path logs) {
+    private record Replica(LocalLogStore store, ChunkFollower follower, ChunkedAppender appender, SimpleMeterRegistry metrics,
+            Path logs) {
         double copiedFromChunks() {
             return metrics.get("stroem_log_replica_lines_copied").tag("from", "chunks").counter().count();
         }
@@ -62,7 +63,8 @@ class ChunkedAppenderTest {
         db.close();
     }
 
-    private Replica replica(String name) {
+    /** A replica where viewers follow job j1 live, or where nobody does. */
+    private Replica replica(String name, boolean viewersFollowJob) {
         Path logs = dir.resolve("logs-" + name);
         var store = new LocalLogStore(logs);
         var metrics = new SimpleMeterRegistry();
@@ -70,7 +72,8 @@ class ChunkedAppenderTest {
         var follower = new ChunkFollower(store, new LogChunkStore(db), null, job -> Optional.empty(), metrics);
         var publisher = new ChunkHintPublisher(hints).start();
         open.addAll(List.of(store, hints, follower, publisher));
-        return new Replica(store, new ChunkedAppender(store, new LogChunkStore(db), follower, publisher), metrics, logs);
+        var appender = new ChunkedAppender(store, new LogChunkStore(db), follower, publisher, job -> viewersFollowJob);
+        return new Replica(store, follower, appender, metrics, logs);
     }
 
     private static List<LogLine> batch(String prefix, int n) {
@@ -90,9 +93,10 @@ class ChunkedAppenderTest {
     }
 
     @Test
-    void batchesSpreadOverTwoReplicas_bothFilesHoldTheWholeLogInOrder_andEachCopiesOnlyTheOthersLines() throws Exception {
-        Replica a = replica("a");
-        Replica b = replica("b");
+    void batchesSpreadOverTwoReplicasWithViewers_bothFilesHoldTheWholeLogInOrder_andEachCopiesOnlyTheOthersLines()
+            throws Exception {
+        Replica a = replica("a", true);
+        Replica b = replica("b", true);
         var heardOnB = new ArrayList<String>();
         b.store().addListener((jobId, first, lines, jsonl) -> {
             for (int i = 0; i < lines.size(); i++) {
@@ -124,5 +128,52 @@ class ChunkedAppenderTest {
             numbered.add(i + ":" + expected.get(i));
         }
         assertThat(heardOnB).containsExactlyElementsOf(numbered);
+    }
+
+    @Test
+    void withoutViewers_aReplicaCopiesNothingAtIngest_andItsFileIsCaughtUpWholeAtTheNextRead() throws Exception {
+        Replica a = replica("a", false);
+        Replica b = replica("b", false);
+        var expected = new ArrayList<String>();
+        for (int n = 0; n < 6; n++) {
+            (n % 2 == 0 ? a : b).appender().append("j1", "batch-" + n, batch("n" + n + "-", 3));
+            for (int i = 0; i < 3; i++) {
+                expected.add("n" + n + "-" + i);
+            }
+        }
+
+        // Ingest stored every batch in the shared log; the local files stay prefixes of it.
+        assertThat(new LogChunkStore(db).count("j1")).isEqualTo(6);
+        assertThat(texts(a.logs().resolve("j1.jsonl"))).containsExactly("n0-0", "n0-1", "n0-2");
+        assertThat(b.store().lineCount("j1")).isZero();
+        assertThat(a.copiedFromChunks()).isZero();
+        assertThat(b.copiedFromChunks()).isZero();
+
+        // A read on either replica catches its file up first: the whole log, in order.
+        a.follower().catchUp("j1");
+        b.follower().catchUp("j1");
+        assertThat(texts(a.logs().resolve("j1.jsonl"))).containsExactlyElementsOf(expected);
+        assertThat(texts(b.logs().resolve("j1.jsonl"))).containsExactlyElementsOf(expected);
+
+        // From there on the file ends where the next chunk starts: it is written directly again.
+        b.appender().append("j1", "batch-6", batch("last-", 2));
+        expected.addAll(List.of("last-0", "last-1"));
+        assertThat(texts(b.logs().resolve("j1.jsonl"))).containsExactlyElementsOf(expected);
+        // b copied the 18 lines once, at the read; its own last batch was not read back.
+        assertThat(b.copiedFromChunks()).isEqualTo(6 * 3);
+    }
+
+    @Test
+    void aJobWhoseBatchesAllComeToOneReplica_isWrittenThereWithoutReadingTheSharedLog() throws Exception {
+        Replica a = replica("a", false);
+        var expected = new ArrayList<String>();
+        for (int n = 0; n < 4; n++) {
+            a.appender().append("j1", "batch-" + n, batch("n" + n + "-", 3));
+            for (int i = 0; i < 3; i++) {
+                expected.add("n" + n + "-" + i);
+            }
+        }
+        assertThat(texts(a.logs().resolve("j1.jsonl"))).containsExactlyElementsOf(expected);
+        assertThat(a.copiedFromChunks()).isZero();
     }
 }
