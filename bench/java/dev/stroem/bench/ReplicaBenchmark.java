@@ -119,6 +119,7 @@ public final class ReplicaBenchmark {
                 if (only.isEmpty() || only.contains("single")) {
                     setups.put("1 replica, PostgreSQL", List.of(a.url()));
                 }
+                var lastJobs = new LinkedHashMap<String, List<String>>();
                 var rates = new LinkedHashMap<String, List<Double>>();
                 var cpuPerLine = new LinkedHashMap<String, List<Double>>();
                 System.out.println();
@@ -131,6 +132,7 @@ public final class ReplicaBenchmark {
                             jobs.add(createJob(setup.getValue().get(0)));
                         }
                         var rate = IngestBenchmark.push(s, new IngestBenchmark.Targets(setup.getValue(), TOKEN, jobs), cpu);
+                        lastJobs.put(setup.getKey(), jobs);
                         if (r < 1) {
                             IngestBenchmark.print("(warm-up) " + setup.getKey(), rate);
                             Thread.sleep(2000);
@@ -158,6 +160,16 @@ public final class ReplicaBenchmark {
                             replicas >= 150_000 ? "met" : "NOT met", replicas);
                 }
 
+                if (lastJobs.containsKey("2 replicas, PostgreSQL")) {
+                    // Nobody watched those jobs, so neither replica copied the other's chunks while they were
+                    // ingested: the first read on a replica pays for that copy. Measured here, then a second read.
+                    var jobs = lastJobs.get("2 replicas, PostgreSQL");
+                    System.out.printf(Locale.ROOT, "%nReading the last round's %d jobs from b (GET /api/jobs/{id}/logs/raw, one "
+                            + "after the other):%n", jobs.size());
+                    printRead("  first read (b copies the lines a stored)", b.url(), jobs);
+                    printRead("  second read (b's file is whole)", b.url(), jobs);
+                }
+
                 if (latencySeconds > 0) {
                     System.out.printf(Locale.ROOT, "%nCross-replica latency: %d viewers on b of one job whose probe lines (%d/s) are "
                                     + "pushed to a, while a ingests %,d lines/s into 10 other jobs; %d s (first 3 s not counted); "
@@ -179,6 +191,30 @@ public final class ReplicaBenchmark {
         } finally {
             deleteRecursively(dir);
         }
+    }
+
+    private static void printRead(String what, String base, List<String> jobs) throws Exception {
+        long lines = 0;
+        long started = System.nanoTime();
+        for (String job : jobs) {
+            var r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + job + "/logs/raw")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (var in = r.body()) {
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("raw log answered " + r.statusCode());
+                }
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            lines++;
+                        }
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "%-45s %,12d lines in %6.2f s  %,12.0f lines/s%n", what, lines, seconds, lines / seconds);
     }
 
     private static void writeWorkspace(Path dir) throws IOException {
