@@ -176,8 +176,11 @@ public final class JobPlanner {
                     + "' of another workspace, which was not resolved");
         }
         Map<String, Object> input = renderStepInput(task, step, jobInput, stepOutputs, loop, workspace.secrets(), states);
-        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, workspace.secrets(),
-                action == null ? workspace : actionHome, states);
+        // Another workspace's action renders its body with its owner's secrets, as the original does: the
+        // caller supplies only input values and need not hold the owner's secrets.
+        Workspace home = action == null ? workspace : actionHome;
+        return renderAction(step.action(), input, stepOutputs, "step '" + stepName + "'", loop, home.secrets(), home,
+                states);
     }
 
     /** The template variable {@code each} of a loop instance: {@code each.item} and {@code each.index}. */

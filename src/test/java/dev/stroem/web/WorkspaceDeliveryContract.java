@@ -209,14 +209,20 @@ abstract class WorkspaceDeliveryContract extends ServerContract {
         Files.createDirectories(owner.resolve("data"));
         Files.writeString(owner.resolve("data/marker.txt"), "owned by broken\n");
         Files.writeString(owner.resolve(".workflows/remote.yaml"), """
+                secrets:
+                  TOKEN: owner-token-value
                 actions:
                   remote-cat:
                     type: script
                     script: cat data/marker.txt && echo "{{ input.who }}"
+                    env:
+                      TOKEN: "{{ secret.TOKEN }}"
                     input:
                       who: { type: string, default: nobody }
                 """);
         Files.writeString(server.workspaceDir("default").resolve(".workflows/cross.yaml"), """
+                secrets:
+                  TOKEN: caller-token-value
                 tasks:
                   cross:
                     input:
@@ -255,6 +261,8 @@ abstract class WorkspaceDeliveryContract extends ServerContract {
         assertThat(claim.path("workspace").asText()).isEqualTo("broken");
         assertThat(claim.path("revision").asText()).isEqualTo(ownerRevision);
         assertThat(claim.path("action_spec").path("script").asText()).isEqualTo("cat data/marker.txt && echo \"alice\"");
+        // The action's body renders with its owner's secrets, not the caller's.
+        assertThat(claim.path("action_spec").path("env").path("TOKEN").asText()).isEqualTo("owner-token-value");
         var files = download("/worker/workspace/broken.tar.gz?revision=" + ownerRevision, null);
         assertThat(files.file("data/marker.txt")).isEqualTo("owned by broken\n");
         assertThat(job(jobId).path("workspace").asText()).isEqualTo("default");
