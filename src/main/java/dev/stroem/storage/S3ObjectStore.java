@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -17,8 +19,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * the configured prefix ({@code {prefix}{workspace}/{task}/YYYY/MM/DD/...jsonl.gz}). Objects are
  * stored as {@code application/gzip}.
  *
- * <p>{@code put} streams with memory bounded by one part ({@link S3StoreOptions#partSize()}), and
- * the object becomes visible only when complete; a failed multipart upload is aborted.
+ * <p>{@code put} streams with memory bounded by two parts ({@link S3StoreOptions#partSize()}: one
+ * being sent while the next fills), and the object becomes visible only when complete; a failed
+ * multipart upload is aborted.
  * {@code open} answers empty only for a missing key; any other failure (unreachable, access
  * denied, 5xx after the SDK's retries) is an {@link StorageException} naming bucket, key and cause.
  */
@@ -31,6 +34,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     private final int partSize;
     private final String service;
     private final S3FailureTranslator failures;
+    /** Sends parts while their writers fill the next: one thread per upload in progress, idle ones end. */
+    private final ExecutorService partUploads = Executors.newCachedThreadPool(runnable -> {
+        var thread = new Thread(runnable, "s3-part-upload");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * An archive on a client the caller built; {@code service} describes the S3 in messages, e.g.
@@ -58,7 +67,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void put(String key, ContentWriter content) {
-        var out = new S3PartUploadStream(s3, bucket, key, CONTENT_TYPE, partSize, failures);
+        var out = new S3PartUploadStream(s3, bucket, key, CONTENT_TYPE, partSize, failures, partUploads);
         try {
             content.writeTo(out);
             out.close();
@@ -125,6 +134,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
     @Override
     public void close() {
+        partUploads.shutdown();
         s3.close();
     }
 

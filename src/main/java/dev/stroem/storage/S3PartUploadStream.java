@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -14,10 +18,12 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
 /**
- * The stream a {@link ObjectStore.ContentWriter} writes an S3 object into. It buffers at most one
- * part: an object that fits in one part becomes a single PutObject of known length, a larger one
- * a multipart upload whose parts are sent as the buffer fills, so memory stays about one part
- * whatever the object's size. {@link #close()} publishes the object; until then S3 shows nothing.
+ * The stream a {@link ObjectStore.ContentWriter} writes an S3 object into. An object that fits in
+ * one part becomes a single PutObject of known length, a larger one a multipart upload whose parts
+ * are sent as the buffer fills: each full part is sent on {@code uploads} while the writer fills
+ * the next, so a writer fed from the network (an artifact arriving from a worker) and the upload
+ * to S3 run at once. At most one part is in flight: memory stays about two parts whatever the
+ * object's size. {@link #close()} publishes the object; until then S3 shows nothing.
  *
  * <p>S3 failures surface from {@code write}/{@code close} as {@link UploadFailedException}, an
  * IOException (writers expect those) that carries the {@link StorageException}.
@@ -32,8 +38,12 @@ final class S3PartUploadStream extends OutputStream {
     private final String contentType;
     private final int partSize;
     private final S3FailureTranslator failures;
+    private final Executor uploads;
 
     private byte[] buffer;
+    /** The buffer of the part in flight, reused for the part after the next once that part is sent. */
+    private byte[] spare;
+    private CompletableFuture<CompletedPart> inFlight;
     private int count;
     private String uploadId;
     private final List<CompletedPart> parts = new ArrayList<>();
@@ -41,7 +51,8 @@ final class S3PartUploadStream extends OutputStream {
     private boolean published;
 
     S3PartUploadStream(S3Client s3, String bucket, String key, String contentType, int partSize,
-            S3FailureTranslator failures) {
+            S3FailureTranslator failures, Executor uploads) {
+        this.uploads = uploads;
         this.s3 = s3;
         this.bucket = bucket;
         this.key = key;
@@ -99,6 +110,7 @@ final class S3PartUploadStream extends OutputStream {
                 if (count > 0) {
                     uploadPart();
                 }
+                awaitInFlight();
                 s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
                         .multipartUpload(m -> m.parts(parts)));
             }
@@ -107,6 +119,7 @@ final class S3PartUploadStream extends OutputStream {
             throw new UploadFailedException(failures.translate("writing", key, e));
         } finally {
             buffer = null;
+            spare = null;
         }
     }
 
@@ -114,6 +127,16 @@ final class S3PartUploadStream extends OutputStream {
     void abort(Throwable reason) {
         closed = true;
         buffer = null;
+        spare = null;
+        if (inFlight != null) {
+            // A part still being sent would outlive the abort and stay behind as an orphan: wait for it.
+            try {
+                inFlight.join();
+            } catch (CompletionException | CancellationException e) {
+                // Its failure is the upload's, which is being given up anyway.
+            }
+            inFlight = null;
+        }
         if (uploadId == null || published) {
             return;
         }
@@ -125,22 +148,47 @@ final class S3PartUploadStream extends OutputStream {
         }
     }
 
+    /** Sends the buffer as the next part once the part before it is sent, and goes on with a free buffer. */
     private void uploadPart() throws IOException {
         try {
             if (uploadId == null) {
                 uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType(contentType)).uploadId();
             }
-            int partNumber = parts.size() + 1;
-            int length = count;
-            byte[] bytes = buffer;
-            // The provider re-reads the buffer for each attempt (signing, retries); it is not copied.
-            UploadPartResponse response = s3.uploadPart(
-                    r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength((long) length),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
-            parts.add(CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
-            count = 0;
         } catch (SdkException e) {
             throw new UploadFailedException(failures.translate("writing", key, e));
+        }
+        awaitInFlight();
+        int partNumber = parts.size() + 1;
+        int length = count;
+        byte[] bytes = buffer;
+        String id = uploadId;
+        inFlight = CompletableFuture.supplyAsync(() -> {
+            // The provider re-reads the buffer for each attempt (signing, retries); it is not copied.
+            UploadPartResponse response = s3.uploadPart(
+                    r -> r.bucket(bucket).key(key).uploadId(id).partNumber(partNumber).contentLength((long) length),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length, contentType));
+            return CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build();
+        }, uploads);
+        // The next part fills the buffer the part before this one was sent from (or a new one).
+        buffer = spare != null ? spare : new byte[buffer.length];
+        spare = bytes;
+        count = 0;
+    }
+
+    /** Waits for the part in flight and records it; its failure is this upload's. */
+    private void awaitInFlight() throws IOException {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            parts.add(inFlight.join());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SdkException sdk) {
+                throw new UploadFailedException(failures.translate("writing", key, sdk));
+            }
+            throw new IOException("sending a part of s3://" + bucket + "/" + key + " failed: " + e.getCause(), e.getCause());
+        } finally {
+            inFlight = null;
         }
     }
 

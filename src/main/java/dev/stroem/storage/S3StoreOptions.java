@@ -9,7 +9,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * Tuning of the S3 archive: part size of streamed uploads, HTTP timeouts, retries. The defaults
  * suit a server; tests shorten the timeouts.
  *
- * @param partSize              bytes buffered per upload part, which bounds the memory of a put
+ * @param partSize              bytes buffered per upload part; a put holds at most two (one being
+ *                              sent while the next fills), which bounds its memory
  *                              (S3 needs at least 5 MiB for every part but the last)
  * @param connectTimeout        TCP connect; an unreachable endpoint fails after this
  * @param socketTimeout         longest silence while reading a response, including an open

@@ -15,6 +15,9 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.jclouds.blobstore.domain.StorageMetadata;
@@ -23,6 +26,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** The S3 archive against a real S3 server (S3Proxy, HTTP, SigV4). */
 class S3ObjectStoreIT {
@@ -182,6 +190,61 @@ class S3ObjectStoreIT {
         assertThat(requests.sent("AbortMultipartUpload")).hasSize(1);
         assertThat(requests.sent("CompleteMultipartUpload")).isEmpty();
         assertThat(archive.open(key)).isEmpty();
+    }
+
+    @Test
+    void theNextPartFillsWhileAPartIsSent() throws Exception {
+        // Part 1 may finish only once the writer has filled part 2: a stream that sent parts from the
+        // writer's own thread would hold the writer in part 1's upload, and the latch would time out.
+        var partTwoFilled = new CountDownLatch(1);
+        var overlapped = new AtomicBoolean();
+        var holdPartOne = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.request() instanceof UploadPartRequest part && part.partNumber() == 1) {
+                    try {
+                        overlapped.set(partTwoFilled.await(30, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        String key = "logs/pipelined/object.bin";
+        try (var store = S3ObjectStore.create(S3.archiveConfig(bucket, "logs/"),
+                S3StoreOptions.defaults().withPartSize(PART).withInterceptor(holdPartOne))) {
+            store.put(key, out -> {
+                writeRandom(out, 2L * PART, 5);
+                partTwoFilled.countDown();
+                writeRandom(out, 100, 6);
+            });
+            assertThat(overlapped).isTrue();
+            try (var in = store.open(key).orElseThrow()) {
+                assertThat(in.transferTo(OutputStream.nullOutputStream())).isEqualTo(2L * PART + 100);
+            }
+        }
+    }
+
+    @Test
+    void aPartThatFailsWhileTheNextFills_faultInjectedByAnInterceptor_failsThePutAndAbortsTheUpload() {
+        var failPartTwo = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof UploadPartRequest part && part.partNumber() == 2) {
+                    throw SdkClientException.create("injected: the connection broke while part 2 was sent");
+                }
+            }
+        };
+        String key = "logs/broken-part/object.bin";
+        try (var store = S3ObjectStore.create(S3.archiveConfig(bucket, "logs/"),
+                S3StoreOptions.defaults().withPartSize(PART).withInterceptor(requests).withInterceptor(failPartTwo))) {
+            assertThatThrownBy(() -> store.put(key, out -> writeRandom(out, 4L * PART, 8)))
+                    .isInstanceOf(StorageException.class)
+                    .hasMessageContaining(key);
+            assertThat(requests.sent("AbortMultipartUpload")).hasSize(1);
+            assertThat(requests.sent("CompleteMultipartUpload")).isEmpty();
+            assertThat(store.open(key)).isEmpty();
+        }
     }
 
     @Test
