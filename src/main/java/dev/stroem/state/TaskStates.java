@@ -45,6 +45,8 @@ public final class TaskStates {
     public static final long MAX_SNAPSHOT_BYTES = 50L * 1024 * 1024;
     /** The task name of global state. */
     public static final String GLOBAL = "";
+    /** The largest structured state kept (a snapshot's {@code state.json}): templates read it at every claim. */
+    public static final int MAX_STATE_JSON_BYTES = 1 << 20;
     static final String STATE_FILE = "state.json";
 
     /** Where snapshots go, from {@code state_storage}; {@code store} is null when no backend exists. */
@@ -120,6 +122,16 @@ public final class TaskStates {
      */
     public Snapshot write(String workspace, String task, String jobId, InputStream tarGz, String stateJson) {
         return write(workspace, task, jobId, null, tarGz, stateJson).snapshot();
+    }
+
+    /**
+     * As {@link #write(String, String, String, String, InputStream, String)}, with the structured
+     * state as the tarball's first entry, a root {@code state.json}, rather than beside it: how a
+     * worker sends state too big for a request header. The tarball is stored as sent.
+     */
+    public Written writeWithStateInside(String workspace, String task, String jobId, String snapshotId, InputStream tarGz) {
+        var split = LeadingStateFile.read(tarGz, MAX_STATE_JSON_BYTES);
+        return write(workspace, task, jobId, snapshotId, split.snapshot(), split.stateJson());
     }
 
     /** A written snapshot; {@code created} false: one with the same id was written before (a retry). */

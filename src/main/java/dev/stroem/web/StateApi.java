@@ -30,6 +30,10 @@ import java.util.UUID;
 public final class StateApi {
     /** The structured state of a snapshot, as a JSON object, beside its tarball. */
     static final String STATE_HEADER = "X-Stroem-State";
+    /** Set instead of {@link #STATE_HEADER}: the structured state is the snapshot's first entry, its root state.json. */
+    static final String STATE_INSIDE_HEADER = "X-Stroem-State-In-Archive";
+    /** Request and response headers beyond 8 KiB in all are refused: a bigger state goes inside the snapshot. */
+    static final int MAX_STATE_HEADER_CHARS = 6 * 1024;
     static final String SNAPSHOT_HEADER = "X-Stroem-Snapshot-Id";
     public static final String SOURCE_UPLOAD = "upload";
 
@@ -87,8 +91,10 @@ public final class StateApi {
             res.setStatus(200);
             res.setContentType("application/gzip");
             res.setHeader(SNAPSHOT_HEADER, snapshot.snapshotId());
-            if (snapshot.stateJson() != null) {
+            if (snapshot.stateJson() != null && snapshot.stateJson().length() <= MAX_STATE_HEADER_CHARS) {
                 res.setHeader(STATE_HEADER, snapshot.stateJson());
+            } else if (snapshot.stateJson() != null) {
+                res.setHeader(STATE_INSIDE_HEADER, "true");
             }
             res.setContentLengthLong(snapshot.sizeBytes());
             try (OutputStream out = res.getOutputStream()) {
@@ -108,9 +114,15 @@ public final class StateApi {
         if (snapshotId != null) {
             IdParams.require("snapshot id (" + SNAPSHOT_HEADER + ")", snapshotId);
         }
+        boolean stateInside = "true".equalsIgnoreCase(ctx.header(STATE_INSIDE_HEADER));
+        if (stateInside && ctx.header(STATE_HEADER) != null) {
+            throw new BadRequestResponse("send the state either in " + STATE_HEADER + " or, with " + STATE_INSIDE_HEADER
+                    + ": true, as the snapshot's root state.json, not both");
+        }
         refuseOversize(ctx);
         try (InputStream body = ctx.req().getInputStream()) {
-            var written = states.write(ws, task, jobId, snapshotId, body, ctx.header(STATE_HEADER));
+            var written = stateInside ? states.writeWithStateInside(ws, task, jobId, snapshotId, body)
+                    : states.write(ws, task, jobId, snapshotId, body, ctx.header(STATE_HEADER));
             ctx.status(written.created() ? 201 : 200).json(view(written.snapshot()));
         }
     }

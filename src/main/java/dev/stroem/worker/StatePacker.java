@@ -38,9 +38,11 @@ final class StatePacker {
      * Writes {@code folder} (and {@code stateJson}, when not null, as the root {@code state.json}
      * in place of any such file in the folder) as a gzip tarball to {@code into}.
      *
+     * @param printed {@code stateJson} came from the step's {@code STATE:} lines (a {@code state.json}
+     *     file of the folder is then left out with a warning); otherwise it is that file's content
      * @param warn gets a sentence for each thing left out
      */
-    static void pack(Path folder, String stateJson, Path into, Consumer<String> warn) throws IOException {
+    static void pack(Path folder, String stateJson, boolean printed, Path into, Consumer<String> warn) throws IOException {
         try (OutputStream file = Files.newOutputStream(into);
                 var gzip = new GzipCompressorOutputStream(file);
                 var tar = new TarArchiveOutputStream(gzip, StandardCharsets.UTF_8.name())) {
@@ -68,8 +70,10 @@ final class StatePacker {
                     tar.closeArchiveEntry();
                 } else if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                     if (stateJson != null && name.equals(STATE_FILE)) {
-                        warn.accept("the step printed STATE: lines, so they are the snapshot's state.json, not the "
-                                + "file of that name in the state-out folder");
+                        if (printed) {
+                            warn.accept("the step printed STATE: lines, so they are the snapshot's state.json, not the "
+                                    + "file of that name in the state-out folder");
+                        }
                         continue;
                     }
                     var entry = new TarArchiveEntry(path.toFile(), name);

@@ -29,10 +29,13 @@ final class StateTransfer {
     /** The original's limit of a snapshot; a bigger one is not saved (a warning, as in the original). */
     static final long MAX_SNAPSHOT_BYTES = 50L * 1024 * 1024;
     /**
-     * The structured state travels in a request header; servers refuse request headers beyond
-     * 8 KiB in all, so a bigger state object fails the step rather than vanish.
+     * Structured state up to this size travels in a request header (servers refuse request
+     * headers beyond 8 KiB in all); a bigger one goes as the snapshot's first entry, its root
+     * {@code state.json}, with {@code X-Stroem-State-In-Archive}.
      */
-    static final int MAX_STATE_JSON_CHARS = 6 * 1024;
+    static final int MAX_STATE_HEADER_CHARS = 6 * 1024;
+    /** The largest structured state a server keeps (it is read at every claim of the task). */
+    static final int MAX_STATE_JSON_BYTES = 1 << 20;
     /** A header carries ASCII only: everything else is written as a JSON escape. */
     private static final JsonMapper HEADER_JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
@@ -106,14 +109,17 @@ final class StateTransfer {
     Saved save(Scope scope, String jobId, Path folder, JsonNode state, boolean printed, Path scratch,
             java.util.function.Consumer<String> warn) throws IOException, InterruptedException {
         String stateJson = state == null ? null : HEADER_JSON.writeValueAsString(state);
-        if (stateJson != null && stateJson.length() > MAX_STATE_JSON_CHARS) {
-            throw new StateTransferException("Cannot save the " + scope.describe() + ": its STATE: values are "
-                    + stateJson.length() + " characters of JSON, at most " + MAX_STATE_JSON_CHARS
-                    + " are kept; put bigger data in a file of the state-out folder");
+        boolean inHeader = stateJson == null || stateJson.length() <= MAX_STATE_HEADER_CHARS;
+        if (!inHeader && stateJson.length() > MAX_STATE_JSON_BYTES) {
+            // ASCII only (non-ASCII is escaped), so characters are bytes.
+            throw new StateTransferException("Cannot save the " + scope.describe() + ": its state values are "
+                    + stateJson.length() + " bytes of JSON, at most " + MAX_STATE_JSON_BYTES
+                    + " (1 MiB) are kept; put bigger data in a file of the state-out folder");
         }
         Path archive = scratch.resolve(".state-" + UUID.randomUUID() + ".tar.gz");
         try {
-            StatePacker.pack(folder, printed ? stateJson : null, archive, warn);
+            // A state too big for the header is the tarball's first entry, which the server reads it from.
+            StatePacker.pack(folder, printed || !inHeader ? stateJson : null, printed, archive, warn);
             long size = Files.size(archive);
             if (size > MAX_SNAPSHOT_BYTES) {
                 warn.accept("the new snapshot of the " + scope.describe() + " is " + size + " bytes compressed, more "
@@ -124,7 +130,8 @@ final class StateTransfer {
             String snapshotId = UUID.randomUUID().toString();
             try {
                 retrying("save the " + scope.describe(), () -> {
-                    api.uploadState(scope.workspace(), scope.task(), jobId, snapshotId, stateJson, archive);
+                    api.uploadState(scope.workspace(), scope.task(), jobId, snapshotId, inHeader ? stateJson : null,
+                            !inHeader, archive);
                     return Saved.SAVED;
                 });
             } catch (StateRefused e) {

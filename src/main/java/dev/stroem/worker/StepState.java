@@ -91,8 +91,8 @@ final class StepState implements StepFolderHook, Consumer<LogLine> {
             return null;
         }
         try {
-            if (Files.size(file) > StateTransfer.MAX_STATE_JSON_CHARS) {
-                warn.accept("state.json is bigger than " + StateTransfer.MAX_STATE_JSON_CHARS + " bytes: it is kept as "
+            if (Files.size(file) > StateTransfer.MAX_STATE_JSON_BYTES) {
+                warn.accept("state.json is bigger than " + StateTransfer.MAX_STATE_JSON_BYTES + " bytes: it is kept as "
                         + "a file, not as state values");
                 return null;
             }

@@ -337,16 +337,21 @@ public final class WorkerApiClient {
     /**
      * {@code POST /worker/state/{ws}/tasks/{task}?job_id=…} ({@code task} null: global state): the
      * tarball streamed from {@code tarGz}, the structured state ({@code stateJson}, or null) in
-     * {@code X-Stroem-State}, and the snapshot id the worker chose in {@code X-Stroem-Snapshot-Id}:
-     * sending the same id again (a retry after a lost answer) stores nothing twice.
+     * {@code X-Stroem-State} or, {@code stateInside}, as the tarball's first entry (its root
+     * {@code state.json}, marked by {@code X-Stroem-State-In-Archive}), and the snapshot id the worker
+     * chose in {@code X-Stroem-Snapshot-Id}: sending the same id again (a retry after a lost answer)
+     * stores nothing twice.
      */
-    public void uploadState(String workspace, String task, String jobId, String snapshotId, String stateJson, Path tarGz)
-            throws InterruptedException {
+    public void uploadState(String workspace, String task, String jobId, String snapshotId, String stateJson,
+            boolean stateInside, Path tarGz) throws InterruptedException {
         var builder = request(statePath(workspace, task) + "?job_id=" + URLEncoder.encode(jobId, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/gzip")
                 .header("X-Stroem-Snapshot-Id", snapshotId);
         if (stateJson != null) {
             builder.header("X-Stroem-State", stateJson);
+        }
+        if (stateInside) {
+            builder.header("X-Stroem-State-In-Archive", "true");
         }
         try {
             builder.POST(HttpRequest.BodyPublishers.ofFile(tarGz));

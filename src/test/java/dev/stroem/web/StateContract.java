@@ -195,6 +195,49 @@ abstract class StateContract extends ServerContract {
         }
     }
 
+    HttpTestClient.Answer postWithStateInside(byte[] body, String alsoHeader) {
+        var request = worker.http().request(TASK_STATE).header("Content-Type", "application/gzip")
+                .header("X-Stroem-State-In-Archive", "true").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (alsoHeader != null) {
+            request.header("X-Stroem-State", alsoHeader);
+        }
+        return worker.http().send(request.build());
+    }
+
+    @Test
+    void stateTooBigForAHeaderIsTheSnapshotsFirstEntry_storedAsSentAndReadAsValues() throws Exception {
+        String certs = "-----BEGIN CERTIFICATE-----".repeat(1_000); // 27 KB: far beyond what a header carries
+        var files = new LinkedHashMap<String, String>();
+        files.put("state.json", "{\"certs\":\"" + certs + "\"}");
+        files.put("fullchain.pem", "CERT");
+        byte[] body = tarGz(files);
+
+        var written = postWithStateInside(body, null);
+        assertThat(written.status()).as("%s", written).isEqualTo(201);
+        var read = latest(TASK_STATE);
+        assertThat(read.body()).isEqualTo(body);
+        assertThat(read.headers().firstValue("X-Stroem-State")).isEmpty();
+        assertThat(read.headers().firstValue("X-Stroem-State-In-Archive")).hasValue("true");
+        // The server took the values: an operator's merge keeps them beside its own.
+        assertThat(post(api, "/api/workspaces/default/tasks/hello-world/state?mode=merge&renewed=yes", new byte[0], null)
+                .status()).isEqualTo(201);
+        var merged = JSON.readTree(untar(latest(TASK_STATE).body()).get("state.json"));
+        assertThat(merged.path("certs").asText()).isEqualTo(certs);
+        assertThat(merged.path("renewed").asText()).isEqualTo("yes");
+
+        // Refused, and nothing changes: no leading state.json, both ways at once, values over 1 MiB.
+        byte[] latestBefore = latest(TASK_STATE).body();
+        var wrongOrder = new LinkedHashMap<String, String>();
+        wrongOrder.put("fullchain.pem", "CERT");
+        wrongOrder.put("state.json", "{}");
+        assertError(postWithStateInside(tarGz(wrongOrder), null), 400, "first entry");
+        assertError(postWithStateInside(tarGz(Map.of("state.json", "{}")), "{}"), 400, "not both");
+        assertError(postWithStateInside(tarGz(Map.of("state.json", "{\"x\":\"" + "y".repeat(1 << 20) + "\"}")), null),
+                413, "state.json");
+        assertError(postWithStateInside(tarGz(Map.of("state.json", "[1]")), null), 400, "JSON object");
+        assertThat(latest(TASK_STATE).body()).isEqualTo(latestBefore);
+    }
+
     @Test
     void operatorsUploadInReplaceAndMergeModeAndEachUploadIsAnAuditJob() throws Exception {
         var replaced = post(api, "/api/workspaces/default/tasks/hello-world/state?domain=example.com&expiry=2026-07-21",

@@ -24,7 +24,7 @@ class StatePackerTest {
         var warnings = new ArrayList<String>();
 
         Path archive = dir.resolve("snapshot.tar.gz");
-        StatePacker.pack(out, "{\"from\":\"lines\"}", archive, warnings::add);
+        StatePacker.pack(out, "{\"from\":\"lines\"}", true, archive, warnings::add);
         Path back = dir.resolve("state");
         WorkspaceUnpacker.unpack(archive, back, "state snapshot");
 
@@ -42,7 +42,7 @@ class StatePackerTest {
         Path out = Files.createDirectories(dir.resolve("state-out"));
         Files.writeString(out.resolve("state.json"), "{\"from\": \"file\"}");
         Path archive = dir.resolve("snapshot.tar.gz");
-        StatePacker.pack(out, null, archive, w -> { });
+        StatePacker.pack(out, null, false, archive, w -> { });
         WorkspaceUnpacker.unpack(archive, dir.resolve("state"), "state snapshot");
         assertThat(dir.resolve("state/state.json")).hasContent("{\"from\": \"file\"}");
         assertThat(StatePacker.hasContent(out)).isTrue();

@@ -84,6 +84,14 @@ abstract class TaskStateContract {
                       echo "global: $(cat "$GLOBAL_STATE_DIR/shared.txt" 2>/dev/null || echo none)"
                       echo "own: $(ls "$STATE_DIR" | wc -l) files"
                       echo "template: global {{ global_state.region }}, state absent {{ state is not defined }}"
+              big-state:
+                flow:
+                  write:
+                    type: script
+                    script: |
+                      echo "template: blob of {{ state.blob | default(value='') | length }} characters"
+                      blob=$(head -c 20000 /dev/zero | tr '\\0' 'a')
+                      echo "STATE: {\\"blob\\": \\"$blob\\"}"
               racer:
                 flow:
                   race:
@@ -280,6 +288,19 @@ abstract class TaskStateContract {
         assertThat(lines(thirdId)).contains("previous count 2, nested: written by run 2");
         assertThat(latest("counter").text("count.txt")).isEqualTo("3\n");
         assertThat(snapshotObjects("counter")).isEqualTo(MAX_SNAPSHOTS);
+    }
+
+    @Test
+    void stateValuesTooBigForAHeaderAreSavedInsideTheSnapshotAndReachTheNextRunsTemplates() throws Exception {
+        String first = completed("big-state", Map.of()).path("job_id").asText();
+        assertThat(lines(first)).contains("template: blob of 0 characters");
+        var saved = latest("big-state");
+        assertThat(saved).as("no snapshot; the job said %s", lines(first)).isNotNull();
+        assertThat(saved.state()).as("20 KB of values travel inside the snapshot, not in a header").isNull();
+        assertThat(JSON.readTree(saved.text("state.json")).path("blob").asText()).hasSize(20_000);
+
+        String second = completed("big-state", Map.of()).path("job_id").asText();
+        assertThat(lines(second)).contains("template: blob of 20000 characters");
     }
 
     @Test
