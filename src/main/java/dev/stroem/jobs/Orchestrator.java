@@ -227,6 +227,8 @@ public final class Orchestrator {
                     .orElse(ClaimAttempt.TAKEN);
             if (attempt.step() != null) {
                 claimed.add(attempt.step());
+                // Committed now: the names the claim read spare its completion a query.
+                jobs.rememberStepNames(candidate.jobId(), attempt.stepNames());
             } else if (attempt.failure() != null) {
                 failStep(candidate.jobId(), candidate.stepName(), "orchestrator", attempt.failure());
             }
@@ -235,8 +237,12 @@ public final class Orchestrator {
     }
 
     /** A claim of one step: the step, or why it could not start, or neither (taken meanwhile). */
-    private record ClaimAttempt(ClaimedStep step, String failure) {
-        static final ClaimAttempt TAKEN = new ClaimAttempt(null, null);
+    private record ClaimAttempt(ClaimedStep step, String failure, List<String> stepNames) {
+        static final ClaimAttempt TAKEN = new ClaimAttempt(null, null, List.of());
+
+        static ClaimAttempt failed(String failure) {
+            return new ClaimAttempt(null, failure, List.of());
+        }
     }
 
     private ClaimAttempt claimInJob(JobStore.JobTransaction tx, String stepName, String workerId) {
@@ -273,10 +279,10 @@ public final class Orchestrator {
                 }
             }
         } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
-            return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e.getMessage());
+            return ClaimAttempt.failed("Step '" + stepName + "' could not start: " + e.getMessage());
         } catch (RuntimeException e) {
             log.error("job {} step {}: rendering failed", job.jobId(), stepName, e);
-            return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e);
+            return ClaimAttempt.failed("Step '" + stepName + "' could not start: " + e);
         }
         Instant claimedAt = now();
         if (!tx.claimStep(stepName, workerId, claimedAt, action.input())) {
@@ -290,7 +296,8 @@ public final class Orchestrator {
         String revision = step.owner() == null ? job.revision() : step.owner().revision();
         return new ClaimAttempt(new ClaimedStep(job.jobId(), workspace, job.taskName(), stepName,
                 step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
-                step.readyAt(), claimedAt, revision, action, snapshots), null);
+                step.readyAt(), claimedAt, revision, action, snapshots), null,
+                steps.stream().map(JobStep::stepName).toList());
     }
 
     private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps,
