@@ -6,7 +6,8 @@
 # Prints per mode: throughput and CPU per step cold (fresh JVMs) and warm (after the latency runs and
 # --warmup more jobs) and, with --steady N, once more after N more jobs; two-step latency, ready -> claimed
 # and claimed -> started.
-# STROEM_BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr) goes to the server and workers.
+# STROEM_BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr) goes to the server and workers,
+# STROEM_BENCH_WORKER_JAVA_OPTS to the workers only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -q -B -DskipTests package

@@ -383,10 +383,14 @@ public final class DispatchBenchmark {
     private static Process start(Settings s, Path dir, String name, String... args) throws IOException {
         var command = new ArrayList<String>(List.of("java"));
         // e.g. STROEM_BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/%p.jfr' to profile the processes
-        String extra = System.getenv("STROEM_BENCH_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            for (String option : extra.trim().split("\\s+")) {
-                command.add(option.replace("{name}", name));
+        // STROEM_BENCH_WORKER_JAVA_OPTS goes to the workers only (e.g. -XX:TieredStopAtLevel=1)
+        for (String variable : name.startsWith("worker") ? List.of("STROEM_BENCH_JAVA_OPTS", "STROEM_BENCH_WORKER_JAVA_OPTS")
+                : List.of("STROEM_BENCH_JAVA_OPTS")) {
+            String extra = System.getenv(variable);
+            if (extra != null && !extra.isBlank()) {
+                for (String option : extra.trim().split("\\s+")) {
+                    command.add(option.replace("{name}", name));
+                }
             }
         }
         command.addAll(List.of("-jar", s.jar().toString()));
