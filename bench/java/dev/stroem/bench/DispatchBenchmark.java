@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -204,9 +206,9 @@ public final class DispatchBenchmark {
                 cpu.workers() / (double) jobIds.size(), cpu.children() / (double) jobIds.size(),
                 cpu.total() / (double) jobIds.size());
         System.out.printf(Locale.ROOT, "    of which JIT compiler threads: server %.1f ms, workers %.1f ms; GC and VM "
-                        + "threads: server %.1f ms, workers %.1f ms%n", cpu.serverJit() / (double) jobIds.size(),
-                cpu.workersJit() / (double) jobIds.size(), cpu.serverGc() / (double) jobIds.size(),
-                cpu.workersGc() / (double) jobIds.size());
+                        + "threads: server %.1f ms, workers %.1f ms%n", Cpu.sum(cpu.serverJit()) / (double) jobIds.size(),
+                Cpu.sum(cpu.workersJit()) / (double) jobIds.size(), Cpu.sum(cpu.serverGc()) / (double) jobIds.size(),
+                Cpu.sum(cpu.workersGc()) / (double) jobIds.size());
         return rate;
     }
 
@@ -257,27 +259,27 @@ public final class DispatchBenchmark {
     /**
      * CPU time in milliseconds (Linux {@code /proc/PID/stat}): the server's, the worker JVMs' own, and
      * that of the step processes the workers ran and reaped (their children); of the JVMs' own, what
-     * their JIT compiler threads and their GC threads used ({@code /proc/PID/task/TID/stat}, by thread
-     * name; a compiler thread the JVM ended meanwhile is missing there, so these are lower bounds).
+     * their JIT compiler threads and their GC/VM threads used ({@code /proc/PID/task/TID/stat}, by
+     * thread name and id; a compiler thread the JVM ended meanwhile is missing, so these are lower bounds).
      */
-    private record Cpu(long server, long workers, long children, long serverJit, long serverGc, long workersJit,
-            long workersGc) {
+    private record Cpu(long server, long workers, long children, Map<Long, Long> serverJit, Map<Long, Long> serverGc,
+            Map<Long, Long> workersJit, Map<Long, Long> workersGc) {
         static Cpu of(List<Process> processes) throws IOException {
             long server = 0;
             long workers = 0;
             long children = 0;
-            long serverJit = 0;
-            long serverGc = 0;
-            long workersJit = 0;
-            long workersGc = 0;
+            var serverJit = new HashMap<Long, Long>();
+            var serverGc = new HashMap<Long, Long>();
+            var workersJit = new HashMap<Long, Long>();
+            var workersGc = new HashMap<Long, Long>();
             for (int i = 0; i < processes.size(); i++) {
                 long pid = processes.get(i).pid();
                 String[] f = statFields(Path.of("/proc/" + pid + "/stat"));
                 // fields 14-17 of stat (utime, stime, cutime, cstime) in clock ticks of 10 ms
                 long self = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
                 long reaped = (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
-                long jit = 0;
-                long gc = 0;
+                var jit = i == 0 ? serverJit : workersJit;
+                var gc = i == 0 ? serverGc : workersGc;
                 try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
                     for (Path task : (Iterable<Path>) tasks::iterator) {
                         String name;
@@ -288,24 +290,21 @@ public final class DispatchBenchmark {
                         } catch (IOException e) {
                             continue; // the thread ended meanwhile
                         }
+                        long tid = Long.parseLong(task.getFileName().toString());
                         long ms = (Long.parseLong(t[11]) + Long.parseLong(t[12])) * 10;
                         if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                            jit += ms;
+                            jit.put(tid, ms);
                         } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")
                                 || name.startsWith("VM Thread")) {
-                            gc += ms;
+                            gc.put(tid, ms);
                         }
                     }
                 }
                 if (i == 0) {
                     server += self;
-                    serverJit += jit;
-                    serverGc += gc;
                 } else {
                     workers += self;
                     children += reaped;
-                    workersJit += jit;
-                    workersGc += gc;
                 }
             }
             return new Cpu(server, workers, children, serverJit, serverGc, workersJit, workersGc);
@@ -316,10 +315,21 @@ public final class DispatchBenchmark {
             return text.substring(text.lastIndexOf(')') + 2).split(" ");
         }
 
+        /** What the threads alive at the end used since {@code before} (a thread started meanwhile: all of it). */
+        private static Map<Long, Long> since(Map<Long, Long> after, Map<Long, Long> before) {
+            var delta = new HashMap<Long, Long>();
+            after.forEach((tid, ms) -> delta.put(tid, ms - before.getOrDefault(tid, 0L)));
+            return delta;
+        }
+
         Cpu minus(Cpu before) {
             return new Cpu(server - before.server, workers - before.workers, children - before.children,
-                    serverJit - before.serverJit, serverGc - before.serverGc, workersJit - before.workersJit,
-                    workersGc - before.workersGc);
+                    since(serverJit, before.serverJit), since(serverGc, before.serverGc),
+                    since(workersJit, before.workersJit), since(workersGc, before.workersGc));
+        }
+
+        static long sum(Map<Long, Long> perThread) {
+            return perThread.values().stream().mapToLong(Long::longValue).sum();
         }
 
         long total() {
