@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,8 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       machine otherwise: from the job's creation to its completion (the server's own timestamps)
  *       over {@code --runs} jobs, after 10 two-step ones.</li>
  *   <li>Throughput, warm: {@code --warmup} more one-step jobs (300), then {@code --jobs} again,
- *       measured as the cold run: the steady state of processes that have been running a while.</li>
+ *       measured as the cold run: processes that have been running a while.</li>
+ *   <li>Steady state, only with {@code --steady N}: N more one-step jobs (not measured), then
+ *       {@code --jobs} again: a server and workers that have run for days and compiled what is hot.</li>
  * </ol>
+ *
+ * CPU per job is also split into the JVMs' JIT compiler threads and GC/VM threads, by thread name.
  *
  * Per-step ready → claimed and claimed → started come from the database's timestamps
  * ({@code job_steps.ready_at/claimed_at/started_at}, milliseconds) read after the run.
@@ -50,7 +56,7 @@ public final class DispatchBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "bench-worker-token";
 
-    private record Settings(Path jar, String mode, int runs, int jobs, int warmup, int workers, int slots) {}
+    private record Settings(Path jar, String mode, int runs, int jobs, int warmup, int steady, int workers, int slots) {}
 
     public static void main(String[] args) throws Exception {
         var s = parse(args);
@@ -113,8 +119,18 @@ public final class DispatchBenchmark {
             int before = s.jobs() + 10 + s.runs() + s.warmup();
             var warm = throughput(http, url, processes, "one-step-warm", s.jobs());
 
+            // Steady state (--steady N, off by default): a server and workers that have run for days
+            // have compiled everything hot; N more jobs unmeasured, then --jobs once more.
+            Throughput steady = null;
+            int beforeSteady = before + s.jobs() + s.steady();
+            if (s.steady() > 0) {
+                var more = submit(http, url, "warm-up", s.steady());
+                awaitAllCompleted(http, url, "warm-up", s.warmup() + more.size());
+                steady = throughput(http, url, processes, "one-step-steady", s.jobs());
+            }
+
             stop(processes);
-            report(s, dir, measured, latencies, seen, cold, warm, before);
+            report(s, dir, measured, latencies, seen, cold, warm, before, steady, beforeSteady);
             System.out.printf(Locale.ROOT, "load average at the end: %s%n", loadAverage());
         } finally {
             stop(processes);
@@ -135,7 +151,8 @@ public final class DispatchBenchmark {
     }
 
     private static void report(Settings s, Path dir, List<String> latencyJobs, List<Long> latencies, List<Long> seen,
-            Throughput cold, Throughput warm, int jobsBeforeWarm) throws Exception {
+            Throughput cold, Throughput warm, int jobsBeforeWarm, Throughput steady, int jobsBeforeSteady)
+            throws Exception {
         System.out.printf(Locale.ROOT, "two-step job, created -> completed (server timestamps), %d runs: p50 %d ms, "
                 + "p99 %d ms, max %d ms%n", latencies.size(), pct(latencies, 50), pct(latencies, 99), Collections.max(latencies));
         System.out.printf(Locale.ROOT, "two-step job, execute sent -> client saw completed (polling GET every 20 ms): "
@@ -149,6 +166,9 @@ public final class DispatchBenchmark {
                     pct(claimedToStarted, 50), pct(claimedToStarted, 99));
             double coldRate = reportThroughput(db, "cold (the first jobs of fresh JVMs)", cold);
             double warmRate = reportThroughput(db, "warm (after " + jobsBeforeWarm + " jobs)", warm);
+            if (steady != null) {
+                reportThroughput(db, "steady state (after " + jobsBeforeSteady + " jobs)", steady);
+            }
             System.out.printf(Locale.ROOT, "issue 19 targets (mode %s): two-step p50 < 200 ms: %s (%d ms); "
                             + "ready -> claimed p99 < 20 ms: %s (%d ms); >= 150 steps/s: cold %s (%.0f), warm %s (%.0f)%n",
                     s.mode(), met(pct(latencies, 50) < 200), pct(latencies, 50), met(pct(readyToClaimed, 99) < 20),
@@ -185,6 +205,10 @@ public final class DispatchBenchmark {
                         + "step processes %.1f ms; total %.1f ms%n", cpu.server() / (double) jobIds.size(),
                 cpu.workers() / (double) jobIds.size(), cpu.children() / (double) jobIds.size(),
                 cpu.total() / (double) jobIds.size());
+        System.out.printf(Locale.ROOT, "    of which JIT compiler threads: server %.1f ms, workers %.1f ms; GC and VM "
+                        + "threads: server %.1f ms, workers %.1f ms%n", Cpu.sum(cpu.serverJit()) / (double) jobIds.size(),
+                Cpu.sum(cpu.workersJit()) / (double) jobIds.size(), Cpu.sum(cpu.serverGc()) / (double) jobIds.size(),
+                Cpu.sum(cpu.workersGc()) / (double) jobIds.size());
         return rate;
     }
 
@@ -234,19 +258,48 @@ public final class DispatchBenchmark {
 
     /**
      * CPU time in milliseconds (Linux {@code /proc/PID/stat}): the server's, the worker JVMs' own, and
-     * that of the step processes the workers ran and reaped (their children).
+     * that of the step processes the workers ran and reaped (their children); of the JVMs' own, what
+     * their JIT compiler threads and their GC/VM threads used ({@code /proc/PID/task/TID/stat}, by
+     * thread name and id; a compiler thread the JVM ended meanwhile is missing, so these are lower bounds).
      */
-    private record Cpu(long server, long workers, long children) {
+    private record Cpu(long server, long workers, long children, Map<Long, Long> serverJit, Map<Long, Long> serverGc,
+            Map<Long, Long> workersJit, Map<Long, Long> workersGc) {
         static Cpu of(List<Process> processes) throws IOException {
             long server = 0;
             long workers = 0;
             long children = 0;
+            var serverJit = new HashMap<Long, Long>();
+            var serverGc = new HashMap<Long, Long>();
+            var workersJit = new HashMap<Long, Long>();
+            var workersGc = new HashMap<Long, Long>();
             for (int i = 0; i < processes.size(); i++) {
-                String stat = Files.readString(Path.of("/proc/" + processes.get(i).pid() + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long pid = processes.get(i).pid();
+                String[] f = statFields(Path.of("/proc/" + pid + "/stat"));
                 // fields 14-17 of stat (utime, stime, cutime, cstime) in clock ticks of 10 ms
                 long self = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
                 long reaped = (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10;
+                var jit = i == 0 ? serverJit : workersJit;
+                var gc = i == 0 ? serverGc : workersGc;
+                try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                    for (Path task : (Iterable<Path>) tasks::iterator) {
+                        String name;
+                        String[] t;
+                        try {
+                            name = Files.readString(task.resolve("comm")).strip();
+                            t = statFields(task.resolve("stat"));
+                        } catch (IOException e) {
+                            continue; // the thread ended meanwhile
+                        }
+                        long tid = Long.parseLong(task.getFileName().toString());
+                        long ms = (Long.parseLong(t[11]) + Long.parseLong(t[12])) * 10;
+                        if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                            jit.put(tid, ms);
+                        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")
+                                || name.startsWith("VM Thread")) {
+                            gc.put(tid, ms);
+                        }
+                    }
+                }
                 if (i == 0) {
                     server += self;
                 } else {
@@ -254,11 +307,29 @@ public final class DispatchBenchmark {
                     children += reaped;
                 }
             }
-            return new Cpu(server, workers, children);
+            return new Cpu(server, workers, children, serverJit, serverGc, workersJit, workersGc);
+        }
+
+        private static String[] statFields(Path stat) throws IOException {
+            String text = Files.readString(stat);
+            return text.substring(text.lastIndexOf(')') + 2).split(" ");
+        }
+
+        /** What the threads alive at the end used since {@code before} (a thread started meanwhile: all of it). */
+        private static Map<Long, Long> since(Map<Long, Long> after, Map<Long, Long> before) {
+            var delta = new HashMap<Long, Long>();
+            after.forEach((tid, ms) -> delta.put(tid, ms - before.getOrDefault(tid, 0L)));
+            return delta;
         }
 
         Cpu minus(Cpu before) {
-            return new Cpu(server - before.server, workers - before.workers, children - before.children);
+            return new Cpu(server - before.server, workers - before.workers, children - before.children,
+                    since(serverJit, before.serverJit), since(serverGc, before.serverGc),
+                    since(workersJit, before.workersJit), since(workersGc, before.workersGc));
+        }
+
+        static long sum(Map<Long, Long> perThread) {
+            return perThread.values().stream().mapToLong(Long::longValue).sum();
         }
 
         long total() {
@@ -308,6 +379,10 @@ public final class DispatchBenchmark {
                     flow:
                       only:
                         action: echo-a
+                  one-step-steady:
+                    flow:
+                      only:
+                        action: echo-a
                   warm-up:
                     flow:
                       only:
@@ -318,10 +393,14 @@ public final class DispatchBenchmark {
     private static Process start(Settings s, Path dir, String name, String... args) throws IOException {
         var command = new ArrayList<String>(List.of("java"));
         // e.g. STROEM_BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/%p.jfr' to profile the processes
-        String extra = System.getenv("STROEM_BENCH_JAVA_OPTS");
-        if (extra != null && !extra.isBlank()) {
-            for (String option : extra.trim().split("\\s+")) {
-                command.add(option.replace("{name}", name));
+        // STROEM_BENCH_WORKER_JAVA_OPTS goes to the workers only (e.g. -XX:TieredStopAtLevel=1)
+        for (String variable : name.startsWith("worker") ? List.of("STROEM_BENCH_JAVA_OPTS", "STROEM_BENCH_WORKER_JAVA_OPTS")
+                : List.of("STROEM_BENCH_JAVA_OPTS")) {
+            String extra = System.getenv(variable);
+            if (extra != null && !extra.isBlank()) {
+                for (String option : extra.trim().split("\\s+")) {
+                    command.add(option.replace("{name}", name));
+                }
             }
         }
         command.addAll(List.of("-jar", s.jar().toString()));
@@ -426,6 +505,7 @@ public final class DispatchBenchmark {
         int runs = 100;
         int jobs = 1000;
         int warmup = 300;
+        int steady = 0;
         int workers = 2;
         int slots = 4;
         for (int i = 0; i < args.length; i += 2) {
@@ -436,6 +516,7 @@ public final class DispatchBenchmark {
                 case "--runs" -> runs = Integer.parseInt(v);
                 case "--jobs" -> jobs = Integer.parseInt(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--steady" -> steady = Integer.parseInt(v);
                 case "--workers" -> workers = Integer.parseInt(v);
                 case "--slots" -> slots = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -444,6 +525,6 @@ public final class DispatchBenchmark {
         if (!mode.equals("wait") && !mode.equals("poll")) {
             throw new IllegalArgumentException("--mode is wait or poll");
         }
-        return new Settings(jar, mode, runs, jobs, warmup, workers, slots);
+        return new Settings(jar, mode, runs, jobs, warmup, steady, workers, slots);
     }
 }

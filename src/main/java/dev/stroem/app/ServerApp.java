@@ -147,8 +147,10 @@ public final class ServerApp implements AutoCloseable {
         var finalizer = own(new JobFinalizer(jobs, logStates, catalog, planner, store, logWriter, archive != null,
                 wakeUploader, liveLogEnding, clock, jobFiles(config, artifacts)));
         // Templates see the latest state values at claim time (state.*, global_state.*).
-        dev.stroem.jobs.StateValues stateValues = (ws, task) -> states.latestValues(ws,
-                task == null ? dev.stroem.state.TaskStates.GLOBAL : task);
+        // The claim also names the latest snapshots, so a worker skips downloading a state that does not exist.
+        dev.stroem.jobs.StateValues stateValues = (ws, task) -> states.latest(ws,
+                task == null ? dev.stroem.state.TaskStates.GLOBAL : task)
+                .map(s -> new dev.stroem.jobs.StateValues.Latest(s.snapshotId(), states.values(s)));
         orchestrator = new Orchestrator(jobs, catalog, planner, new StepOutputReader(store, json, sync), logWriter, finalizer,
                 json, clock, stateValues);
 

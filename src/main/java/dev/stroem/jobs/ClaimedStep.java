@@ -10,6 +10,7 @@ import java.util.Map;
  * @param claimedAt when this claim took it
  * @param revision the workspace revision the step runs on (its job's; null for jobs from before revisions)
  * @param action the whole rendered action ({@code source}, {@code language}, {@code args}… beside the script)
+ * @param state the latest state snapshots when the step was claimed, or null when this claim did not read them
  */
 public record ClaimedStep(
         String jobId,
@@ -25,4 +26,12 @@ public record ClaimedStep(
         Instant readyAt,
         Instant claimedAt,
         String revision,
-        dev.stroem.workflow.RenderedAction action) {}
+        dev.stroem.workflow.RenderedAction action,
+        StateSnapshots state) {
+
+    /**
+     * The ids of the latest task and global state snapshots at claim time (null: none), the ones
+     * the step's templates saw; a worker does not ask for a state that has no snapshot.
+     */
+    public record StateSnapshots(String task, String global) {}
+}

@@ -227,6 +227,8 @@ public final class Orchestrator {
                     .orElse(ClaimAttempt.TAKEN);
             if (attempt.step() != null) {
                 claimed.add(attempt.step());
+                // Committed now: the names the claim read spare its completion a query.
+                jobs.rememberStepNames(candidate.jobId(), attempt.stepNames());
             } else if (attempt.failure() != null) {
                 failStep(candidate.jobId(), candidate.stepName(), "orchestrator", attempt.failure());
             }
@@ -235,8 +237,12 @@ public final class Orchestrator {
     }
 
     /** A claim of one step: the step, or why it could not start, or neither (taken meanwhile). */
-    private record ClaimAttempt(ClaimedStep step, String failure) {
-        static final ClaimAttempt TAKEN = new ClaimAttempt(null, null);
+    private record ClaimAttempt(ClaimedStep step, String failure, List<String> stepNames) {
+        static final ClaimAttempt TAKEN = new ClaimAttempt(null, null, List.of());
+
+        static ClaimAttempt failed(String failure) {
+            return new ClaimAttempt(null, failure, List.of());
+        }
     }
 
     private ClaimAttempt claimInJob(JobStore.JobTransaction tx, String stepName, String workerId) {
@@ -254,13 +260,29 @@ public final class Orchestrator {
         // Only hook jobs are created with their action rendered in advance (JobFinalizer).
         var stored = Job.SOURCE_HOOK.equals(job.sourceType()) ? tx.renderedAction(stepName) : Optional.<String>empty();
         RenderedAction action;
+        ClaimedStep.StateSnapshots snapshots = null;
         try {
-            action = stored.isPresent() ? readRendered(stored.get()) : renderFromWorkflow(job, step, steps);
+            if (stored.isPresent()) {
+                action = readRendered(stored.get());
+            } else {
+                // Read once: the templates render with these snapshots' values, and the claim names
+                // them, so the worker downloads exactly the state its templates saw (or nothing).
+                var taskState = stateValues.latest(job.workspace(), job.taskName());
+                var globalState = stateValues.latest(job.workspace(), null);
+                action = renderFromWorkflow(job, step, steps, new dev.stroem.workflow.TemplateStates(
+                        taskState.map(StateValues.Latest::values).orElse(null),
+                        globalState.map(StateValues.Latest::values).orElse(null)));
+                // A cross-workspace step's worker reads its owner workspace's state, which was not read here.
+                if (stateValues.known() && step.owner() == null) {
+                    snapshots = new ClaimedStep.StateSnapshots(taskState.map(StateValues.Latest::snapshotId).orElse(null),
+                            globalState.map(StateValues.Latest::snapshotId).orElse(null));
+                }
+            }
         } catch (TemplateException | IllegalArgumentException | IllegalStateException e) {
-            return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e.getMessage());
+            return ClaimAttempt.failed("Step '" + stepName + "' could not start: " + e.getMessage());
         } catch (RuntimeException e) {
             log.error("job {} step {}: rendering failed", job.jobId(), stepName, e);
-            return new ClaimAttempt(null, "Step '" + stepName + "' could not start: " + e);
+            return ClaimAttempt.failed("Step '" + stepName + "' could not start: " + e);
         }
         Instant claimedAt = now();
         if (!tx.claimStep(stepName, workerId, claimedAt, action.input())) {
@@ -274,10 +296,12 @@ public final class Orchestrator {
         String revision = step.owner() == null ? job.revision() : step.owner().revision();
         return new ClaimAttempt(new ClaimedStep(job.jobId(), workspace, job.taskName(), stepName,
                 step.actionName(), step.actionType(), action.script(), action.env(), action.input(), step.timeoutSecs(),
-                step.readyAt(), claimedAt, revision, action), null);
+                step.readyAt(), claimedAt, revision, action, snapshots), null,
+                steps.stream().map(JobStep::stepName).toList());
     }
 
-    private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps) {
+    private RenderedAction renderFromWorkflow(Job job, JobStep step, List<JobStep> steps,
+            dev.stroem.workflow.TemplateStates states) {
         // The job's own revision: a step renders as the workspace was when its job was created.
         var workspace = catalog.workspace(job.workspace(), job.revision())
                 .orElseThrow(() -> new IllegalStateException(catalog.snapshot().workspace(job.workspace()).isEmpty()
@@ -309,8 +333,7 @@ public final class Orchestrator {
             actionHome = ownerWs;
         }
         return planner.renderStep(workspace, task, flowName, job.input(), stepOutputs,
-                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction, actionHome,
-                templateStates(job));
+                loop == null ? null : JobPlanner.each(loop.item(), loop.index()), ownerAction, actionHome, states);
     }
 
     /**
@@ -318,8 +341,9 @@ public final class Orchestrator {
      * what an earlier step of the same job saved, as in the original.
      */
     private dev.stroem.workflow.TemplateStates templateStates(Job job) {
-        return new dev.stroem.workflow.TemplateStates(stateValues.latest(job.workspace(), job.taskName()).orElse(null),
-                stateValues.latest(job.workspace(), null).orElse(null));
+        return new dev.stroem.workflow.TemplateStates(
+                stateValues.latest(job.workspace(), job.taskName()).map(StateValues.Latest::values).orElse(null),
+                stateValues.latest(job.workspace(), null).map(StateValues.Latest::values).orElse(null));
     }
 
     private RenderedAction readRendered(String stored) {

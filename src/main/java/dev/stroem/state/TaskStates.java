@@ -76,8 +76,13 @@ public final class TaskStates {
      * the scope has no snapshot or its snapshot has no values.
      */
     public Optional<Map<String, Object>> latestValues(String workspace, String task) {
-        return rows.latest(workspace, task).map(Snapshot::stateJson).filter(j -> j != null && !j.isBlank())
-                .map(this::readObject);
+        return rows.latest(workspace, task).flatMap(s -> Optional.ofNullable(values(s)));
+    }
+
+    /** A snapshot's structured state, as templates see it; null when it has none. */
+    public Map<String, Object> values(Snapshot snapshot) {
+        String json = snapshot.stateJson();
+        return json == null || json.isBlank() ? null : readObject(json);
     }
 
     /** The latest snapshot of a scope with its tarball open; the caller closes the stream. */

@@ -247,6 +247,14 @@ public final class WorkerApi {
         out.put("timeout_secs", s.timeoutSecs());
         // Our addition: the workspace revision the step runs on, to download with ?revision=.
         out.put("revision", s.revision());
+        // Our addition: the latest state snapshots (null: none), so a worker asks only for state that
+        // exists — for most steps two requests fewer. Left out when this claim did not read them.
+        if (s.state() != null) {
+            var state = new LinkedHashMap<String, Object>();
+            state.put("task", s.state().task());
+            state.put("global", s.state().global());
+            out.put("state", state);
+        }
         return out;
     }
 

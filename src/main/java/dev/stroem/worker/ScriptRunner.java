@@ -16,21 +16,22 @@ import java.util.function.Consumer;
 
 /**
  * Starts script steps ({@link ScriptCommand}: shell, Python, JavaScript, TypeScript, Go; inline or
- * a {@code source} file of the checkout) in a fresh {@link StepDirectory} under the worker's work
- * dir, the workspace checkout as the working directory, with the worker's environment, the
- * step's {@code action_spec.env}, the step's folders ({@code WORKSPACE_DIR} …) and the
- * {@code STROEM_*} variables. Each step leads its own process group when {@code setsid} is
+ * a {@code source} file of the checkout) in a {@link StepDirectory} under the worker's work dir
+ * (a fresh checkout; empty folders, kept from an earlier step by {@link StepDirectories}), the
+ * checkout as the working directory, with the worker's environment, the step's
+ * {@code action_spec.env}, the step's folders ({@code WORKSPACE_DIR} …) and the {@code STROEM_*}
+ * variables. Each step leads its own process group when {@code setsid} is
  * installed, so ending it reaches every process it started.
  */
 public final class ScriptRunner {
 
     private final ObjectMapper json = new ObjectMapper();
-    private final Path workDir;
     private final Duration killGrace;
     private final Duration drainLimit;
     private final String setsid;
     private final String kill;
     private final ScriptCommand commands;
+    private final StepDirectories dirs;
 
     /**
      * @param workDir where each step gets its own directory (created when missing)
@@ -54,7 +55,7 @@ public final class ScriptRunner {
     ScriptRunner(Path workDir, Duration killGrace, boolean processGroups, Duration drainLimit, ScriptCommand commands) {
         this.commands = commands;
         this.drainLimit = drainLimit;
-        this.workDir = workDir;
+        this.dirs = new StepDirectories(workDir);
         this.killGrace = killGrace;
         this.kill = ScriptCommand.onPath("kill").orElse(null);
         this.setsid = kill == null || !processGroups ? null : ScriptCommand.onPath("setsid").orElse(null);
@@ -91,7 +92,7 @@ public final class ScriptRunner {
         if (spec == null) {
             throw new IOException("the step has no script to run");
         }
-        StepDirectory dir = StepDirectory.create(workDir);
+        StepDirectory dir = dirs.acquire();
         Process process;
         try {
             if (workspaceFiles != null) {
@@ -120,11 +121,21 @@ public final class ScriptRunner {
             command.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             process = command.start();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            StepProcess.deleteTree(dir.root());
+            dirs.release(dir, true); // nothing ran: what the hook or the checkout wrote is deleted
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
-        return new StepProcess(step, process, tree, dir, hook, killGrace, drainLimit, sink);
+        return new StepProcess(step, process, tree, dir, dirs, hook, killGrace, drainLimit, sink);
+    }
+
+    /** Deletes the empty step folders kept for the next steps (the worker stops). */
+    public void discardIdleDirectories() {
+        dirs.discardIdle();
+    }
+
+    /** How many empty step directories are kept for the next steps. */
+    int idleDirectories() {
+        return dirs.idle();
     }
 
     private static List<String> prepend(String first, List<String> rest) {

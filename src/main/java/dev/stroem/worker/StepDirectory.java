@@ -60,6 +60,11 @@ public record StepDirectory(Path root, Path workspace, Path artifacts, Path stat
         }
     }
 
+    /** The folders a step gets empty, kept between steps by {@link StepDirectories} (all but the checkout). */
+    java.util.List<Path> reusedFolders() {
+        return java.util.List.of(artifacts, state, stateOut, globalState, globalStateOut);
+    }
+
     /** The variables naming these folders, as the original sets them for a step. */
     Map<String, String> environment() {
         var env = new LinkedHashMap<String, String>();

@@ -37,6 +37,7 @@ public final class StepProcess {
     private final Process process;
     private final ProcessTree tree;
     private final StepDirectory dir;
+    private final StepDirectories dirs;
     private final StepFolderHook hook;
     private final Duration killGrace;
     private final Duration drainLimit;
@@ -49,12 +50,13 @@ public final class StepProcess {
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
     private final OutputTail stderrTail = new OutputTail();
 
-    StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, StepFolderHook hook,
-            Duration killGrace, Duration drainLimit, Consumer<LogLine> sink) {
+    StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, StepDirectories dirs,
+            StepFolderHook hook, Duration killGrace, Duration drainLimit, Consumer<LogLine> sink) {
         this.step = step;
         this.process = process;
         this.tree = tree;
         this.dir = dir;
+        this.dirs = dirs;
         this.hook = hook;
         this.killGrace = killGrace;
         this.drainLimit = drainLimit;
@@ -100,18 +102,21 @@ public final class StepProcess {
             tree.terminate(killGrace);
         }
         int exitCode = process.waitFor();
-        if (tree.hasLeftovers()) {
+        boolean leftovers = tree.hasLeftovers();
+        if (leftovers) {
             log.info("{} left processes running in the background; killing them", step.describe());
             tree.terminate(killGrace);
         }
         drainOutput();
+        // Its empty folders serve the next step only when nothing of this one can still be running.
+        boolean reusable = stoppedBy == null && !leftovers && !detached.get();
         StepOutcome outcome = stoppedBy != null
                 ? new StepOutcome(exitCode, stoppedBy.error(step.timeoutSecs()), stoppedBy)
                 : new StepOutcome(exitCode, exitCode == 0 ? null : exitError(exitCode, stderrTail.text()), null);
         try {
             return hook.afterEnd(dir, outcome, sink);
         } finally {
-            deleteTree(dir.root());
+            dirs.release(dir, reusable);
         }
     }
 

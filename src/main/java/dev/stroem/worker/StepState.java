@@ -47,8 +47,14 @@ final class StepState implements StepFolderHook, Consumer<LogLine> {
         if (!hasScope()) {
             return;
         }
-        transfer.fill(new StateTransfer.Scope(step.workspace(), step.taskName()), dir.state(), dir.root());
-        transfer.fill(new StateTransfer.Scope(step.workspace(), null), dir.globalState(), dir.root());
+        // A claim that names no snapshot for a scope saves the request: there is nothing to download.
+        var known = step.state();
+        if (known == null || known.task() != null) {
+            transfer.fill(new StateTransfer.Scope(step.workspace(), step.taskName()), dir.state(), dir.root());
+        }
+        if (known == null || known.global() != null) {
+            transfer.fill(new StateTransfer.Scope(step.workspace(), null), dir.globalState(), dir.root());
+        }
     }
 
     @Override

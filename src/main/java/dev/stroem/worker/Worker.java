@@ -173,6 +173,7 @@ public final class Worker {
         await(tasks.keySet().stream().map(t -> t.done), Duration.ofSeconds(10));
         timers.shutdownNow();
         stepThreads.shutdownNow();
+        runner.discardIdleDirectories();
         log.info("Worker stopped");
         terminated.countDown();
     }

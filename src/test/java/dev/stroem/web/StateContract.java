@@ -135,6 +135,24 @@ abstract class StateContract extends ServerContract {
         assertThat(snapshotObjects("hello-world")).isEqualTo(MAX_SNAPSHOTS);
     }
 
+    @Test
+    void aClaimNamesTheLatestSnapshotsSoAWorkerAsksOnlyForStateThatExists() throws Exception {
+        String workerId = worker.register("state-claims");
+        String before = execute("hello-world", Map.of());
+        var claimed = worker.claim(workerId);
+        assertThat(claimed.path("job_id").asText()).isEqualTo(before);
+        assertThat(claimed.path("state").isObject()).as("%s", claimed).isTrue();
+        assertThat(claimed.path("state").path("task").isNull()).as("%s", claimed).isTrue();
+        assertThat(claimed.path("state").path("global").isNull()).as("%s", claimed).isTrue();
+
+        String snapshotId = java.util.UUID.randomUUID().toString();
+        assertThat(postWithId(snapshotId, tarGz(Map.of("cursor.txt", "1"))).status()).isIn(200, 201);
+        // The job postWithId made is ready now as well; each claim names the snapshot that exists.
+        var after = worker.claim(workerId);
+        assertThat(after.path("state").path("task").asText()).as("%s", after).isEqualTo(snapshotId);
+        assertThat(after.path("state").path("global").isNull()).as("%s", after).isTrue();
+    }
+
     HttpTestClient.Answer postWithId(String snapshotId, byte[] body) {
         return worker.http().send(worker.http().request(TASK_STATE + "?job_id=" + execute("hello-world", Map.of()))
                 .header("Content-Type", "application/gzip").header("X-Stroem-Snapshot-Id", snapshotId)

@@ -119,6 +119,9 @@ class ScriptLanguagesTest {
         assertThatThrownBy(() -> run(runner, spec("print(1)", null, "python", null, null)))
                 .hasMessage("python is not available on this worker: none of uv, python3, python is on its PATH");
         assertThat(run(runner, spec("echo still fine", null, "shell", null, null)).error()).isNull();
+        // Nothing of the steps is left but the one empty skeleton kept for the next step.
+        assertThat(runner.idleDirectories()).isEqualTo(1);
+        runner.discardIdleDirectories();
         assertThat(work.resolve("steps")).isEmptyDirectory();
     }
 

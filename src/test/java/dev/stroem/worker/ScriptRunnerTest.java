@@ -105,18 +105,65 @@ class ScriptRunnerTest {
 
     @Test
     void eachStepRunsInItsOwnCheckoutUnderTheWorkDirThatIsDeletedAfterwards() throws Exception {
-        run("pwd; touch left-behind");
-        run("pwd; ls");
+        var runner = runner();
+        runner.start(step("pwd; touch left-behind", Map.of(), null), lines::add).await();
+        runner.start(step("pwd; ls -A", Map.of(), null), lines::add).await();
 
         List<String> out = texts(LogStream.STDOUT);
-        assertThat(out).hasSize(2);
+        assertThat(out).as("the second step sees nothing of the first").hasSize(2);
         Path first = Path.of(out.get(0));
-        Path second = Path.of(out.get(1));
-        assertThat(first).isNotEqualTo(second);
         assertThat(first.getFileName()).hasToString("workspace");
         assertThat(first.getParent().getParent()).isEqualTo(work.toRealPath().resolve("steps"));
+        assertThat(Path.of(out.get(1))).doesNotExist();
+        runner.discardIdleDirectories();
         assertThat(first.getParent()).doesNotExist();
-        assertThat(second.getParent()).doesNotExist();
+    }
+
+    @Test
+    void aStepGetsEmptyFoldersAlsoWhenTheyAreKeptFromTheStepBefore() throws Exception {
+        var runner = runner();
+        String writeEverywhere = "for v in WORKSPACE_DIR ARTIFACTS_DIR STATE_DIR STATE_OUT_DIR GLOBAL_STATE_DIR GLOBAL_STATE_OUT_DIR; do"
+                + " eval d=\\$$v; mkdir -p \"$d/sub\"; echo x > \"$d/sub/file\"; echo x > \"$d/file\"; done;"
+                + " echo x > \"$WORKSPACE_DIR/../stray\"; echo \"root=$(dirname \"$WORKSPACE_DIR\")\"";
+        assertThat(runner.start(step(writeEverywhere, Map.of(), null), lines::add).await().exitCode()).isZero();
+        assertThat(runner.idleDirectories()).isEqualTo(1);
+
+        String listEverything = "echo \"root=$(dirname \"$WORKSPACE_DIR\")\"; ls -A \"$(dirname \"$WORKSPACE_DIR\")\";"
+                + " for v in WORKSPACE_DIR ARTIFACTS_DIR STATE_DIR STATE_OUT_DIR GLOBAL_STATE_DIR GLOBAL_STATE_OUT_DIR; do"
+                + " eval d=\\$$v; ls -A \"$d\"; done";
+        assertThat(runner.start(step(listEverything, Map.of(), null), lines::add).await().exitCode()).isZero();
+
+        List<String> out = texts(LogStream.STDOUT);
+        assertThat(out.get(1)).as("the same skeleton served both steps").isEqualTo(out.get(0));
+        assertThat(out.subList(2, out.size())).as("the root holds the six folders, every one empty")
+                .containsExactlyInAnyOrder("artifacts", "global-state", "global-state-out", "state", "state-out", "workspace");
+    }
+
+    @Test
+    void aFolderAStepReplacedWithALinkIsNeverEmptiedThroughItAndTheSkeletonIsNotKept(@TempDir Path outside)
+            throws Exception {
+        Files.writeString(outside.resolve("precious"), "keep me");
+        var runner = runner();
+        String script = "rm -rf \"$ARTIFACTS_DIR\" && ln -s \"" + outside + "\" \"$ARTIFACTS_DIR\" && echo \"root=$(dirname \"$WORKSPACE_DIR\")\"";
+
+        StepOutcome outcome = runner.start(step(script, Map.of(), null), lines::add).await();
+
+        assertThat(outcome.exitCode()).isZero();
+        assertThat(outside.resolve("precious")).hasContent("keep me");
+        Path root = Path.of(texts(LogStream.STDOUT).get(0).substring("root=".length()));
+        assertThat(runner.idleDirectories()).isZero();
+        assertThat(root).doesNotExist();
+    }
+
+    @Test
+    void aStepThatLeftProcessesBehindLeavesNoFoldersForTheNext() throws Exception {
+        var runner = runner();
+        StepOutcome outcome = runner.start(step("sleep 1000 & echo \"child $!\"", Map.of(), null), lines::add).await();
+
+        assertThat(outcome.exitCode()).isZero();
+        announcedChild();
+        assertThat(runner.idleDirectories()).isZero();
+        assertThat(Files.list(work.resolve("steps")).toList()).isEmpty();
     }
 
     @Test
@@ -141,7 +188,8 @@ class ScriptRunnerTest {
                 "STATE_OUT_DIR=" + stepRoot.resolve("state-out"),
                 "GLOBAL_STATE_DIR=" + stepRoot.resolve("global-state"),
                 "GLOBAL_STATE_OUT_DIR=" + stepRoot.resolve("global-state-out"));
-        assertThat(stepRoot).doesNotExist();
+        assertThat(workspace).doesNotExist();
+        assertThat(stepRoot.resolve("artifacts/report.txt")).doesNotExist();
     }
 
     @Test

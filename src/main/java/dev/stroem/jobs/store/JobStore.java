@@ -423,6 +423,21 @@ public final class JobStore {
         return known.names().contains(stepName);
     }
 
+    /**
+     * Remembers the step names of a job read in a committed transaction (a claim read them all),
+     * so the log batches and the completion of its steps need no query of their own for
+     * {@link #hasStep}.
+     */
+    public void rememberStepNames(String jobId, java.util.Collection<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        if (stepNames.size() >= STEP_NAMES_MAX_JOBS) {
+            stepNames.clear(); // as in hasStep: crude but bounded
+        }
+        stepNames.put(jobId, new StepNames(Set.copyOf(names), System.nanoTime()));
+    }
+
     /** Ready steps, oldest first: the candidates a worker's claim looks at. */
     public List<JobStep> readySteps(int limit) {
         return db.jdbi().withHandle(h -> h.createQuery("SELECT " + STEP_COLUMNS
