@@ -387,7 +387,7 @@ public final class Orchestrator {
      *     started already, was cancelled meanwhile, or its claim time is unknown)
      */
     public Optional<Duration> startStep(String jobId, String stepName, String workerId) {
-        // The step's row decides; the job's row is not read (markJobRunning is conditional in its SQL).
+        // The step's row decides; the job's row is neither read nor written.
         return jobs.inStep(jobId, stepName, (tx, step) -> {
             if (step.status().isTerminal()) {
                 return Optional.<Duration>empty(); // cancelled meanwhile: the worker learns it from /cancelled
@@ -397,10 +397,9 @@ public final class Orchestrator {
                         + " and not claimed by worker " + workerId);
             }
             Instant now = now();
+            // The job is running already: its claim marked it so in the same transaction (and
+            // V19_70 did for the steps claimed before claims did), so only the step's row changes.
             tx.markStepStarted(stepName, now);
-            if (step.startedAt() == null) {
-                tx.markJobRunning(now); // the claim marks it running; only a job claimed before it did needs this
-            }
             return step.startedAt() != null || step.claimedAt() == null ? Optional.<Duration>empty()
                     : Optional.of(Duration.between(step.claimedAt(), now));
         }).orElseThrow(() -> unknownJobOrStep(jobId, stepName));
