@@ -32,6 +32,7 @@ public final class ScriptRunner {
     private final String kill;
     private final ScriptCommand commands;
     private final StepDirectories dirs;
+    private final OutputReaders readers = new OutputReaders();
 
     /**
      * @param workDir where each step gets its own directory (created when missing)
@@ -63,7 +64,8 @@ public final class ScriptRunner {
 
     /**
      * Starts the step's script; every line it prints goes to {@code sink}, from two threads (one
-     * per stream), stamped when read. The caller must {@link StepProcess#await()} the result.
+     * per stream, kept for the next steps by {@link OutputReaders}), stamped when read. The caller
+     * must {@link StepProcess#await()} the result.
      */
     public StepProcess start(ClaimedStep step, Consumer<LogLine> sink) throws IOException {
         return start(step, null, sink);
@@ -125,7 +127,7 @@ public final class ScriptRunner {
             throw e;
         }
         var tree = new ProcessTree(process, setsid != null, kill);
-        return new StepProcess(step, process, tree, dir, dirs, hook, killGrace, drainLimit, sink);
+        return new StepProcess(step, process, tree, dir, dirs, hook, killGrace, drainLimit, readers, sink);
     }
 
     /** Deletes the empty step folders kept for the next steps (the worker stops). */

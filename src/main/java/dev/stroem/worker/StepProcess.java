@@ -45,13 +45,13 @@ public final class StepProcess {
     /** Set once the step is over: what an escaped process prints after that is counted and dropped. */
     private final AtomicBoolean detached = new AtomicBoolean();
     private final AtomicLong droppedAfterEnd = new AtomicLong();
-    private final Thread stdout;
-    private final Thread stderr;
+    private final CompletableFuture<Void> stdout;
+    private final CompletableFuture<Void> stderr;
     private final CompletableFuture<StopReason> stopRequest = new CompletableFuture<>();
     private final OutputTail stderrTail = new OutputTail();
 
     StepProcess(ClaimedStep step, Process process, ProcessTree tree, StepDirectory dir, StepDirectories dirs,
-            StepFolderHook hook, Duration killGrace, Duration drainLimit, Consumer<LogLine> sink) {
+            StepFolderHook hook, Duration killGrace, Duration drainLimit, OutputReaders readers, Consumer<LogLine> sink) {
         this.step = step;
         this.process = process;
         this.tree = tree;
@@ -61,8 +61,8 @@ public final class StepProcess {
         this.killGrace = killGrace;
         this.drainLimit = drainLimit;
         this.sink = sink;
-        this.stdout = capture(process.getInputStream(), LogStream.STDOUT, sink);
-        this.stderr = capture(process.getErrorStream(), LogStream.STDERR, sink);
+        this.stdout = capture(readers, process.getInputStream(), LogStream.STDOUT, sink);
+        this.stderr = capture(readers, process.getErrorStream(), LogStream.STDERR, sink);
     }
 
     /** The pid of the step's {@code bash} (also its process group id under setsid). */
@@ -134,9 +134,8 @@ public final class StepProcess {
     }
 
     private void drainOutput() throws InterruptedException {
-        stdout.join(drainLimit.toMillis());
-        stderr.join(drainLimit.toMillis());
-        if (stdout.isAlive() || stderr.isAlive()) {
+        boolean drained = drained(stdout) & drained(stderr); // each may take the drain limit, as before
+        if (!drained) {
             // Only a process that escaped the step's group (its own setsid, say) still holds the
             // pipes; what it prints from now on is not the step's output. The readers go on reading
             // (a full pipe would block the escaped process), but the lines are counted and dropped,
@@ -149,9 +148,22 @@ public final class StepProcess {
         }
     }
 
-    private Thread capture(InputStream in, LogStream stream, Consumer<LogLine> sink) {
+    /** Waits up to the drain limit for a reader to reach the end of its stream. */
+    private boolean drained(CompletableFuture<Void> reader) throws InterruptedException {
+        try {
+            reader.get(drainLimit.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("A reader catches what it can throw", e.getCause());
+        }
+    }
+
+    private CompletableFuture<Void> capture(OutputReaders readers, InputStream in, LogStream stream,
+            Consumer<LogLine> sink) {
         var splitter = new LineSplitter();
-        Thread t = new Thread(() -> {
+        return readers.read("step-" + step.stepName() + "-" + stream.wireName(), () -> {
             try (in) {
                 splitter.split(in, text -> {
                     if (detached.get()) {
@@ -166,10 +178,7 @@ public final class StepProcess {
             } catch (IOException e) {
                 log.warn("Reading the {} of {} failed: {}", stream.wireName(), step.describe(), e.getMessage());
             }
-        }, "step-" + step.stepName() + "-" + stream.wireName());
-        t.setDaemon(true);
-        t.start();
-        return t;
+        });
     }
 
     private static Instant now() {
