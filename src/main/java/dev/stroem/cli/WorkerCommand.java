@@ -3,6 +3,7 @@ package dev.stroem.cli;
 import dev.stroem.config.ConfigException;
 import dev.stroem.config.ConfigLoader;
 import dev.stroem.config.WorkerConfig;
+import dev.stroem.worker.LaunchMechanism;
 import dev.stroem.worker.Worker;
 import dev.stroem.worker.WorkerApiClient;
 import dev.stroem.worker.WorkerOptions;
@@ -40,6 +41,8 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before any process is started: a worker starts one per step, and this spares each a helper.
+        LaunchMechanism.preferDirectLaunch();
         Path cwd = Path.of("").toAbsolutePath();
         configFile = ConfigFileChoice.WORKER.choose(configFile, spec, cwd);
         if (configFile == null) {
