@@ -7,7 +7,8 @@
 # --warmup more jobs) and, with --steady N, once more after N more jobs; two-step latency, ready -> claimed
 # and claimed -> started.
 # STROEM_BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/{name}.jfr) goes to the server and workers,
-# STROEM_BENCH_WORKER_JAVA_OPTS to the workers only.
+# STROEM_BENCH_WORKER_JAVA_OPTS to the workers only; unset, the workers get what ./stroem worker gives them
+# (-XX:TieredStopAtLevel=1), so the default measures workers as shipped; set it (even empty) to choose yourself.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./mvnw -q -B -DskipTests package

@@ -73,8 +73,9 @@ public final class DispatchBenchmark {
                 + "log_storage:\n  local_dir: \"" + dir.resolve("logs") + "\"\n"
                 + "workspaces:\n  default:\n    type: folder\n    path: \"" + dir.resolve("workspace") + "\"\n");
         System.out.printf(Locale.ROOT, "Dispatch benchmark, mode %s: %d worker process(es) x %d slots, %d cores, %s, "
-                        + "load average %s%n", s.mode(), s.workers(), s.slots(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), loadAverage());
+                        + "load average %s; JVM options: server '%s', workers '%s'%n", s.mode(), s.workers(), s.slots(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(),
+                String.join(" ", javaOptions("server")), String.join(" ", javaOptions("worker")));
 
         var processes = new ArrayList<Process>();
         try {
@@ -390,19 +391,36 @@ public final class DispatchBenchmark {
                 """);
     }
 
-    private static Process start(Settings s, Path dir, String name, String... args) throws IOException {
-        var command = new ArrayList<String>(List.of("java"));
-        // e.g. STROEM_BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/%p.jfr' to profile the processes
-        // STROEM_BENCH_WORKER_JAVA_OPTS goes to the workers only (e.g. -XX:TieredStopAtLevel=1)
-        for (String variable : name.startsWith("worker") ? List.of("STROEM_BENCH_JAVA_OPTS", "STROEM_BENCH_WORKER_JAVA_OPTS")
+    /** What {@code ./stroem worker} gives a worker's JVM when {@code STROEM_JAVA_OPTS} is not set (the launcher). */
+    private static final String WORKER_LAUNCHER_OPTS = "-XX:TieredStopAtLevel=1";
+
+    /**
+     * The JVM options of process {@code name}: STROEM_BENCH_JAVA_OPTS (e.g.
+     * '-XX:StartFlightRecording=filename=/tmp/{name}.jfr' to profile the processes) for all, then for the
+     * workers STROEM_BENCH_WORKER_JAVA_OPTS, or when it is not set (set it, even empty, to choose yourself)
+     * what {@code ./stroem worker} starts them with, so that by default the workers run as shipped.
+     */
+    private static List<String> javaOptions(String name) {
+        var options = new ArrayList<String>();
+        boolean worker = name.startsWith("worker");
+        for (String variable : worker ? List.of("STROEM_BENCH_JAVA_OPTS", "STROEM_BENCH_WORKER_JAVA_OPTS")
                 : List.of("STROEM_BENCH_JAVA_OPTS")) {
             String extra = System.getenv(variable);
+            if (extra == null && variable.equals("STROEM_BENCH_WORKER_JAVA_OPTS")) {
+                extra = WORKER_LAUNCHER_OPTS;
+            }
             if (extra != null && !extra.isBlank()) {
                 for (String option : extra.trim().split("\\s+")) {
-                    command.add(option.replace("{name}", name));
+                    options.add(option.replace("{name}", name));
                 }
             }
         }
+        return options;
+    }
+
+    private static Process start(Settings s, Path dir, String name, String... args) throws IOException {
+        var command = new ArrayList<String>(List.of("java"));
+        command.addAll(javaOptions(name));
         command.addAll(List.of("-jar", s.jar().toString()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command)
