@@ -156,7 +156,10 @@ public final class StepProcess {
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("A reader catches what it can throw", e.getCause());
+            // The sink failed (a reader catches only read errors): that reader has ended, as a thread
+            // of its own ended before, and the step's end is still reported.
+            log.warn("Reading the output of {} failed: {}", step.describe(), e.getCause().toString());
+            return true;
         }
     }
 

@@ -52,6 +52,19 @@ class ScriptRunnerTest {
         return lines.stream().filter(l -> l.stream() == stream).map(LogLine::line).collect(Collectors.toList());
     }
 
+    @Test
+    void aSinkThatFailsEndsOnlyItsReaderAndTheStepsEndIsStillReported() throws Exception {
+        var outcome = runner().start(step("echo a; echo b >&2; exit 3", Map.of(), null), line -> {
+            if (line.stream() == LogStream.STDOUT) {
+                throw new IllegalStateException("the spool is full");
+            }
+            lines.add(line);
+        }).await();
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(texts(LogStream.STDERR)).containsExactly("b");
+    }
+
     /** The pid a script announced with {@code echo "child $!"}. */
     private long announcedChild() {
         await().until(() -> lines.stream().anyMatch(l -> l.line().startsWith("child ")));
