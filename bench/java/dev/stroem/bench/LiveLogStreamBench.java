@@ -344,11 +344,11 @@ public final class LiveLogStreamBench {
 
     // --- server ------------------------------------------------------------------------------
 
-    private void start() throws IOException {
-        Path dir = Files.createTempDirectory("stroem-ws-bench");
-        Path ws = dir.resolve("workspace/.workflows");
-        Files.createDirectories(ws);
-        Files.writeString(ws.resolve("bench.yaml"), """
+    /** The benchmark workspace under {@code dir/workspace}: task {@code bench}, one step that no worker needs to run. */
+    static void writeWorkspace(Path dir) throws IOException {
+        Path workflows = dir.resolve("workspace/.workflows");
+        Files.createDirectories(workflows);
+        Files.writeString(workflows.resolve("bench.yaml"), """
                 actions:
                   noop: { type: script, script: echo noop }
                 tasks:
@@ -356,6 +356,11 @@ public final class LiveLogStreamBench {
                     flow:
                       only: { action: noop }
                 """);
+    }
+
+    private void start() throws IOException {
+        Path dir = Files.createTempDirectory("stroem-ws-bench");
+        writeWorkspace(dir);
         Path config = Files.writeString(dir.resolve("server-config.yaml"), "listen: \"127.0.0.1:0\"\n"
                 + "db:\n  url: \"sqlite:" + dir.resolve("stroem.db") + "\"\n"
                 + "worker_token: \"" + TOKEN + "\"\n"

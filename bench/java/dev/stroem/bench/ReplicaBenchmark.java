@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,7 +76,7 @@ public final class ReplicaBenchmark {
         }
         var s = IngestBenchmark.parse(ingestArgs.toArray(String[]::new));
         Path dir = Files.createTempDirectory("stroem-replica-bench");
-        writeWorkspace(dir);
+        LiveLogStreamBench.writeWorkspace(dir);
         System.out.printf(Locale.ROOT, "Replica benchmark: %d pushers (one job each, %s client), %d-line batches of ~%d-byte "
                         + "lines, %d rounds of %ds warm-up + %ds measured per setup; %d cores, Java %s; load average %s%n",
                 s.pushers(), s.client(), s.batch(), s.lineBytes(), s.rounds(), s.warmupSeconds(), s.seconds(),
@@ -217,18 +216,6 @@ public final class ReplicaBenchmark {
         System.out.printf(Locale.ROOT, "%-45s %,12d lines in %6.2f s  %,12.0f lines/s%n", what, lines, seconds, lines / seconds);
     }
 
-    private static void writeWorkspace(Path dir) throws IOException {
-        Path workflows = dir.resolve("workspace/.workflows");
-        Files.createDirectories(workflows);
-        Files.writeString(workflows.resolve("bench.yaml"), """
-                actions:
-                  noop: { type: script, script: echo noop }
-                tasks:
-                  bench:
-                    flow:
-                      only: { action: noop }
-                """);
-    }
 
     private static Server start(Path jar, Path dir, String name, String dbUrl, Path archive) throws IOException {
         int port;
@@ -312,7 +299,7 @@ public final class ReplicaBenchmark {
         var url = DatabaseUrl.parse(dbUrl);
         String name = url.jdbcUrl().substring(url.jdbcUrl().lastIndexOf('/') + 1);
         var pids = new ArrayList<Long>();
-        try (var c = DriverManager.getConnection(url.jdbcUrl(), credentials(url));
+        try (var c = DriverManager.getConnection(url.jdbcUrl(), PostgresTestDatabase.credentials(url));
                 var st = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
             st.setString(1, name);
             try (var rs = st.executeQuery()) {
@@ -329,7 +316,7 @@ public final class ReplicaBenchmark {
     /** The PostgreSQL settings that bound a commit, as the machine's server has them (never changed here). */
     private static String settings(String dbUrl) throws Exception {
         var url = DatabaseUrl.parse(dbUrl);
-        try (var c = DriverManager.getConnection(url.jdbcUrl(), credentials(url)); var st = c.createStatement()) {
+        try (var c = DriverManager.getConnection(url.jdbcUrl(), PostgresTestDatabase.credentials(url)); var st = c.createStatement()) {
             var out = new StringBuilder();
             try (var rs = st.executeQuery("SELECT version()")) {
                 rs.next();
@@ -343,17 +330,6 @@ public final class ReplicaBenchmark {
             }
             return out.toString();
         }
-    }
-
-    private static Properties credentials(DatabaseUrl url) {
-        var p = new Properties();
-        if (url.user() != null) {
-            p.setProperty("user", url.user());
-        }
-        if (url.password() != null) {
-            p.setProperty("password", url.password());
-        }
-        return p;
     }
 
     private static String loadAverage() {

@@ -285,15 +285,7 @@ public final class WorkerApiClient {
             builder.header("If-None-Match", "\"" + knownRevision + "\"");
         }
         HttpRequest request = builder.build();
-        HttpResponse<byte[]> response;
-        try {
-            // Only a 200's body is the archive (streamed to the file); any other body is read to explain it.
-            response = http.send(request, info -> info.statusCode() == 200
-                    ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(into), file -> new byte[0])
-                    : HttpResponse.BodySubscribers.ofByteArray());
-        } catch (IOException e) {
-            throw new WorkerApiException(0, "GET " + request.uri().getPath() + " got no answer: " + describe(e), e);
-        }
+        HttpResponse<byte[]> response = sendToFile(request, into);
         int status = response.statusCode();
         String named = response.headers().firstValue("X-Revision")
                 .or(() -> response.headers().firstValue("ETag").map(WorkerApiClient::unquote))
@@ -302,9 +294,7 @@ public final class WorkerApiClient {
         if (status == 200 || status == 304 || status == 404) {
             return new WorkspaceDownload(status, named, status == 200 ? into : null);
         }
-        String sentence = parse(response.body()).path("error").asText("");
-        throw new WorkerApiException(status, "GET " + request.uri().getPath() + " answered " + status
-                + (sentence.isEmpty() ? "" : ": " + sentence));
+        throw unexpected(request, response);
     }
 
     /**
@@ -314,14 +304,7 @@ public final class WorkerApiClient {
      */
     public StateDownload downloadState(String workspace, String task, Path into) throws InterruptedException {
         HttpRequest request = request(statePath(workspace, task)).setHeader("Accept", "application/gzip").GET().build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, info -> info.statusCode() == 200
-                    ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(into), file -> new byte[0])
-                    : HttpResponse.BodySubscribers.ofByteArray());
-        } catch (IOException e) {
-            throw new WorkerApiException(0, "GET " + request.uri().getPath() + " got no answer: " + describe(e), e);
-        }
+        HttpResponse<byte[]> response = sendToFile(request, into);
         int status = response.statusCode();
         if (status == 200) {
             return new StateDownload(response.headers().firstValue("X-Stroem-Snapshot-Id").orElse(null), into);
@@ -329,9 +312,25 @@ public final class WorkerApiClient {
         if (status == 204 || status == 404) {
             return StateDownload.NONE;
         }
+        throw unexpected(request, response);
+    }
+
+    /** Sends a GET whose 200 body is streamed into {@code into}; any other body is kept in memory to explain it. */
+    private HttpResponse<byte[]> sendToFile(HttpRequest request, Path into) throws InterruptedException {
+        try {
+            return http.send(request, info -> info.statusCode() == 200
+                    ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofFile(into), file -> new byte[0])
+                    : HttpResponse.BodySubscribers.ofByteArray());
+        } catch (IOException e) {
+            throw new WorkerApiException(0, "GET " + request.uri().getPath() + " got no answer: " + describe(e), e);
+        }
+    }
+
+    /** A status the caller has no answer for, with the server's {@code error} sentence when it gave one. */
+    private WorkerApiException unexpected(HttpRequest request, HttpResponse<byte[]> response) {
         String sentence = parse(response.body()).path("error").asText("");
-        throw new WorkerApiException(status, "GET " + request.uri().getPath() + " answered " + status
-                + (sentence.isEmpty() ? "" : ": " + sentence));
+        return new WorkerApiException(response.statusCode(), "GET " + request.uri().getPath() + " answered "
+                + response.statusCode() + (sentence.isEmpty() ? "" : ": " + sentence));
     }
 
     /**

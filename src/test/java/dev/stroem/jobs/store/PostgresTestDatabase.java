@@ -58,7 +58,8 @@ public final class PostgresTestDatabase implements AutoCloseable {
         }
     }
 
-    private static Properties credentials(DatabaseUrl url) {
+    /** The JDBC user and password of {@code url}, for a plain {@code DriverManager} connection. */
+    public static Properties credentials(DatabaseUrl url) {
         var p = new Properties();
         if (url.user() != null) {
             p.setProperty("user", url.user());
